@@ -1,0 +1,77 @@
+# AICC on Amazon Connect — one CDK app, three environments.
+# `make synth` and `make test` set everything up on first run (Python venv + pinned CDK CLI).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# jsii warns loudly on Node 20; the toolchain works, the banner only hides real output.
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
+# Synthesis must never reach AWS: no version check, no instance-metadata credential probing.
+export CDK_DISABLE_VERSION_CHECK := true
+export AWS_EC2_METADATA_DISABLED := true
+export PYTHONDONTWRITEBYTECODE := 1
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CDK := npx --no-install cdk
+ENV ?= dev
+OUT := cdk.out
+
+.PHONY: help setup synth test lint typecheck cfn-lint pytest deploy diff bootstrap call bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt lambda_src/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed ## Create .venv and install the pinned CDK CLI
+
+synth: setup ## Synthesize every environment offline into cdk.out
+	rm -rf $(OUT)
+	$(CDK) synth --quiet --no-notices --lookups=false --output $(OUT)
+	@echo "Synthesized templates:"; for template in $(OUT)/*.template.json; do \
+		printf "  %-48s %4s resources\n" "$$template" \
+		"$$($(BIN)/python -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["Resources"]))' "$$template")"; \
+	done
+
+lint: setup ## Ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup ## mypy
+	$(BIN)/mypy app.py config constructs_lib stacks lambda_src simulator benchmarks
+
+cfn-lint: synth ## cfn-lint every synthesized template
+	$(BIN)/cfn-lint --non-zero-exit-code error -- $(OUT)/*.template.json
+
+pytest: setup ## The test suite (synthesizes once per session)
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+test: lint typecheck cfn-lint pytest ## Lint, cfn-lint and pytest
+
+bootstrap: setup ## One-time per account/region: cdk bootstrap (needs AWS credentials)
+	$(CDK) bootstrap -c env=$(ENV)
+
+diff: setup ## Show what a deploy of ENV would change (needs AWS credentials)
+	$(CDK) diff -c env=$(ENV) --all
+
+deploy: setup ## Deploy ENV (needs AWS credentials and a bootstrapped account)
+	$(CDK) deploy -c env=$(ENV) --all --require-approval broadening
+
+bench: setup ## Run the benchmark scripts
+	for script in benchmarks/bench_*.py; do $(BIN)/python "$$script"; done
+
+clean: ## Remove generated files (keeps .venv and node_modules)
+	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Reusable CDK constructs of the contact center, one capability per module."""

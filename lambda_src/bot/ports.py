@@ -1,0 +1,103 @@
+"""Storage ports: what the bot logic needs from storage, as Protocols.
+
+The DynamoDB implementations live in ``storage/``; in-memory ones (``storage.memory``) serve
+unit tests and benchmarks. Keys match the tables of the stateful stack:
+
+======================  =====================  ================  =====================================
+table                   partition key          sort key          notes
+======================  =====================  ================  =====================================
+conversations           ``contact_id`` (S)     ``turn`` (N)      TTL attribute ``expires_at``
+faq                     ``faq_id`` (S)
+customers               ``phone_number`` (S)                     E.164, e.g. +821012345678
+callbacks               ``contact_id`` (S)                       GSI ``pending_by_time``:
+                                                                 ``status`` (S) + ``callback_at`` (S)
+reservations            ``reference`` (S)                        GSI ``by_phone_number``:
+                                                                 ``phone_number`` (S) + ``reservation_date`` (S)
+orders                  ``order_id`` (S)
+======================  =====================  ================  =====================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from bot.models import CustomerTier, FaqEntry
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationTurn:
+    """One bot turn as written to the conversations table."""
+
+    contact_id: str
+    turn: int
+    timestamp: datetime  # Korea time
+    channel: str
+    caller_text: str  # phone numbers already masked
+    intent: str | None
+    confidence: float
+    classifier_source: str | None
+    faq_id: str | None
+    bot_reply: str
+    action: str  # continue | end | escalate | dialog
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerProfile:
+    phone_number: str  # E.164
+    tier: CustomerTier
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    reference: str
+    contact_id: str
+    service: str
+    reservation_date: date
+    phone_number: str  # digits only, 01XXXXXXXXX
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    order_id: str
+    status: str  # Korean, speakable, e.g. "배송 중"
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackRequest:
+    contact_id: str
+    phone_number: str  # E.164
+    callback_at: datetime  # Korea time, the next business opening
+    reference: str
+    status: str = "PENDING"
+
+
+class ConversationLog(Protocol):
+    def record(self, turn: ConversationTurn) -> None:
+        """Write one turn; writing the same (contact_id, turn) twice leaves one item."""
+
+
+class FaqRepository(Protocol):
+    def all_entries(self) -> list[FaqEntry]: ...
+
+
+class CustomerRepository(Protocol):
+    def get(self, phone_number: str) -> CustomerProfile | None: ...
+
+
+class ReservationRepository(Protocol):
+    def save(self, reservation: Reservation) -> Reservation:
+        """Store the booking; saving the same reference again returns the stored one."""
+
+
+class OrderRepository(Protocol):
+    def get(self, order_id: str) -> Order | None: ...
+
+
+class CallbackRepository(Protocol):
+    def save(self, request: CallbackRequest) -> CallbackRequest:
+        """Store the request once per contact; a retry returns the first stored request."""

@@ -1,0 +1,55 @@
+"""Build the stacks of each environment and the checks over the whole app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from aws_cdk import App, Environment, Tags, Validations
+from cdk_nag import AwsSolutionsChecks
+
+from config.settings import EnvironmentConfig
+from stacks.connect_stack import ConnectStack
+from stacks.stateful_stack import StatefulStack
+
+
+@dataclass(frozen=True, slots=True)
+class EnvironmentStacks:
+    stateful: StatefulStack
+    connect: ConnectStack
+
+
+def build_environment(app: App, config: EnvironmentConfig) -> EnvironmentStacks:
+    """Create the stacks of ``config`` in ``app``, named ``<name_prefix>-<role>``."""
+    env = Environment(account=config.account, region=config.region)
+    common = {"env": env, "termination_protection": config.termination_protection}
+    stateful = StatefulStack(
+        app,
+        f"{config.name_prefix}-stateful",
+        config=config,
+        description=f"AICC {config.name}: KMS key, DynamoDB tables, recordings bucket",
+        **common,
+    )
+    connect = ConnectStack(
+        app,
+        f"{config.name_prefix}-connect",
+        config=config,
+        recordings=stateful.recordings,
+        data_key=stateful.data_key,
+        description=f"AICC {config.name}: Amazon Connect instance, hours, queues, routing and security profiles",
+        **common,
+    )
+    for stack in (stateful, connect):
+        Tags.of(stack).add("Project", "aicc")
+        Tags.of(stack).add("Environment", config.name)
+    return EnvironmentStacks(stateful=stateful, connect=connect)
+
+
+def build_app(app: App, configs: Iterable[EnvironmentConfig]) -> dict[str, EnvironmentStacks]:
+    """Build every environment of ``configs`` and check the whole app with cdk-nag.
+
+    Any AwsSolutions finding that is not acknowledged on the construct causing it fails synth.
+    """
+    built = {config.name: build_environment(app, config) for config in configs}
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    return built
