@@ -27,7 +27,10 @@ class Closure:
 
     @property
     def days(self) -> list[date]:
-        return [self.first_day + timedelta(days=offset) for offset in range((self.last_day - self.first_day).days + 1)]
+        return [
+            self.first_day + timedelta(days=offset)
+            for offset in range((self.last_day - self.first_day).days + 1)
+        ]
 
 
 def korean_public_holidays(years: Iterable[int]) -> dict[date, str]:

@@ -23,7 +23,28 @@ PRODUCTION_ENVIRONMENTS: Final = frozenset({"prod"})
 
 # CloudWatch Logs accepts only these retention periods.
 LOG_RETENTION_DAYS: Final = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
 )
 
 _REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
@@ -155,7 +176,9 @@ def _check_unique(configs: Mapping[str, EnvironmentConfig], field_name: str) -> 
     for name, config in configs.items():
         value = getattr(config, field_name)
         if value in seen:
-            raise ConfigError(f"{name}.{field_name} must be unique, got '{value}' (also used by {seen[value]})")
+            raise ConfigError(
+                f"{name}.{field_name} must be unique, got '{value}' (also used by {seen[value]})"
+            )
         seen[value] = name
 
 
@@ -278,7 +301,9 @@ def _build(name: str, document: Mapping[str, Any]) -> EnvironmentConfig:
         region=fields.string("region", _REGION, "must be an AWS region such as ap-northeast-2"),
         account=fields.optional_string("account", _ACCOUNT, "must be a 12-digit AWS account id or null"),
         name_prefix=fields.string(
-            "name_prefix", _NAME_PREFIX, "must be 3-20 lowercase letters, digits or hyphens, starting with a letter"
+            "name_prefix",
+            _NAME_PREFIX,
+            "must be 3-20 lowercase letters, digits or hyphens, starting with a letter",
         ),
         connect_instance_alias=_instance_alias(fields),
         removal_policy=removal_policy,
@@ -321,7 +346,9 @@ def _business_hours(fields: _Fields) -> BusinessHours:
     hours = BusinessHours(
         open=fields.string("open", _CLOCK, "must be a 24-hour HH:MM time"),
         close=fields.string("close", _CLOCK, "must be a 24-hour HH:MM time"),
-        days=fields.items("days", lambda day: day in WEEKDAYS, f"must be distinct days among {', '.join(WEEKDAYS)}"),
+        days=fields.items(
+            "days", lambda day: day in WEEKDAYS, f"must be distinct days among {', '.join(WEEKDAYS)}"
+        ),
     )
     if hours.close <= hours.open:
         raise fields.fail("close", f"must be later than open ({hours.open})", hours.close)
@@ -342,8 +369,12 @@ def _queues(fields: _Fields) -> dict[str, QueueSettings]:
 def _phone_number(fields: _Fields) -> PhoneNumberSettings:
     settings = PhoneNumberSettings(
         claim=fields.boolean("claim"),
-        type=fields.choice("type", ("DID", "TOLL_FREE", "UIFN", "SHARED", "THIRD_PARTY_DID", "THIRD_PARTY_TF")),
-        prefix=fields.optional_string("prefix", _KR_PREFIX, "must be +82 followed by up to 6 digits, or null"),
+        type=fields.choice(
+            "type", ("DID", "TOLL_FREE", "UIFN", "SHARED", "THIRD_PARTY_DID", "THIRD_PARTY_TF")
+        ),
+        prefix=fields.optional_string(
+            "prefix", _KR_PREFIX, "must be +82 followed by up to 6 digits, or null"
+        ),
     )
     fields.reject_unknown()
     return settings

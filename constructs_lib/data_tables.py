@@ -39,7 +39,7 @@ class DataTables(Construct):
             table = dynamodb.Table(
                 self,
                 definition.key.title().replace("_", ""),
-                partition_key=_attribute(definition.partition_key),  # type: ignore[arg-type]
+                partition_key=_attribute(definition.partition_key),
                 sort_key=_attribute(definition.sort_key),
                 billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
                 encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
@@ -54,7 +54,7 @@ class DataTables(Construct):
             for index in definition.indexes:
                 table.add_global_secondary_index(
                     index_name=index.name,
-                    partition_key=_attribute(index.partition_key),  # type: ignore[arg-type]
+                    partition_key=_attribute(index.partition_key),
                     sort_key=_attribute(index.sort_key),
                     projection_type=dynamodb.ProjectionType.ALL,
                 )

@@ -18,7 +18,9 @@ class DataEncryptionKey(Construct):
 
     PENDING_WINDOW: ClassVar[Duration] = Duration.days(30)
 
-    def __init__(self, scope: Construct, construct_id: str, *, alias: str, removal_policy: RemovalPolicy) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, alias: str, removal_policy: RemovalPolicy
+    ) -> None:
         super().__init__(scope, construct_id)
         self.key = kms.Key(
             self,

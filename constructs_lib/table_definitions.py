@@ -70,7 +70,9 @@ RESERVATIONS: Final = TableDefinition(
     key="reservations",
     description="Bookings made by the bot, by reference number; listed per caller by date",
     partition_key=KeyAttribute("reference"),
-    indexes=(IndexDefinition("by_phone_number", KeyAttribute("phone_number"), KeyAttribute("reservation_date")),),
+    indexes=(
+        IndexDefinition("by_phone_number", KeyAttribute("phone_number"), KeyAttribute("reservation_date")),
+    ),
 )
 ORDERS: Final = TableDefinition(
     key="orders",

@@ -100,4 +100,4 @@ class ConnectStack(Stack):
         for key, arn in self.queues.queue_arns.items():
             CfnOutput(self, f"{key.title().replace('_', '')}QueueArn", value=arn)
         if self.phone_number is not None:
-            CfnOutput(self, "PhoneNumber", value=self.phone_number.phone_number.attr_address)
+            CfnOutput(self, "PhoneNumberAddress", value=self.phone_number.phone_number.attr_address)

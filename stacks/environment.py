@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from aws_cdk import App, Environment, Tags, Validations
+from aws_cdk import App, Environment, Validations
 from cdk_nag import AwsSolutionsChecks
 
 from config.settings import EnvironmentConfig
@@ -22,7 +22,12 @@ class EnvironmentStacks:
 def build_environment(app: App, config: EnvironmentConfig) -> EnvironmentStacks:
     """Create the stacks of ``config`` in ``app``, named ``<name_prefix>-<role>``."""
     env = Environment(account=config.account, region=config.region)
-    common = {"env": env, "termination_protection": config.termination_protection}
+    common = {
+        "env": env,
+        "termination_protection": config.termination_protection,
+        # Stack-level tags: CloudFormation propagates them to every resource that supports tags.
+        "tags": {"Project": "aicc", "Environment": config.name},
+    }
     stateful = StatefulStack(
         app,
         f"{config.name_prefix}-stateful",
@@ -36,12 +41,9 @@ def build_environment(app: App, config: EnvironmentConfig) -> EnvironmentStacks:
         config=config,
         recordings=stateful.recordings,
         data_key=stateful.data_key,
-        description=f"AICC {config.name}: Amazon Connect instance, hours, queues, routing and security profiles",
+        description=f"AICC {config.name}: Connect instance, hours, queues, routing and security profiles",
         **common,
     )
-    for stack in (stateful, connect):
-        Tags.of(stack).add("Project", "aicc")
-        Tags.of(stack).add("Environment", config.name)
     return EnvironmentStacks(stateful=stateful, connect=connect)
 
 

@@ -22,7 +22,9 @@ class StatefulStack(Stack):
         recordings: the recordings/transcripts bucket construct.
     """
 
-    def __init__(self, scope: Construct, construct_id: str, *, config: EnvironmentConfig, **kwargs: Any) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, config: EnvironmentConfig, **kwargs: Any
+    ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         removal_policy = RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY
 

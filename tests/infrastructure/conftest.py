@@ -17,11 +17,11 @@ import pytest
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
-from aws_cdk import App  # noqa: E402
-from aws_cdk.assertions import Template  # noqa: E402
+from aws_cdk import App
+from aws_cdk.assertions import Template
 
-from config import EnvironmentConfig, load_all_environments  # noqa: E402
-from stacks import build_app  # noqa: E402
+from config import EnvironmentConfig, load_all_environments
+from stacks import build_app
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENVIRONMENTS = ("dev", "staging", "prod")
@@ -81,7 +81,9 @@ def configs() -> dict[str, EnvironmentConfig]:
 
 
 @pytest.fixture(scope="session")
-def synth(tmp_path_factory: pytest.TempPathFactory, configs: dict[str, EnvironmentConfig]) -> Iterator[SynthResult]:
+def synth(
+    tmp_path_factory: pytest.TempPathFactory, configs: dict[str, EnvironmentConfig]
+) -> Iterator[SynthResult]:
     yield synthesize(tmp_path_factory.mktemp("cdk.out"), list(configs.values()))
 
 
