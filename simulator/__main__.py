@@ -1,0 +1,5 @@
+"""Entry point of ``python -m simulator``."""
+
+from simulator.cli import main
+
+raise SystemExit(main())
