@@ -55,7 +55,8 @@ def main() -> int:
     print(f"faq matcher build: {faq_build * 1000:.1f} ms")
     print(
         f"classify: p50 {statistics.median(classify_times) * 1000:.3f} ms, "
-        f"p99 {_percentile(classify_times, 0.99) * 1000:.3f} ms over {len(classify_times)} calls (budget 1 ms)"
+        f"p99 {_percentile(classify_times, 0.99) * 1000:.3f} ms "
+        f"over {len(classify_times)} calls (budget 1 ms)"
     )
     print(
         f"faq best: p50 {statistics.median(faq_times) * 1000:.3f} ms, "
