@@ -68,9 +68,8 @@ def main() -> int:
     ratio = full_median / empty_median
     print(f"empty CDK app synth: median {empty_median:.2f} s over {RUNS} runs")
     print(f"full app synth (dev, staging, prod): median {full_median:.2f} s over {RUNS} runs")
-    print(
-        f"ratio: {ratio:.2f}x (target <= {TARGET_RATIO}x) -> {'OK' if ratio <= TARGET_RATIO else 'OVER TARGET'}"
-    )
+    verdict = "OK" if ratio <= TARGET_RATIO else "OVER TARGET"
+    print(f"ratio: {ratio:.2f}x (target <= {TARGET_RATIO}x) -> {verdict}")
     return 0
 
 

@@ -12,7 +12,7 @@ customers               ``phone_number`` (S)                     E.164, e.g. +82
 callbacks               ``contact_id`` (S)                       GSI ``pending_by_time``:
                                                                  ``status`` (S) + ``callback_at`` (S)
 reservations            ``reference`` (S)                        GSI ``by_phone_number``:
-                                                                 ``phone_number`` (S) + ``reservation_date`` (S)
+                                                                 ``phone_number`` + ``reservation_date``
 orders                  ``order_id`` (S)
 ======================  =====================  ================  =====================================
 """
