@@ -1,0 +1,523 @@
+"""The per-turn dialog engine: one caller utterance in, the bot's reply and next step out.
+
+:meth:`BotEngine.handle_turn` is pure apart from the classifier it is given and the two
+repositories (order lookups, reservation writes): no clock, no AWS client, no global state. All
+conversation state travels in the Lex session attributes, as compact JSON under ``botState``.
+
+Policy, in order, for every turn (CONTENT.md and issue 3 §3):
+
+1. Escalations that override everything, even in the middle of a dialog or when an FAQ would
+   answer: urgent words (→ priority, CRITICAL), negative words (→ complaint, with an apology),
+   a confident complaint or agent_request intent.
+2. A running dialog consumes the answer. When the answer does not fit the step and the caller
+   confidently asked for something else (another dialog, a payment or technical question,
+   goodbye), the dialog is dropped and the new request is handled; an FAQ question is answered
+   and the step is asked again (at the free-text product-name step the FAQ is checked first,
+   since any text would pass as a name).
+3. After "더 궁금하신 점이 있으신가요?", a short "아니요" ends the call and a short "네" invites the
+   next question.
+4. An FAQ answer (verbatim, then "더 궁금하신 점이 있으신가요?") for general_inquiry or for any
+   utterance no confident intent claims.
+5. The intent: greeting → greeting; goodbye → close (``nextAction=end``); product_inquiry,
+   reservation, order_inquiry → their dialog; cancel_request / payment_inquiry → payment queue;
+   technical_support → tech_support; complaint → complaint; agent_request → general.
+6. Otherwise the turn is not understood: the caller is asked to say it differently.
+
+Then the limits: the third consecutive turn not understood, or the eighth turn in a row without
+resolving anything, escalates to the general queue (``bot_limitation``); a VIP caller's
+escalation, whatever its reason, goes to the priority queue.
+
+Session attributes written
+--------------------------
+``botState``
+    Versioned compact JSON of :class:`ConversationState`. A missing, corrupt, unknown-version or
+    oversized value starts a fresh conversation instead of failing the turn.
+``nextAction``, ``queue``, ``reason``, ``priority``
+    Only when the engine closes: ``nextAction`` is ``end`` or ``escalate``; the other three are
+    set for ``escalate`` (``queue`` is a :class:`~bot.models.Queue` value, ``priority`` is
+    CRITICAL, HIGH or NORMAL). They are removed on turns that do not close, so a stale routing
+    decision never survives into a later turn.
+
+Every other attribute (``customerTier``, ``channel``, ``contactId`` from the contact flow) is
+passed through untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Final, Literal, Protocol
+
+from bot import dialogs, messages
+from bot.dialogs import DialogContext, DialogName, DialogState, DialogTurn, Outcome, is_counter
+from bot.escalation import (
+    Escalation,
+    for_customer,
+    intent_escalation,
+    keyword_escalation,
+    limit_escalation,
+)
+from bot.models import KST, Classification, CustomerTier, FaqEntry, FaqMatch, Intent
+from bot.ports import OrderRepository, ReservationRepository
+from bot.text import normalize
+
+logger = logging.getLogger(__name__)
+
+#: Session attribute holding the engine's state.
+BOT_STATE_KEY: Final = "botState"
+#: Session attributes the contact flow routes on after the bot closes.
+NEXT_ACTION_KEY: Final = "nextAction"
+QUEUE_KEY: Final = "queue"
+REASON_KEY: Final = "reason"
+PRIORITY_KEY: Final = "priority"
+_ROUTING_KEYS: Final = (NEXT_ACTION_KEY, QUEUE_KEY, REASON_KEY, PRIORITY_KEY)
+
+#: Version of the ``botState`` JSON; another version starts a fresh conversation.
+STATE_VERSION: Final = 1
+#: A ``botState`` longer than this is not parsed (it cannot be one the engine wrote).
+MAX_STATE_CHARS: Final = 2048
+
+DialogAction = Literal["ElicitIntent", "Close"]
+TurnAction = Literal["continue", "dialog", "end", "escalate"]
+
+_DIALOG_INTENTS: Final = {
+    Intent.PRODUCT_INQUIRY: DialogName.PRODUCT_INQUIRY,
+    Intent.RESERVATION: DialogName.RESERVATION,
+    Intent.ORDER_INQUIRY: DialogName.ORDER_INQUIRY,
+}
+#: Intents that escalate whatever else is going on (after the keyword rules).
+_OVERRIDING_INTENTS: Final = frozenset({Intent.COMPLAINT, Intent.AGENT_REQUEST})
+#: Confident intents that may answer the FAQ instead (a greeting followed by a question).
+_FAQ_INTENTS: Final = frozenset({Intent.GENERAL_INQUIRY, Intent.GREETING})
+#: Intents that are not "a new request" when they come up during a dialog.
+_NON_SWITCHING_INTENTS: Final = frozenset({Intent.GENERAL_INQUIRY, Intent.GREETING})
+
+# Short answers to "더 궁금하신 점이 있으신가요?", matched on text without spaces/punctuation.
+_NO_MORE_RE = re.compile(
+    r"^(?:아니(?:요|오|에요|예요)?|아뇨|아녜요|없(?:어요|습니다|어|네요|는데요|어용)|괜찮(?:아요|습니다)"
+    r"|됐(?:어요|습니다)|다됐(?:어요|습니다)|그게다(?:예요|에요|입니다)?|충분(?:해요|합니다))+"
+    r"(?:감사합니다|감사해요|고맙습니다|고마워요|수고하세요|수고하셨습니다)*$"
+)
+_YES_MORE_RE = re.compile(r"^(?:네|예|응|넵|있어요|있습니다|네있어요|예있어요|하나더|더있어요)+$")
+_NOT_WORD_RE = re.compile(r"[\W_]+")
+
+
+# --- ports -----------------------------------------------------------------------------------------
+
+
+class ClassificationResult(Protocol):
+    """What the classifier chain returns (``bot.classifier_chain.ChainResult``)."""
+
+    @property
+    def classification(self) -> Classification: ...
+
+    @property
+    def fallback_reason(self) -> str | None: ...
+
+
+class TurnClassifier(Protocol):
+    """The classifier chain (``bot.classifier_chain.ClassifierChain``)."""
+
+    def classify(self, text: str, *, remaining_time_seconds: float | None = None) -> ClassificationResult: ...
+
+
+class FaqMatcherPort(Protocol):
+    """The FAQ matcher (``bot.faq.FaqMatcher``)."""
+
+    def match(self, text: str) -> FaqMatch | None: ...
+
+
+# --- turn input and output -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TurnInput:
+    """One caller utterance with what the engine needs to know about the contact."""
+
+    text: str
+    contact_id: str
+    channel: str  # Connect channel: VOICE or CHAT
+    customer_tier: CustomerTier
+    now: datetime  # the turn's time; converted to Korea time (naive means Korea time)
+    session: Mapping[str, str]  # Lex session attributes as received
+    remaining_time_seconds: float | None = None  # Lambda time left, for the Bedrock budget
+
+
+@dataclass(frozen=True, slots=True)
+class TurnRecord:
+    """What the conversation log and metrics need to know about the turn."""
+
+    turn: int
+    intent: str | None  # the classifier's intent (see ``understood`` for its confidence verdict)
+    confidence: float
+    classifier_source: str | None  # bedrock | local; None when nothing was classified (silence)
+    faq_id: str | None
+    bot_reply: str  # the messages joined by a space
+    action: TurnAction
+    escalation_queue: str | None = None
+    escalation_reason: str | None = None
+    escalation_priority: str | None = None
+    fallback_reason: str | None = None  # why the local classifier answered (ChainResult)
+    understood: bool = True  # False for turns counted as not understood
+    resolved: bool = False  # an FAQ answered or a dialog completed
+    dialog: str | None = None  # the dialog running after the turn
+    dialog_step: str | None = None
+    dialog_result: Mapping[str, str] = field(default_factory=dict)  # what a completed dialog collected
+    vip_routed: bool = False  # the VIP rule sent the escalation to the priority queue
+
+
+@dataclass(frozen=True, slots=True)
+class TurnOutcome:
+    """The bot's answer: messages, whether the Lex session goes on, and the new session."""
+
+    messages: list[str]
+    dialog_action: DialogAction
+    session: dict[str, str]
+    record: TurnRecord
+
+
+# --- conversation state ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationState:
+    """Everything the engine remembers between turns (serialized into ``botState``).
+
+    JSON keys: ``v`` version (1), ``t`` last turn number, ``nu`` consecutive turns not
+    understood, ``nr`` consecutive turns without resolution, ``am`` 1 when the last reply asked
+    "더 궁금하신 점이 있으신가요?" (absent otherwise), ``d`` the running dialog (absent when none):
+    ``n`` name, ``s`` step, ``v`` collected values, ``f`` failures of the step, ``m`` orders not
+    found, ``e`` storage errors, ``t`` turn that started it. Example:
+    ``{"v":1,"t":3,"nu":0,"nr":2,"d":{"n":"reservation","s":"date","v":{"service":"2"},"f":1,"m":0,"e":0,"t":2}}``.
+    Phone numbers are never stored in it.
+    """
+
+    turn: int = 0  # number of the last handled turn
+    not_understood: int = 0  # consecutive turns not understood
+    unresolved: int = 0  # consecutive turns without resolution
+    awaiting_more: bool = False  # the last reply asked "더 궁금하신 점이 있으신가요?"
+    dialog: DialogState | None = None
+
+    def encode(self) -> str:
+        """Compact JSON for the session attribute."""
+        data: dict[str, Any] = {
+            "v": STATE_VERSION,
+            "t": self.turn,
+            "nu": self.not_understood,
+            "nr": self.unresolved,
+        }
+        if self.awaiting_more:
+            data["am"] = 1
+        if self.dialog is not None:
+            data["d"] = self.dialog.to_dict()
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def decode(cls, raw: object) -> ConversationState:
+        """Parse ``botState``; anything unusable gives a fresh state (logged, never raised)."""
+        if raw is None or raw == "":
+            return cls()
+        if not isinstance(raw, str) or len(raw) > MAX_STATE_CHARS:
+            logger.warning("Ignoring unusable botState", extra={"bot_state_type": type(raw).__name__})
+            return cls()
+        try:
+            data = json.loads(raw)
+            if not isinstance(data, dict) or data.get("v") != STATE_VERSION:
+                raise ValueError("unknown botState version")
+            counters = [data.get(key, 0) for key in ("t", "nu", "nr")]
+            if not all(is_counter(value) for value in counters):
+                raise ValueError("invalid botState counters")
+            dialog = DialogState.from_dict(data["d"]) if "d" in data else None
+        except (ValueError, TypeError, KeyError, RecursionError):
+            logger.warning("Ignoring corrupt botState", extra={"bot_state_length": len(raw)})
+            return cls()
+        turn, not_understood, unresolved = counters
+        return cls(turn, not_understood, unresolved, bool(data.get("am")), dialog)
+
+
+# --- the engine ------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Decision:
+    """What the policy decided for the turn, before the limits and the VIP rule."""
+
+    messages: list[str]
+    understood: bool = True
+    resolved: bool = False
+    escalation: Escalation | None = None
+    end: bool = False
+    dialog: DialogState | None = None
+    awaiting_more: bool = False
+    faq_id: str | None = None
+    dialog_result: Mapping[str, str] = field(default_factory=dict)
+
+
+class BotEngine:
+    """Decides the bot's reply to one caller turn. Thread-safe and reusable across turns."""
+
+    def __init__(
+        self,
+        *,
+        classifier: TurnClassifier,
+        faq_matcher: FaqMatcherPort,
+        orders: OrderRepository,
+        reservations: ReservationRepository,
+        faq_entries: Iterable[FaqEntry] | None = None,
+    ) -> None:
+        """Create the engine.
+
+        ``faq_entries`` supplies the verbatim answers for the matcher's ids; when omitted they
+        are taken from the matcher's ``entries`` attribute.
+        """
+        self._classifier = classifier
+        self._faq_matcher = faq_matcher
+        self._orders = orders
+        self._reservations = reservations
+        if faq_entries is None:
+            faq_entries = getattr(faq_matcher, "entries", None)
+            if faq_entries is None:
+                logger.warning("No FAQ entries given and the matcher has none: FAQ answers are off")
+                faq_entries = ()
+        self._faq_answers = {entry.faq_id: entry.answer for entry in faq_entries}
+
+    def handle_turn(self, turn: TurnInput) -> TurnOutcome:
+        """Decide the reply to one utterance. Never raises for anything the caller says."""
+        state = ConversationState.decode(turn.session.get(BOT_STATE_KEY))
+        turn_number = state.turn + 1
+        text = normalize(turn.text)
+        now = turn.now.astimezone(KST) if turn.now.tzinfo is not None else turn.now.replace(tzinfo=KST)
+        context = DialogContext(
+            contact_id=turn.contact_id,
+            now=now,
+            voice=str(turn.channel).strip().upper() != "CHAT",
+            orders=self._orders,
+            reservations=self._reservations,
+        )
+
+        classification, fallback_reason = self._classify(text, turn.remaining_time_seconds)
+        decision = self._decide(text, classification, state, context, turn_number)
+
+        # Counters and limits apply to turns that keep the conversation going.
+        not_understood = 0 if decision.understood else state.not_understood + 1
+        unresolved = 0 if decision.resolved else state.unresolved + 1
+        if decision.escalation is None and not decision.end:
+            limit = limit_escalation(
+                consecutive_not_understood=not_understood, turns_without_resolution=unresolved
+            )
+            if limit is not None:
+                decision.escalation, decision.messages, decision.dialog = limit, [], None
+
+        escalation = decision.escalation
+        if escalation is not None:
+            escalation = for_customer(escalation, turn.customer_tier)
+            decision.messages = [*decision.messages, escalation.message]
+
+        closing = escalation is not None or decision.end
+        new_state = (
+            ConversationState(turn=turn_number)
+            if closing
+            else ConversationState(
+                turn=turn_number,
+                not_understood=not_understood,
+                unresolved=unresolved,
+                awaiting_more=decision.awaiting_more,
+                dialog=decision.dialog,
+            )
+        )
+        session = {
+            key: value
+            for key, value in turn.session.items()
+            if isinstance(key, str) and isinstance(value, str) and key not in _ROUTING_KEYS
+        }
+        session[BOT_STATE_KEY] = new_state.encode()
+        action: TurnAction
+        if escalation is not None:
+            action = "escalate"
+            session.update(
+                {
+                    NEXT_ACTION_KEY: "escalate",
+                    QUEUE_KEY: escalation.queue.value,
+                    REASON_KEY: escalation.reason.value,
+                    PRIORITY_KEY: escalation.priority,
+                }
+            )
+        elif decision.end:
+            action = "end"
+            session[NEXT_ACTION_KEY] = "end"
+        else:
+            action = "dialog" if decision.dialog is not None else "continue"
+
+        record = TurnRecord(
+            turn=turn_number,
+            intent=classification.intent.value if classification is not None else None,
+            confidence=classification.confidence if classification is not None else 0.0,
+            classifier_source=classification.source if classification is not None else None,
+            faq_id=decision.faq_id,
+            bot_reply=" ".join(decision.messages),
+            action=action,
+            escalation_queue=escalation.queue.value if escalation is not None else None,
+            escalation_reason=escalation.reason.value if escalation is not None else None,
+            escalation_priority=escalation.priority if escalation is not None else None,
+            fallback_reason=fallback_reason,
+            understood=decision.understood,
+            resolved=decision.resolved,
+            dialog=new_state.dialog.name.value if new_state.dialog is not None else None,
+            dialog_step=new_state.dialog.step.value if new_state.dialog is not None else None,
+            dialog_result=dict(decision.dialog_result),
+            vip_routed=escalation.vip if escalation is not None else False,
+        )
+        return TurnOutcome(
+            messages=decision.messages,
+            dialog_action="Close" if closing else "ElicitIntent",
+            session=session,
+            record=record,
+        )
+
+    # --- steps of the policy ----------------------------------------------------------------------
+
+    def _classify(
+        self, text: str, remaining_time_seconds: float | None
+    ) -> tuple[Classification | None, str | None]:
+        """Classify the utterance; silence is not classified, a classifier failure is a miss."""
+        if not text:
+            return None, None
+        try:
+            result = self._classifier.classify(text, remaining_time_seconds=remaining_time_seconds)
+        except Exception:
+            # The chain is built never to raise; should it anyway, the caller is asked to rephrase.
+            logger.exception("Classifier failed; treating the turn as not understood")
+            return None, "error"
+        return result.classification, result.fallback_reason
+
+    def _decide(
+        self,
+        text: str,
+        classification: Classification | None,
+        state: ConversationState,
+        context: DialogContext,
+        turn_number: int,
+    ) -> _Decision:
+        intent = classification.intent if classification is not None and classification.is_confident else None
+
+        # 1. Escalations that override everything.
+        if (escalation := _overriding_escalation(text, intent)) is not None:
+            return _Decision(messages=[], escalation=escalation)
+
+        # 2. A running dialog consumes the answer unless the caller asked for something else.
+        if state.dialog is not None:
+            decision = self._continue_dialog(state.dialog, text, intent, context)
+            if decision is not None:
+                return decision
+
+        if not text:
+            return _Decision(messages=[messages.SILENCE], understood=False)
+
+        # 3. A short answer to "더 궁금하신 점이 있으신가요?".
+        if state.awaiting_more and (reply := _reply_to_anything_else(text)) is not None:
+            return reply
+
+        # 4. An FAQ answer for a question no confident action intent claims.
+        if (intent is None or intent in _FAQ_INTENTS) and (faq := self._faq(text)) is not None:
+            faq_id, answer = faq
+            return _Decision(
+                messages=[answer, messages.ANYTHING_ELSE], resolved=True, awaiting_more=True, faq_id=faq_id
+            )
+
+        # 5. The intent.
+        return _decide_by_intent(intent, text, state, context, turn_number)
+
+    def _continue_dialog(
+        self, dialog: DialogState, text: str, intent: Intent | None, context: DialogContext
+    ) -> _Decision | None:
+        """Give the answer to the running dialog; None when the caller moved on to a new request."""
+        # A free-text step (the product name) would take a question as its answer: check first.
+        if dialog.step in dialogs.FREE_TEXT_STEPS and (side := self._side_question(dialog, text, intent)):
+            return side
+        step = dialogs.advance(dialog, text, context)
+        if step.input_accepted:
+            return _from_dialog(step)
+        if intent is not None and intent not in _NON_SWITCHING_INTENTS and intent.value != dialog.name.value:
+            return None
+        return self._side_question(dialog, text, intent) or _from_dialog(step)
+
+    def _side_question(self, dialog: DialogState, text: str, intent: Intent | None) -> _Decision | None:
+        """An FAQ question asked during a dialog: answer it and ask the step again (no failure)."""
+        if intent is not Intent.GENERAL_INQUIRY or (faq := self._faq(text)) is None:
+            return None
+        faq_id, answer = faq
+        return _Decision(
+            messages=[answer, dialogs.prompt_for(dialog)], resolved=True, dialog=dialog, faq_id=faq_id
+        )
+
+    def _faq(self, text: str) -> tuple[str, str] | None:
+        """The matching FAQ's id and verbatim answer, or None."""
+        try:
+            match = self._faq_matcher.match(text)
+        except Exception:
+            logger.exception("FAQ matcher failed; answering without the FAQ")
+            return None
+        if match is None:
+            return None
+        answer = self._faq_answers.get(match.faq_id)
+        if answer is None:
+            logger.warning("FAQ match without a known answer", extra={"faq_id": match.faq_id})
+            return None
+        return match.faq_id, answer
+
+
+def _overriding_escalation(text: str, intent: Intent | None) -> Escalation | None:
+    """Urgent or angry words, or a confident complaint / agent request: escalate, whatever else."""
+    if text and (escalation := keyword_escalation(text)) is not None:
+        return escalation
+    return intent_escalation(intent) if intent in _OVERRIDING_INTENTS else None
+
+
+def _reply_to_anything_else(text: str) -> _Decision | None:
+    """A short "아니요" ends the call, a short "네" invites the question; anything else is None."""
+    compact = _NOT_WORD_RE.sub("", text)
+    if _NO_MORE_RE.match(compact):
+        return _Decision(messages=[messages.GOODBYE], end=True)
+    if _YES_MORE_RE.match(compact):
+        return _Decision(messages=[messages.HOW_CAN_I_HELP])
+    return None
+
+
+def _decide_by_intent(
+    intent: Intent | None, text: str, state: ConversationState, context: DialogContext, turn_number: int
+) -> _Decision:
+    """Steps 5 and 6 of the policy: act on a confident intent, or ask the caller to rephrase."""
+    if intent in _DIALOG_INTENTS:
+        started = dialogs.start(_DIALOG_INTENTS[intent], text, context, turn=turn_number)
+        return _from_dialog(started)
+    if intent is Intent.GREETING:
+        return _Decision(messages=[messages.GREETING])
+    if intent is Intent.GOODBYE:
+        return _Decision(messages=[messages.GOODBYE], end=True)
+    if intent is Intent.GENERAL_INQUIRY:
+        # Understood as a question, but nothing in the FAQ answers it: the bot cannot help.
+        return _Decision(messages=[messages.NO_FAQ_ANSWER], understood=False)
+    escalation = intent_escalation(intent) if intent is not None else None
+    if escalation is not None:
+        return _Decision(messages=[], escalation=escalation)
+    # Not understood. The second miss in a row adds examples; the third escalates (the limits).
+    reply = messages.CLARIFY_WITH_EXAMPLES if state.not_understood >= 1 else messages.NOT_UNDERSTOOD
+    return _Decision(messages=[reply], understood=False)
+
+
+def _from_dialog(step: DialogTurn) -> _Decision:
+    """Translate a dialog turn into the engine's decision."""
+    if step.outcome is Outcome.COMPLETED:
+        return _Decision(
+            messages=[*step.messages, messages.ANYTHING_ELSE],
+            resolved=True,
+            awaiting_more=True,
+            dialog_result=step.result,
+        )
+    if step.outcome is Outcome.ESCALATE:
+        return _Decision(messages=list(step.messages), escalation=step.escalation, dialog_result=step.result)
+    return _Decision(messages=list(step.messages), dialog=step.state)

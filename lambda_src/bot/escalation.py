@@ -1,0 +1,173 @@
+"""The escalation rules of CONTENT.md as pure functions.
+
+An :class:`Escalation` says which agent queue a contact goes to, why, how urgently, and what the
+caller hears before the transfer. The contact flow routes on ``queue`` and copies ``reason`` and
+``priority`` into contact attributes; metrics count escalations by reason and queue.
+
+Reasons (stable snake_case strings, :class:`Reason`)
+----------------------------------------------------
+``complaint``          anger / complaint: a negative keyword or the complaint intent → complaint queue
+``urgent``             an urgent keyword (긴급, 당장, 즉시, 빨리, 응급) → priority queue, CRITICAL
+``agent_request``      the caller asked for a human → general queue
+``payment_security``   payment_inquiry or cancel_request: handled by agents for security → payment queue
+``tech_support``       technical_support → tech_support queue
+``product_other``      product inquiry about "기타" (other) → general queue
+``bot_limitation``     3 consecutive turns not understood, or 8 turns without resolution → general
+``validation_failed``  one dialog step failed validation 3 times → general queue
+``order_not_found``    the order number was not found twice → general queue
+``system_error``       storage failed while completing a request the bot cannot retry → general queue
+
+A VIP caller keeps the reason of the escalation (so reports still say *why* the caller needed a
+human) but always goes to the priority queue with at least HIGH priority: there is no separate
+``vip`` reason; ``Escalation.vip`` says that the tier rule rerouted the contact.
+
+Priorities: ``CRITICAL`` for urgent words, ``HIGH`` for VIP callers, ``NORMAL`` otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Final, Literal
+
+from bot import messages
+from bot.models import CustomerTier, Intent, Queue
+
+Priority = Literal["CRITICAL", "HIGH", "NORMAL"]
+
+#: Escalate after this many consecutive turns that were not understood.
+MAX_CONSECUTIVE_NOT_UNDERSTOOD: Final = 3
+#: Escalate when this many turns in a row ended without resolving anything.
+MAX_TURNS_WITHOUT_RESOLUTION: Final = 8
+#: Escalate when one dialog step has failed validation this many times.
+MAX_STEP_FAILURES: Final = 3
+
+#: CONTENT.md: negative keywords → complaint. Stems, so "화나요", "짜증나", "실망했어요" match.
+NEGATIVE_KEYWORDS: Final = ("화나", "짜증", "최악", "불만", "화가", "열받", "실망")
+#: CONTENT.md: urgent keywords → priority queue with CRITICAL priority.
+URGENT_KEYWORDS: Final = ("긴급", "당장", "즉시", "빨리", "응급")
+
+
+class Reason(StrEnum):
+    """Why a contact is handed to an agent (see the module docstring)."""
+
+    COMPLAINT = "complaint"
+    URGENT = "urgent"
+    AGENT_REQUEST = "agent_request"
+    PAYMENT_SECURITY = "payment_security"
+    TECH_SUPPORT = "tech_support"
+    PRODUCT_OTHER = "product_other"
+    BOT_LIMITATION = "bot_limitation"
+    VALIDATION_FAILED = "validation_failed"
+    ORDER_NOT_FOUND = "order_not_found"
+    SYSTEM_ERROR = "system_error"
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    """A hand-over to an agent queue."""
+
+    queue: Queue
+    reason: Reason
+    priority: Priority
+    message: str
+    #: True when the VIP rule moved the contact to the priority queue.
+    vip: bool = False
+
+
+_ROUTES: Final[dict[Reason, tuple[Queue, Priority, str]]] = {
+    Reason.COMPLAINT: (Queue.COMPLAINT, "NORMAL", messages.COMPLAINT),
+    Reason.URGENT: (Queue.PRIORITY, "CRITICAL", messages.ESCALATE_URGENT),
+    Reason.AGENT_REQUEST: (Queue.GENERAL, "NORMAL", messages.ESCALATE),
+    Reason.PAYMENT_SECURITY: (Queue.PAYMENT, "NORMAL", messages.ESCALATE_PAYMENT),
+    Reason.TECH_SUPPORT: (Queue.TECH_SUPPORT, "NORMAL", messages.ESCALATE_TECH_SUPPORT),
+    Reason.PRODUCT_OTHER: (Queue.GENERAL, "NORMAL", messages.ESCALATE),
+    Reason.BOT_LIMITATION: (Queue.GENERAL, "NORMAL", messages.ESCALATE_BOT_LIMITATION),
+    Reason.VALIDATION_FAILED: (Queue.GENERAL, "NORMAL", messages.ESCALATE_VALIDATION_FAILED),
+    Reason.ORDER_NOT_FOUND: (Queue.GENERAL, "NORMAL", messages.ESCALATE_ORDER_NOT_FOUND),
+    Reason.SYSTEM_ERROR: (Queue.GENERAL, "NORMAL", messages.ESCALATE_SYSTEM_ERROR),
+}
+
+#: CONTENT.md routing: intents that are always handled by an agent.
+INTENT_REASONS: Final[dict[Intent, Reason]] = {
+    Intent.COMPLAINT: Reason.COMPLAINT,
+    Intent.TECHNICAL_SUPPORT: Reason.TECH_SUPPORT,
+    Intent.PAYMENT_INQUIRY: Reason.PAYMENT_SECURITY,
+    Intent.CANCEL_REQUEST: Reason.PAYMENT_SECURITY,
+    Intent.AGENT_REQUEST: Reason.AGENT_REQUEST,
+}
+
+# Keywords are matched on text without spaces or punctuation: callers (and speech recognition)
+# split words freely ("열 받아", "짜 증 나").
+_NOT_WORD_RE = re.compile(r"[\W_]+")
+
+
+def _compact(text: str) -> str:
+    return _NOT_WORD_RE.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
+def escalate(reason: Reason) -> Escalation:
+    """The escalation for ``reason`` with its queue, priority and message."""
+    queue, priority, message = _ROUTES[reason]
+    return Escalation(queue=queue, reason=reason, priority=priority, message=message)
+
+
+def has_urgent_word(text: str) -> bool:
+    """True when the caller uses one of the urgent keywords."""
+    compact = _compact(text)
+    return any(word in compact for word in URGENT_KEYWORDS)
+
+
+def has_negative_word(text: str) -> bool:
+    """True when the caller uses one of the negative (anger) keywords."""
+    compact = _compact(text)
+    return any(word in compact for word in NEGATIVE_KEYWORDS)
+
+
+def keyword_escalation(text: str) -> Escalation | None:
+    """Escalation required by the caller's words alone, whatever the intent or dialog.
+
+    Urgent words win over anger (they decide the priority queue); an angry urgent caller still
+    hears the apology first.
+    """
+    angry = has_negative_word(text)
+    if has_urgent_word(text):
+        urgent = escalate(Reason.URGENT)
+        return replace(urgent, message=messages.ESCALATE_URGENT_ANGRY) if angry else urgent
+    if angry:
+        return escalate(Reason.COMPLAINT)
+    return None
+
+
+def intent_escalation(intent: Intent) -> Escalation | None:
+    """CONTENT.md routing table: the escalation for an intent handled by agents, else None."""
+    reason = INTENT_REASONS.get(intent)
+    return escalate(reason) if reason is not None else None
+
+
+def limit_escalation(*, consecutive_not_understood: int, turns_without_resolution: int) -> Escalation | None:
+    """Bot-limitation escalation once the caller has been stuck long enough, else None."""
+    if (
+        consecutive_not_understood >= MAX_CONSECUTIVE_NOT_UNDERSTOOD
+        or turns_without_resolution >= MAX_TURNS_WITHOUT_RESOLUTION
+    ):
+        return escalate(Reason.BOT_LIMITATION)
+    return None
+
+
+def validation_escalation(step_failures: int) -> Escalation | None:
+    """Escalation once one dialog step has failed validation ``MAX_STEP_FAILURES`` times."""
+    return escalate(Reason.VALIDATION_FAILED) if step_failures >= MAX_STEP_FAILURES else None
+
+
+def for_customer(escalation: Escalation, tier: CustomerTier | str | None) -> Escalation:
+    """Apply the VIP rule: a VIP caller escalating for any reason goes to the priority queue.
+
+    The reason and message stay; the priority becomes at least HIGH (CRITICAL stays CRITICAL).
+    """
+    if tier != CustomerTier.VIP:
+        return escalation
+    priority: Priority = "CRITICAL" if escalation.priority == "CRITICAL" else "HIGH"
+    return replace(escalation, queue=Queue.PRIORITY, priority=priority, vip=True)
