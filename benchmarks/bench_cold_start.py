@@ -36,6 +36,9 @@ VARIANTS: dict[str, str] = {
     "import boto3": "import boto3",
     "import handlers.lex_hook": "import handlers.lex_hook",
     "import handlers.contact_flow": "import handlers.contact_flow",
+    # The issue's wording: the handler's cold import with boto3 and Powertools included.
+    "boto3 + handlers.lex_hook": "import boto3, handlers.lex_hook",
+    "boto3 + handlers.contact_flow": "import boto3, handlers.contact_flow",
     "lex hook first invocation": (
         "import handlers.lex_hook, boto3, bot.engine, bot.faq, bot.classifier_chain, storage.dynamodb;"
         "from bot.local_classifier import default_classifier; default_classifier()"
@@ -47,7 +50,7 @@ def time_import(statement: str) -> float:
     """Wall-clock seconds of a fresh interpreter running ``statement`` (asset root on the path)."""
     environment = {**os.environ, "PYTHONPATH": str(ASSET_ROOT)}
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", statement], check=True, cwd=ASSET_ROOT, env=environment)  # noqa: S603
+    subprocess.run([sys.executable, "-c", statement], check=True, cwd=ASSET_ROOT, env=environment)
     return time.perf_counter() - started
 
 
@@ -79,14 +82,14 @@ def main() -> int:
     print(
         f"Python {sys.version.split()[0]}, {runs} runs per variant, median wall time of a fresh interpreter"
     )
-    print(f"{'variant':<32}{'median ms':>10}{'min ms':>9}{'ratio':>8}")
+    print(f"{'variant':<34}{'median ms':>10}{'min ms':>9}{'ratio':>8}")
     for name, values in samples.items():
         ratio = medians[name] / baseline
-        print(f"{name:<32}{medians[name] * 1000:>10.1f}{min(values) * 1000:>9.1f}{ratio:>8.2f}")
+        print(f"{name:<34}{medians[name] * 1000:>10.1f}{min(values) * 1000:>9.1f}{ratio:>8.2f}")
     print(f"compile lambda_src from source: {compile_seconds() * 1000:.1f} ms (asset ships without .pyc)")
 
     failed = False
-    for name in ("import handlers.lex_hook", "import handlers.contact_flow"):
+    for name in ("boto3 + handlers.lex_hook", "boto3 + handlers.contact_flow"):
         ratio = medians[name] / baseline
         verdict = "OK" if ratio <= TARGET_RATIO else "TOO SLOW"
         failed |= ratio > TARGET_RATIO

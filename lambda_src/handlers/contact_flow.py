@@ -1,0 +1,263 @@
+"""Amazon Connect ``InvokeLambdaFunction`` entry point: customer lookup and callback registration.
+
+``Details.Parameters.action`` selects the operation:
+
+* ``lookup_customer``: the caller's number (``Details.ContactData.CustomerEndpoint.Address``, or
+  ``Parameters.phoneNumber``) → ``{"result": "ok", "tier": "STANDARD"|"VIP", "name", "known"}``.
+  An unknown caller is a STANDARD customer with ``known = "false"`` and an empty name.
+* ``register_callback``: stores a callback request for the caller's number at the next callback
+  time of the business calendar (see ``bot.business_calendar``), once per contact id (Connect
+  retries throttled or failed invocations), and returns the reference and the time, both written
+  to be spoken by text-to-speech.
+
+The response is always a flat map of strings (the flow's STRING_MAP response type), a few hundred
+bytes at most; any failure becomes ``{"result": "error", "reason": ...}``. The function never
+raises: an exception would only send the caller down the flow's error branch with no record of why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from bot.business_calendar import BusinessCalendar, speak_digits, speak_korean_datetime
+from bot.models import KST, CustomerTier
+from bot.ports import CallbackRepository, CallbackRequest, CustomerRepository
+from bot.text import mask_e164
+from handlers.observability import MetricsPublisher, logger, start_invocation, traced
+from handlers.settings import ContactFlowSettings, SettingsError
+
+ACTION_LOOKUP_CUSTOMER = "lookup_customer"
+ACTION_REGISTER_CALLBACK = "register_callback"
+
+#: Digits in a callback reference: short enough to read out, long enough to be unique in practice.
+REFERENCE_DIGITS = 8
+
+_E164_RE = re.compile(r"\+[1-9]\d{6,14}")
+_KOREAN_NATIONAL_RE = re.compile(r"0\d{8,10}")
+_MAX_CONTACT_ID_LENGTH = 256
+
+Clock = Callable[[], datetime]
+StringMap = dict[str, str]
+
+
+def normalize_phone_number(raw: object) -> str | None:
+    """The caller number in E.164 form, or None when ``raw`` is not a phone number.
+
+    Connect passes E.164 (``+821012345678``); a number typed into the flow may be national
+    (``010-1234-5678``), which becomes ``+821012345678``.
+    """
+    if not isinstance(raw, str):
+        return None
+    compact = re.sub(r"[\s\-.()]", "", raw)
+    if _E164_RE.fullmatch(compact):
+        return compact
+    if _KOREAN_NATIONAL_RE.fullmatch(compact):
+        return "+82" + compact[1:]
+    return None
+
+
+def callback_reference(contact_id: str) -> str:
+    """A digits-only reference derived from the contact id.
+
+    Deriving it (rather than drawing a random one) makes a retried invocation compute the same
+    reference, and digits are what a caller can note down and key in on a phone pad.
+    """
+    digest = hashlib.sha256(contact_id.encode("utf-8")).hexdigest()
+    return str(int(digest, 16) % 10**REFERENCE_DIGITS).zfill(REFERENCE_DIGITS)
+
+
+class ContactFlowApp:
+    """The contact-flow function's logic with its dependencies injected (tests, benchmarks)."""
+
+    def __init__(
+        self,
+        *,
+        customers: CustomerRepository,
+        callbacks: CallbackRepository,
+        calendar: BusinessCalendar,
+        metrics: MetricsPublisher | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self._customers = customers
+        self._callbacks = callbacks
+        self._calendar = calendar
+        self._metrics = metrics
+        self._clock: Clock = clock or (lambda: datetime.now(KST))
+
+    def handle(self, event: Any) -> StringMap:
+        """Dispatch on ``Details.Parameters.action``; never raises."""
+        details = _mapping(_mapping(event).get("Details"))
+        parameters = _mapping(details.get("Parameters"))
+        contact_data = _mapping(details.get("ContactData"))
+        action = _string(parameters.get("action")).strip()
+        try:
+            if action == ACTION_LOOKUP_CUSTOMER:
+                return self._lookup_customer(contact_data, parameters)
+            if action == ACTION_REGISTER_CALLBACK:
+                return self._register_callback(contact_data, parameters)
+            logger.warning("unknown contact-flow action", extra={"action": action[:64]})
+            return _error("unknown_action")
+        except Exception:
+            logger.exception("contact-flow action failed", extra={"action": action})
+            self._count("ContactFlowError", action)
+            return _error("internal_error")
+        finally:
+            if self._metrics is not None:
+                self._metrics.flush()
+
+    def _lookup_customer(self, contact_data: Mapping[str, Any], parameters: Mapping[str, Any]) -> StringMap:
+        phone_number = _caller_number(contact_data, parameters)
+        if phone_number is None:
+            logger.warning("customer lookup without a usable caller number")
+            return _error("missing_phone_number")
+        with traced("## lookup_customer"):
+            profile = self._customers.get(phone_number)
+        tier = profile.tier if profile is not None else CustomerTier.STANDARD
+        logger.info(
+            "customer looked up",
+            extra={"caller": mask_e164(phone_number), "known": profile is not None, "tier": tier.value},
+        )
+        self._count("CustomerLookup", ACTION_LOOKUP_CUSTOMER)
+        return {
+            "result": "ok",
+            "tier": tier.value,
+            "name": (profile.name or "") if profile is not None else "",
+            "known": "true" if profile is not None else "false",
+        }
+
+    def _register_callback(self, contact_data: Mapping[str, Any], parameters: Mapping[str, Any]) -> StringMap:
+        phone_number = _caller_number(contact_data, parameters)
+        if phone_number is None:
+            logger.warning("callback requested without a usable caller number")
+            return _error("missing_phone_number")
+        contact_id = _contact_id(contact_data)
+        if contact_id is None:
+            logger.warning("callback requested without a contact id")
+            return _error("missing_contact_id")
+        requested = CallbackRequest(
+            contact_id=contact_id,
+            phone_number=phone_number,
+            callback_at=self._calendar.next_callback_time(self._clock()),
+            reference=callback_reference(contact_id),
+        )
+        with traced("## register_callback"):
+            stored = self._callbacks.save(requested)
+        logger.info(
+            "callback registered",
+            extra={
+                "caller": mask_e164(stored.phone_number),
+                "callback_at": stored.callback_at.isoformat(),
+                "reference": stored.reference,
+                "retry": stored != requested,
+            },
+        )
+        self._count("CallbackRegistered", ACTION_REGISTER_CALLBACK)
+        return {
+            "result": "ok",
+            "reference": stored.reference,
+            "referenceSpoken": speak_digits(stored.reference),
+            "callbackTime": speak_korean_datetime(stored.callback_at),
+            "callbackAt": stored.callback_at.astimezone(KST).isoformat(timespec="minutes"),
+        }
+
+    def _count(self, name: str, action: str) -> None:
+        if self._metrics is not None:
+            self._metrics.count(name, dimensions={"action": action or "none"})
+
+
+# --- the Lambda entry point ---------------------------------------------------------------------------
+
+_app: ContactFlowApp | None = None
+_settings_error: SettingsError | None = None
+_cold_start = True
+
+
+def build_app_from_env(*, clock: Clock | None = None) -> ContactFlowApp:
+    """Read the settings and wire the DynamoDB repositories (clients are created on first use)."""
+    from storage.dynamodb import DynamoDbCallbackRepository, DynamoDbCustomerRepository
+
+    settings = ContactFlowSettings.from_env()
+    return ContactFlowApp(
+        customers=DynamoDbCustomerRepository(settings.customers_table_name),
+        callbacks=DynamoDbCallbackRepository(settings.callbacks_table_name),
+        calendar=settings.calendar,
+        metrics=MetricsPublisher(
+            namespace=settings.observability.metrics_namespace, service=settings.observability.service_name
+        ),
+        clock=clock,
+    )
+
+
+def reset_container() -> None:
+    """Forget the cached app and settings error, as if the container were new (tests)."""
+    global _app, _settings_error, _cold_start
+    _app, _settings_error, _cold_start = None, None, True
+
+
+def lambda_handler(event: Any, context: Any) -> StringMap:
+    """Connect InvokeLambdaFunction handler: always returns a flat string map, never raises."""
+    global _app, _settings_error, _cold_start  # noqa: PLW0603 - per-container state
+    started = time.perf_counter()
+    try:
+        contact_id = _contact_id(_mapping(_mapping(_mapping(event).get("Details")).get("ContactData")))
+        start_invocation(contact_id=contact_id or "unknown", context=context, cold_start=_cold_start)
+        _cold_start = False
+        if _app is None and _settings_error is None:
+            try:
+                _app = build_app_from_env()
+            except SettingsError as error:
+                # The environment does not change inside a container: remember the verdict.
+                _settings_error = error
+        if _app is None:
+            logger.error("contact-flow function misconfigured", extra={"reason": str(_settings_error)})
+            return _error("configuration_error")
+        response = _app.handle(event)
+    except Exception:
+        logger.exception("contact-flow handler failed")
+        return _error("internal_error")
+    logger.info(
+        "contact-flow action answered",
+        extra={
+            "result": response.get("result"),
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        },
+    )
+    return response
+
+
+# --- defensive event reading --------------------------------------------------------------------------
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _string(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _caller_number(contact_data: Mapping[str, Any], parameters: Mapping[str, Any]) -> str | None:
+    endpoint = _mapping(contact_data.get("CustomerEndpoint"))
+    # The endpoint address is what the network reported; a flow parameter is a fallback for
+    # chat or tasks, where there is no telephone endpoint.
+    return normalize_phone_number(endpoint.get("Address")) or normalize_phone_number(
+        parameters.get("phoneNumber")
+    )
+
+
+def _contact_id(contact_data: Mapping[str, Any]) -> str | None:
+    # ContactId is what Connect retries with and what the conversation log is keyed on.
+    for key in ("ContactId", "InitialContactId"):
+        value = _string(contact_data.get(key)).strip()
+        if value and len(value) <= _MAX_CONTACT_ID_LENGTH:
+            return value
+    return None
+
+
+def _error(reason: str) -> StringMap:
+    return {"result": "error", "reason": reason}

@@ -1,0 +1,482 @@
+"""Amazon Lex V2 code hook: one caller turn in, one valid Lex V2 response out.
+
+Every intent of the bot (dialog and fulfillment code hooks, including ``FallbackIntent``) calls
+this function. It reads the caller's words (``inputTranscript``) and the session attributes the
+contact flow passes (``customerTier``, ``channel``, ``contactId``; the contact id falls back to
+the Lex ``sessionId``), lets the bot engine decide the turn, writes the turn to the conversation
+log and answers Lex.
+
+Response contract:
+
+* ``dialogAction.type`` is ``ElicitIntent`` while the conversation goes on (the next utterance is
+  classified again and the engine finds its dialog state in the session attributes) and
+  ``Close`` when it ends or goes to an agent.
+* A ``Close`` carries ``intent {name, state: "Fulfilled"}``, the invoked intent's name (or
+  ``FallbackIntent``). Connect routes on the session attributes ``nextAction``, ``queue``,
+  ``reason`` and ``priority``, not on the intent state, so ``Fulfilled`` is used for escalations
+  as well: ``Failed`` would make Lex report the conversation as failed in its analytics even
+  though the bot did what it should (hand over).
+* ``messages`` is never empty, each ``PlainText`` and at most 1,000 characters (Lex's limit);
+  session attribute values are always strings.
+* Any exception anywhere becomes a ``Close`` with the temporary-error apology and the escalate
+  message, and ``nextAction=escalate``, ``queue=general`` (``priority`` for a VIP caller, per the
+  escalation rules), ``reason=system_error``; the exception is logged with the reason.
+
+A failed conversation-log write never fails the turn: it is logged with the full (masked) record
+and counted in the ``ConversationLogWriteFailed`` metric.
+
+Cold start: this module imports only the standard library, Powertools' logger and metrics and
+small bot modules. boto3, the engine, the classifiers and the X-Ray SDK are loaded on the first
+invocation (see ``benchmarks/``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot import messages
+from bot.escalation import Reason, escalate, for_customer
+from bot.models import KST, CustomerTier, FaqEntry
+from bot.ports import ConversationLog, ConversationTurn, FaqRepository
+from bot.text import mask_phone_numbers
+from handlers.observability import MetricsPublisher, logger, start_invocation, traced
+from handlers.settings import LexHookSettings, SettingsError
+
+if TYPE_CHECKING:
+    from bot.engine import BotEngine, TurnOutcome
+
+#: Lex V2 limits a message's content to 1,000 characters.
+MAX_MESSAGE_CHARS = 1000
+#: Lex intent names: letters, digits, single ``_``/``-`` separators, at most 100 of them.
+_INTENT_NAME_RE = re.compile(r"(?:[0-9a-zA-Z][_-]?){1,100}")
+FALLBACK_INTENT = "FallbackIntent"
+#: Caller text kept in the conversation log and log lines (Lex itself caps text input at 1,024).
+MAX_LOGGED_TEXT_CHARS = 2000
+#: Used when the context cannot say how much time is left (it always can on Lambda).
+DEFAULT_REMAINING_SECONDS = 3.0
+_MAX_SESSION_VALUE_CHARS = 1000
+_MAX_CONTACT_ID_CHARS = 256
+
+Clock = Callable[[], datetime]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LexRequest:
+    """The fields of a Lex V2 event the hook uses, read defensively (any shape is accepted)."""
+
+    text: str
+    contact_id: str
+    channel: str
+    customer_tier: CustomerTier
+    intent_name: str
+    invocation_source: str
+    session: dict[str, str]
+
+    @classmethod
+    def from_event(cls, event: Any, *, fallback_contact_id: str = "unknown") -> LexRequest:
+        """Read an event; missing fields and wrong types get safe defaults instead of errors."""
+        root = _mapping(event)
+        session_state = _mapping(root.get("sessionState"))
+        session = string_attributes(session_state.get("sessionAttributes"))
+        contact_id = (
+            _bounded_id(session.get("contactId")) or _bounded_id(root.get("sessionId")) or fallback_contact_id
+        )
+        channel = session.get("channel", "").strip().upper() or _channel_from_input_mode(
+            root.get("inputMode")
+        )
+        intent_name = _string(_mapping(session_state.get("intent")).get("name"))
+        return cls(
+            text=_string(root.get("inputTranscript")),
+            contact_id=contact_id,
+            channel=channel[:32],
+            customer_tier=_tier(session.get("customerTier")),
+            intent_name=intent_name if _INTENT_NAME_RE.fullmatch(intent_name) else FALLBACK_INTENT,
+            invocation_source=_string(root.get("invocationSource"))[:32],
+            session=session,
+        )
+
+
+def string_attributes(raw: Any) -> dict[str, str]:
+    """Session attributes as Lex requires them: string keys and string values.
+
+    Scalars are converted (booleans as ``true``/``false``); nested values are dropped.
+    """
+    attributes: dict[str, str] = {}
+    for key, value in _mapping(raw).items():
+        if not isinstance(key, str) or not key:
+            continue
+        if isinstance(value, bool):
+            attributes[key] = "true" if value else "false"
+        elif isinstance(value, str | int | float):
+            attributes[key] = str(value)[:_MAX_SESSION_VALUE_CHARS]
+    return attributes
+
+
+def lex_response(
+    *, dialog_action: str, messages_out: list[str], session: Mapping[str, str], intent_name: str
+) -> dict[str, Any]:
+    """A valid Lex V2 response (see the module docstring for the contract)."""
+    contents = [
+        message.strip()[:MAX_MESSAGE_CHARS] for message in messages_out if message and message.strip()
+    ]
+    if not contents:
+        contents = [messages.CLARIFY]
+    action_type = "Close" if dialog_action == "Close" else "ElicitIntent"
+    session_state: dict[str, Any] = {
+        "sessionAttributes": string_attributes(session),
+        "dialogAction": {"type": action_type},
+    }
+    if action_type == "Close":
+        session_state["intent"] = {"name": intent_name, "state": "Fulfilled"}
+    return {
+        "sessionState": session_state,
+        "messages": [{"contentType": "PlainText", "content": content} for content in contents],
+    }
+
+
+def system_error_response(request: LexRequest | None) -> dict[str, Any]:
+    """The safe answer when anything fails: apologise and hand the caller to an agent.
+
+    The escalation rules still apply (``system_error`` goes to the general queue, a VIP caller's
+    to the priority queue); the message is the temporary-error apology joined to the escalate
+    message, without "try again later", which would contradict the transfer.
+    """
+    tier = request.customer_tier if request is not None else CustomerTier.STANDARD
+    escalation = for_customer(escalate(Reason.SYSTEM_ERROR), tier)
+    session = dict(request.session) if request is not None else {}
+    session.update(
+        {
+            "nextAction": "escalate",
+            "queue": escalation.queue.value,
+            "reason": escalation.reason.value,
+            "priority": escalation.priority,
+        }
+    )
+    return lex_response(
+        dialog_action="Close",
+        messages_out=[escalation.message],
+        session=session,
+        intent_name=request.intent_name if request is not None else FALLBACK_INTENT,
+    )
+
+
+class LexHookApp:
+    """The hook's logic with its dependencies injected: the engine, the conversation log, metrics, clock."""
+
+    def __init__(
+        self,
+        *,
+        engine: BotEngine,
+        conversation_log: ConversationLog,
+        metrics: MetricsPublisher | None = None,
+        clock: Clock | None = None,
+        bedrock_enabled: bool = False,
+    ) -> None:
+        self._engine = engine
+        self._conversation_log = conversation_log
+        self._metrics = metrics
+        self._clock: Clock = clock or (lambda: datetime.now(KST))
+        self._bedrock_enabled = bedrock_enabled
+
+    @property
+    def metrics(self) -> MetricsPublisher | None:
+        """The metrics publisher (None when metrics are not wanted, e.g. in benchmarks)."""
+        return self._metrics
+
+    def handle(self, request: LexRequest, context: Any) -> dict[str, Any]:
+        """Run one turn and answer Lex. Exceptions propagate to ``lambda_handler``'s safety net."""
+        from bot.engine import TurnInput
+
+        now = self._clock()
+        turn_input = TurnInput(
+            text=request.text,
+            contact_id=request.contact_id,
+            channel=request.channel,
+            customer_tier=request.customer_tier,
+            now=now,
+            session=request.session,
+            remaining_time_seconds=_remaining_seconds(context),
+        )
+        with traced("## handle_turn"):
+            outcome = self._engine.handle_turn(turn_input)
+        response = lex_response(
+            dialog_action=outcome.dialog_action,
+            messages_out=list(outcome.messages),
+            session=outcome.session,
+            intent_name=request.intent_name,
+        )
+        self._record_turn(request, outcome, response, now)
+        self._publish_metrics(outcome)
+        return response
+
+    def _record_turn(
+        self, request: LexRequest, outcome: TurnOutcome, response: Mapping[str, Any], now: datetime
+    ) -> None:
+        record = outcome.record
+        reply = " ".join(message["content"] for message in response["messages"])
+        turn = ConversationTurn(
+            contact_id=request.contact_id,
+            turn=int(record.turn),
+            timestamp=now.astimezone(KST),
+            channel=request.channel or "UNKNOWN",
+            # Mask before cutting, so a number split by the cut cannot escape the mask.
+            caller_text=mask_phone_numbers(request.text)[:MAX_LOGGED_TEXT_CHARS],
+            intent=_enum_value(record.intent),
+            confidence=float(record.confidence),
+            classifier_source=_enum_value(record.classifier_source),
+            faq_id=record.faq_id,
+            bot_reply=reply,
+            action=str(record.action),
+        )
+        logger.info(
+            "turn answered",
+            extra={
+                "turn": turn.turn,
+                "intent": turn.intent,
+                "confidence": turn.confidence,
+                "classifier_source": turn.classifier_source,
+                "faq_id": turn.faq_id,
+                "action": turn.action,
+                "invocation_source": request.invocation_source,
+            },
+        )
+        try:
+            with traced("## conversation_log"):
+                self._conversation_log.record(turn)
+        except Exception:
+            # The caller's turn matters more than the record, but nothing may be lost silently:
+            # the full record goes to the log (masked by the formatter) and a metric alarms.
+            logger.exception(
+                "conversation log write failed", extra={"conversation_turn": _turn_as_dict(turn)}
+            )
+            if self._metrics is not None:
+                self._metrics.count("ConversationLogWriteFailed")
+
+    def _publish_metrics(self, outcome: TurnOutcome) -> None:
+        if self._metrics is None:
+            return
+        record = outcome.record
+        self._metrics.count(
+            "Turns",
+            dimensions={
+                "intent": _enum_value(record.intent) or "none",
+                "source": _enum_value(record.classifier_source) or "none",
+            },
+        )
+        if record.faq_id:
+            self._metrics.count("FaqHit")
+        elif _enum_value(record.intent) == "general_inquiry":
+            self._metrics.count("FaqMiss")
+        # Silence is never sent to Bedrock, so it is not a fallback worth an alarm.
+        if self._bedrock_enabled and record.fallback_reason not in (None, "empty_input"):
+            self._metrics.count("ClassifierFallback", dimensions={"reason": record.fallback_reason})
+        if record.escalation_queue:
+            self._metrics.count(
+                "Escalation",
+                dimensions={"reason": record.escalation_reason, "queue": record.escalation_queue},
+            )
+
+
+# --- container wiring ---------------------------------------------------------------------------------
+
+_app: LexHookApp | None = None
+_settings_error: SettingsError | None = None
+_build_lock = threading.Lock()
+_cold_start = True
+
+
+def load_faq_entries_with_fallback(repository: FaqRepository) -> list[FaqEntry]:
+    """FAQ entries from the faq table; the bundled data file when the table is empty or unreadable."""
+    from bot.faq import load_faq_entries
+
+    try:
+        entries = repository.all_entries()
+    except Exception:
+        logger.exception("FAQ table unreadable, using the bundled FAQ file")
+        return load_faq_entries()
+    if not entries:
+        logger.warning("FAQ table is empty, using the bundled FAQ file")
+        return load_faq_entries()
+    return entries
+
+
+def build_app(settings: LexHookSettings, *, clock: Clock | None = None) -> LexHookApp:
+    """Wire the engine, classifiers and DynamoDB repositories for ``settings``.
+
+    Called once per container. The FAQ is read here, so it is cached for the container's life.
+    """
+    from bot.classifier_chain import ClassifierChain
+    from bot.engine import BotEngine
+    from bot.faq import FaqMatcher
+    from bot.local_classifier import default_classifier
+    from storage.dynamodb import (
+        DynamoDbConversationLog,
+        DynamoDbFaqRepository,
+        DynamoDbOrderRepository,
+        DynamoDbReservationRepository,
+    )
+
+    bedrock = None
+    if settings.bedrock_enabled and settings.bedrock_model_id:
+        from bot.bedrock_classifier import BedrockClassifier, make_bedrock_runtime_client
+
+        client = make_bedrock_runtime_client(
+            region=settings.aws_region, timeout_seconds=settings.bedrock_timeout_seconds
+        )
+        bedrock = BedrockClassifier(client, settings.bedrock_model_id)
+    classifier = ClassifierChain(
+        default_classifier(), bedrock, bedrock_budget_seconds=settings.bedrock_timeout_seconds
+    )
+    faq_entries = load_faq_entries_with_fallback(DynamoDbFaqRepository(settings.faq_table_name))
+    engine = BotEngine(
+        classifier=classifier,
+        faq_matcher=FaqMatcher(faq_entries),
+        orders=DynamoDbOrderRepository(settings.orders_table_name),
+        reservations=DynamoDbReservationRepository(settings.reservations_table_name),
+    )
+    return LexHookApp(
+        engine=engine,
+        conversation_log=DynamoDbConversationLog(
+            settings.conversations_table_name, ttl_days=settings.conversation_ttl_days
+        ),
+        metrics=MetricsPublisher(
+            namespace=settings.observability.metrics_namespace, service=settings.observability.service_name
+        ),
+        clock=clock,
+        bedrock_enabled=bedrock is not None,
+    )
+
+
+def _container_app() -> LexHookApp | None:
+    """The container's app, built on first use; None (and the error logged) when misconfigured."""
+    global _app, _settings_error  # noqa: PLW0603 - per-container state
+    if _app is None and _settings_error is None:
+        with _build_lock:
+            if _app is None and _settings_error is None:
+                try:
+                    settings = LexHookSettings.from_env()
+                except SettingsError as error:
+                    # The environment cannot change inside a container: remember the verdict.
+                    _settings_error = error
+                else:
+                    _app = build_app(settings)
+    if _app is None:
+        logger.error("Lex hook misconfigured", extra={"reason": str(_settings_error)})
+    return _app
+
+
+def reset_container() -> None:
+    """Forget the cached app and settings error, as if the container were new (tests)."""
+    global _app, _settings_error, _cold_start
+    with _build_lock:
+        _app, _settings_error, _cold_start = None, None, True
+
+
+def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
+    """Lex V2 code hook entry point; always returns a valid Lex V2 response."""
+    global _cold_start
+    cold_start, _cold_start = _cold_start, False
+    return handle_event(event, context, app_provider=_container_app, cold_start=cold_start)
+
+
+def handle_event(
+    event: Any, context: Any, *, app_provider: Callable[[], LexHookApp | None], cold_start: bool = False
+) -> dict[str, Any]:
+    """Parse the event, run the turn on the provided app and answer Lex; never raises.
+
+    ``lambda_handler`` provides the container's app; tests and benchmarks provide their own.
+    """
+    started = time.perf_counter()
+    request: LexRequest | None = None
+    app: LexHookApp | None = None
+    try:
+        request = LexRequest.from_event(event, fallback_contact_id=_fallback_contact_id(context))
+        start_invocation(contact_id=request.contact_id, context=context, cold_start=cold_start)
+        app = app_provider()
+        if app is None:
+            return system_error_response(request)
+        response = app.handle(request, context)
+    except Exception:
+        logger.exception(
+            "turn failed, handing the caller to an agent",
+            extra={
+                "reason": "system_error",
+                "caller_text": mask_phone_numbers(request.text)[:MAX_LOGGED_TEXT_CHARS] if request else None,
+            },
+        )
+        response = system_error_response(request)
+        if app is not None and app.metrics is not None:
+            queue = response["sessionState"]["sessionAttributes"]["queue"]
+            app.metrics.count("Escalation", dimensions={"reason": Reason.SYSTEM_ERROR.value, "queue": queue})
+        return response
+    finally:
+        if app is not None and app.metrics is not None:
+            app.metrics.flush()
+    logger.debug("turn took", extra={"duration_ms": round((time.perf_counter() - started) * 1000, 2)})
+    return response
+
+
+# --- defensive event reading --------------------------------------------------------------------------
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _string(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _bounded_id(value: Any) -> str:
+    text = _string(value).strip()
+    return text if len(text) <= _MAX_CONTACT_ID_CHARS else ""
+
+
+def _tier(value: str | None) -> CustomerTier:
+    try:
+        return CustomerTier((value or "").strip().upper())
+    except ValueError:
+        return CustomerTier.STANDARD
+
+
+def _channel_from_input_mode(input_mode: Any) -> str:
+    # Without the contact flow's attribute: speech and keypad input come from a phone call.
+    mode = _string(input_mode)
+    if mode in {"Speech", "DTMF"}:
+        return "VOICE"
+    if mode == "Text":
+        return "CHAT"
+    return "UNKNOWN"
+
+
+def _fallback_contact_id(context: Any) -> str:
+    request_id = getattr(context, "aws_request_id", None)
+    return f"unknown-{request_id}" if isinstance(request_id, str) and request_id else "unknown"
+
+
+def _remaining_seconds(context: Any) -> float:
+    getter = getattr(context, "get_remaining_time_in_millis", None)
+    if callable(getter):
+        try:
+            return max(0.0, float(getter()) / 1000.0)
+        except (TypeError, ValueError):
+            pass
+    return DEFAULT_REMAINING_SECONDS
+
+
+def _enum_value(value: Any) -> str | None:
+    if value is None:
+        return None
+    return str(getattr(value, "value", value)) or None
+
+
+def _turn_as_dict(turn: ConversationTurn) -> dict[str, Any]:
+    record = dataclasses.asdict(turn)
+    record["timestamp"] = turn.timestamp.isoformat()
+    return record

@@ -1,0 +1,232 @@
+"""Functional-test fixtures: moto DynamoDB tables with the keys of ``bot.ports``, the handlers'
+environment, recorded events from ``tests/events`` and a fake Lambda context."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from moto import mock_aws
+
+from handlers import contact_flow, lex_hook
+from handlers.observability import logger as powertools_logger
+from storage.dynamodb import reset_shared_dynamodb_client
+
+EVENTS_DIR = Path(__file__).resolve().parent.parent / "events"
+
+TABLE_NAMES = {
+    "CONVERSATIONS_TABLE_NAME": "test-conversations",
+    "FAQ_TABLE_NAME": "test-faq",
+    "CUSTOMERS_TABLE_NAME": "test-customers",
+    "CALLBACKS_TABLE_NAME": "test-callbacks",
+    "RESERVATIONS_TABLE_NAME": "test-reservations",
+    "ORDERS_TABLE_NAME": "test-orders",
+}
+
+BASE_ENVIRONMENT = {
+    **TABLE_NAMES,
+    "AWS_DEFAULT_REGION": "ap-northeast-2",
+    "AWS_REGION": "ap-northeast-2",
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "BEDROCK_ENABLED": "false",
+    "BEDROCK_TIMEOUT_SECONDS": "2.5",
+    "CONVERSATION_TTL_DAYS": "90",
+    "BUSINESS_OPEN_TIME": "09:00",
+    "BUSINESS_CLOSE_TIME": "18:00",
+    "BUSINESS_DAYS": "MON,TUE,WED,THU,FRI",
+    "BUSINESS_HOLIDAYS": "2025-12-25,2026-01-01",
+    "POWERTOOLS_SERVICE_NAME": "aicc-test",
+    "POWERTOOLS_METRICS_NAMESPACE": "AiccTest",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+}
+
+# (partition key, sort key or None, extra GSI definitions) per table, exactly as bot/ports.py documents.
+_KEY_SCHEMAS: dict[str, tuple[tuple[str, str], tuple[str, str] | None, list[tuple[str, str, str]]]] = {
+    "CONVERSATIONS_TABLE_NAME": (("contact_id", "S"), ("turn", "N"), []),
+    "FAQ_TABLE_NAME": (("faq_id", "S"), None, []),
+    "CUSTOMERS_TABLE_NAME": (("phone_number", "S"), None, []),
+    "CALLBACKS_TABLE_NAME": (("contact_id", "S"), None, [("pending_by_time", "status", "callback_at")]),
+    "RESERVATIONS_TABLE_NAME": (
+        ("reference", "S"),
+        None,
+        [("by_phone_number", "phone_number", "reservation_date")],
+    ),
+    "ORDERS_TABLE_NAME": (("order_id", "S"), None, []),
+}
+
+
+def create_table(client: Any, variable: str) -> None:
+    """Create one table as the stateful stack does (on-demand, ports.py keys, GSIs)."""
+    (partition, partition_type), sort, indexes = _KEY_SCHEMAS[variable]
+    attributes = {partition: partition_type}
+    key_schema = [{"AttributeName": partition, "KeyType": "HASH"}]
+    if sort is not None:
+        attributes[sort[0]] = sort[1]
+        key_schema.append({"AttributeName": sort[0], "KeyType": "RANGE"})
+    gsis = []
+    for index_name, index_partition, index_sort in indexes:
+        attributes[index_partition] = "S"
+        attributes[index_sort] = "S"
+        gsis.append(
+            {
+                "IndexName": index_name,
+                "KeySchema": [
+                    {"AttributeName": index_partition, "KeyType": "HASH"},
+                    {"AttributeName": index_sort, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        )
+    request: dict[str, Any] = {
+        "TableName": TABLE_NAMES[variable],
+        "KeySchema": key_schema,
+        "AttributeDefinitions": [
+            {"AttributeName": name, "AttributeType": kind} for name, kind in attributes.items()
+        ],
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+    if gsis:
+        request["GlobalSecondaryIndexes"] = gsis
+    client.create_table(**request)
+
+
+@pytest.fixture
+def environment(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The handlers' environment as the CDK app sets it (Bedrock off, tracing off)."""
+    for name, value in BASE_ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    return dict(BASE_ENVIRONMENT)
+
+
+@pytest.fixture
+def fresh_containers() -> Iterator[None]:
+    """Every test starts with cold handler containers and no cached DynamoDB client."""
+    lex_hook.reset_container()
+    contact_flow.reset_container()
+    reset_shared_dynamodb_client()
+    yield
+    lex_hook.reset_container()
+    contact_flow.reset_container()
+    reset_shared_dynamodb_client()
+
+
+@pytest.fixture
+def dynamodb(environment: dict[str, str], fresh_containers: None) -> Iterator[Any]:
+    """A moto DynamoDB with every table created; yields a low-level client."""
+    with mock_aws():
+        import boto3
+
+        client = boto3.client("dynamodb", region_name="ap-northeast-2")
+        for variable in _KEY_SCHEMAS:
+            create_table(client, variable)
+        yield client
+
+
+def load_event(name: str) -> dict[str, Any]:
+    """A recorded event from tests/events (a fresh copy each time)."""
+    return copy.deepcopy(json.loads((EVENTS_DIR / f"{name}.json").read_text(encoding="utf-8")))
+
+
+@dataclass
+class FakeLambdaContext:
+    """The attributes of the Lambda context object the handlers read."""
+
+    function_name: str = "aicc-lex-hook"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = "arn:aws:lambda:ap-northeast-2:123456789012:function:aicc-lex-hook"
+    aws_request_id: str = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
+    remaining_millis: int = 8000
+
+    def get_remaining_time_in_millis(self) -> int:
+        """Milliseconds left before the function times out."""
+        return self.remaining_millis
+
+
+@pytest.fixture
+def lambda_context() -> FakeLambdaContext:
+    """A Lambda context with 8 seconds left."""
+    return FakeLambdaContext()
+
+
+@dataclass
+class CapturedOutput:
+    """Log lines (JSON) written by the Powertools logger, and EMF metric blobs from stdout."""
+
+    log_stream: io.StringIO
+    read_stdout: Callable[[], str]
+
+    def log_records(self) -> list[dict[str, Any]]:
+        """Every JSON log line written so far."""
+        return [json.loads(line) for line in self.log_stream.getvalue().splitlines() if line.strip()]
+
+    def metric_names(self) -> list[str]:
+        """Names of every metric published (as EMF JSON on stdout) so far."""
+        names: list[str] = []
+        for line in self.read_stdout().splitlines():
+            if '"_aws"' not in line:
+                continue
+            blob = json.loads(line)
+            for directive in blob["_aws"]["CloudWatchMetrics"]:
+                names.extend(metric["Name"] for metric in directive["Metrics"])
+        return names
+
+    def metric_blobs(self) -> list[dict[str, Any]]:
+        """Every EMF blob published so far."""
+        return [json.loads(line) for line in self.read_stdout().splitlines() if '"_aws"' in line]
+
+
+@pytest.fixture
+def captured(capsys: pytest.CaptureFixture[str]) -> Iterator[CapturedOutput]:
+    """Redirect the Powertools log handler into a buffer and collect stdout for EMF metrics."""
+    handler = powertools_logger.registered_handler
+    assert isinstance(handler, logging.StreamHandler)
+    buffer = io.StringIO()
+    previous = handler.setStream(buffer)
+    stdout_so_far: list[str] = []
+
+    def read_stdout() -> str:
+        stdout_so_far.append(capsys.readouterr().out)
+        return "".join(stdout_so_far)
+
+    try:
+        yield CapturedOutput(log_stream=buffer, read_stdout=read_stdout)
+    finally:
+        if previous is not None:
+            handler.setStream(previous)
+
+
+LEX_DIALOG_ACTIONS = {"Close", "ConfirmIntent", "Delegate", "ElicitIntent", "ElicitSlot"}
+
+
+def assert_valid_lex_response(response: Any) -> None:
+    """The Lex V2 response contract: sessionState with string attributes, a valid dialog action,
+    messages required for ElicitIntent, each PlainText of 1..1000 characters, JSON-serializable."""
+    assert isinstance(response, dict)
+    json.dumps(response)
+    session_state = response["sessionState"]
+    attributes = session_state["sessionAttributes"]
+    assert all(isinstance(key, str) and isinstance(value, str) for key, value in attributes.items())
+    action_type = session_state["dialogAction"]["type"]
+    assert action_type in LEX_DIALOG_ACTIONS
+    if action_type == "Close":
+        intent = session_state["intent"]
+        assert isinstance(intent["name"], str) and intent["name"]
+        assert intent["state"] == "Fulfilled"
+    messages_out = response["messages"]
+    assert messages_out, "ElicitIntent and Close answers must say something"
+    for message in messages_out:
+        assert message["contentType"] == "PlainText"
+        assert isinstance(message["content"], str)
+        assert 1 <= len(message["content"]) <= 1000
