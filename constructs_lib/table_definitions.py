@@ -8,7 +8,7 @@ the two can never drift. Keys serve the access patterns of the bot (see lambda_s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 AttributeType = Literal["S", "N"]
 
@@ -81,3 +81,38 @@ ORDERS: Final = TableDefinition(
 )
 
 TABLE_DEFINITIONS: Final = (CONVERSATIONS, FAQ, CUSTOMERS, CALLBACKS, RESERVATIONS, ORDERS)
+
+
+def create_table_request(definition: TableDefinition, table_name: str) -> dict[str, Any]:
+    """boto3 ``create_table`` arguments for ``definition``: the same keys and indexes as deployed.
+
+    Used for in-process tables (moto) in tests and the local simulator.
+    """
+    attributes: dict[str, str] = {}
+
+    def key_schema(partition: KeyAttribute, sort: KeyAttribute | None) -> list[dict[str, str]]:
+        schema = [{"AttributeName": partition.name, "KeyType": "HASH"}]
+        attributes[partition.name] = partition.type
+        if sort is not None:
+            schema.append({"AttributeName": sort.name, "KeyType": "RANGE"})
+            attributes[sort.name] = sort.type
+        return schema
+
+    request: dict[str, Any] = {
+        "TableName": table_name,
+        "KeySchema": key_schema(definition.partition_key, definition.sort_key),
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+    if definition.indexes:
+        request["GlobalSecondaryIndexes"] = [
+            {
+                "IndexName": index.name,
+                "KeySchema": key_schema(index.partition_key, index.sort_key),
+                "Projection": {"ProjectionType": "ALL"},
+            }
+            for index in definition.indexes
+        ]
+    request["AttributeDefinitions"] = [
+        {"AttributeName": name, "AttributeType": kind} for name, kind in attributes.items()
+    ]
+    return request

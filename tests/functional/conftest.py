@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
+from constructs_lib.table_definitions import TABLE_DEFINITIONS, create_table_request
 from handlers import contact_flow, lex_hook
 from handlers.observability import logger as powertools_logger
 from storage.dynamodb import reset_shared_dynamodb_client
@@ -50,54 +51,12 @@ BASE_ENVIRONMENT = {
     "POWERTOOLS_TRACE_DISABLED": "true",
 }
 
-# (partition key, sort key or None, extra GSI definitions) per table, exactly as bot/ports.py documents.
-_KEY_SCHEMAS: dict[str, tuple[tuple[str, str], tuple[str, str] | None, list[tuple[str, str, str]]]] = {
-    "CONVERSATIONS_TABLE_NAME": (("contact_id", "S"), ("turn", "N"), []),
-    "FAQ_TABLE_NAME": (("faq_id", "S"), None, []),
-    "CUSTOMERS_TABLE_NAME": (("phone_number", "S"), None, []),
-    "CALLBACKS_TABLE_NAME": (("contact_id", "S"), None, [("pending_by_time", "status", "callback_at")]),
-    "RESERVATIONS_TABLE_NAME": (
-        ("reference", "S"),
-        None,
-        [("by_phone_number", "phone_number", "reservation_date")],
-    ),
-    "ORDERS_TABLE_NAME": (("order_id", "S"), None, []),
-}
+_DEFINITIONS_BY_VARIABLE = {definition.environment_variable: definition for definition in TABLE_DEFINITIONS}
 
 
 def create_table(client: Any, variable: str) -> None:
-    """Create one table as the stateful stack does (on-demand, ports.py keys, GSIs)."""
-    (partition, partition_type), sort, indexes = _KEY_SCHEMAS[variable]
-    attributes = {partition: partition_type}
-    key_schema = [{"AttributeName": partition, "KeyType": "HASH"}]
-    if sort is not None:
-        attributes[sort[0]] = sort[1]
-        key_schema.append({"AttributeName": sort[0], "KeyType": "RANGE"})
-    gsis = []
-    for index_name, index_partition, index_sort in indexes:
-        attributes[index_partition] = "S"
-        attributes[index_sort] = "S"
-        gsis.append(
-            {
-                "IndexName": index_name,
-                "KeySchema": [
-                    {"AttributeName": index_partition, "KeyType": "HASH"},
-                    {"AttributeName": index_sort, "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        )
-    request: dict[str, Any] = {
-        "TableName": TABLE_NAMES[variable],
-        "KeySchema": key_schema,
-        "AttributeDefinitions": [
-            {"AttributeName": name, "AttributeType": kind} for name, kind in attributes.items()
-        ],
-        "BillingMode": "PAY_PER_REQUEST",
-    }
-    if gsis:
-        request["GlobalSecondaryIndexes"] = gsis
-    client.create_table(**request)
+    """Create one table from the shared definitions the stateful stack deploys."""
+    client.create_table(**create_table_request(_DEFINITIONS_BY_VARIABLE[variable], TABLE_NAMES[variable]))
 
 
 @pytest.fixture
@@ -129,7 +88,7 @@ def dynamodb(environment: dict[str, str], fresh_containers: None) -> Iterator[An
         import boto3
 
         client = boto3.client("dynamodb", region_name="ap-northeast-2")
-        for variable in _KEY_SCHEMAS:
+        for variable in _DEFINITIONS_BY_VARIABLE:
             create_table(client, variable)
         yield client
 
