@@ -30,14 +30,14 @@ from pathlib import Path
 
 from bot.local_classifier import canonical_form, ngram_features
 from bot.models import FaqEntry, FaqMatch
+from bot.text import apply_rewrites, compile_rewrites
 
 DEFAULT_FAQ_PATH = Path(__file__).parent / "data" / "faq.json"
 
 # Spoken variants folded into the words the FAQ content uses; applied to the caller's text and
 # the entries alike (after canonical_form, so without spaces).
-_SYNONYMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
+_SYNONYMS = compile_rewrites(
+    (
         (r"까먹|잊었|잊어버렸|잊어버림|기억(이)?안나|생각(이)?안나|분실", "잊어버"),
         (r"비번", "비밀번호"),
         (r"운영", "영업"),
@@ -71,10 +71,7 @@ _KEYWORD_WEIGHT = 0.55
 
 
 def _prepare(text: str) -> str:
-    compact = canonical_form(text)
-    for pattern, replacement in _SYNONYMS:
-        compact = pattern.sub(replacement, compact)
-    return compact
+    return apply_rewrites(canonical_form(text), _SYNONYMS)
 
 
 def load_faq_entries(path: str | Path | None = None) -> list[FaqEntry]:

@@ -40,7 +40,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.models import Classification, Intent
-from bot.text import normalize
+from bot.text import apply_rewrites, compile_rewrites, normalize
 
 DEFAULT_EXAMPLES_PATH = Path(__file__).parent / "data" / "intent_examples.json"
 
@@ -55,9 +55,8 @@ _FILLER_TOKENS = frozenset(
 )  # fmt: skip
 _FILLER_RUN_RE = re.compile(r"^(?:음|어|아|으|에|흠|엄)+[.~…]*$")
 # Spelling slips callers (and speech-to-text) make, fixed before matching.
-_SPELLING_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
+_SPELLING_FIXES = compile_rewrites(
+    (
         # 주세여 → 주세요, 안녕하세용 → 안녕하세요 (only after verb endings: 여보세요, 사용 stay).
         (r"(?<=[세해어아게네돼되죠])[여용](?=$|[\s?!.~])", "요"),
         (r"되요", "돼요"),
@@ -83,9 +82,7 @@ _NON_WORD_RE = re.compile(r"[^0-9a-z가-힣ㄱ-ㅎㅏ-ㅣ\s]")
 
 def canonical_form(text: str) -> str:
     """Return the space-free canonical form used for matching (see the module docstring)."""
-    lowered = normalize(text).lower()
-    for pattern, replacement in _SPELLING_FIXES:
-        lowered = pattern.sub(replacement, lowered)
+    lowered = apply_rewrites(normalize(text).lower(), _SPELLING_FIXES)
     tokens = _NON_WORD_RE.sub(" ", lowered).split()
     kept = [token for token in tokens if token not in _FILLER_TOKENS and not _FILLER_RUN_RE.match(token)]
     return "".join(kept)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 #: Longest normalized utterance kept; longer input is cut (a caller never needs more).
 MAX_TEXT_LENGTH = 1000
@@ -232,3 +233,18 @@ def _read_numeral(tokens: list[str]) -> int:
         else:
             raise ValueError(f"not a numeral: {token!r}")
     return total + section + (pending or 0)
+
+
+RewriteRules = tuple[tuple[re.Pattern[str], str], ...]
+
+
+def compile_rewrites(pairs: Iterable[tuple[str, str]]) -> RewriteRules:
+    """Compile (pattern, replacement) pairs once, at import, for :func:`apply_rewrites`."""
+    return tuple((re.compile(pattern), replacement) for pattern, replacement in pairs)
+
+
+def apply_rewrites(text: str, rules: RewriteRules) -> str:
+    """Apply every rule of ``rules`` in order; later rules see earlier rewrites."""
+    for pattern, replacement in rules:
+        text = pattern.sub(replacement, text)
+    return text
