@@ -10,28 +10,58 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from typing import Generic, TypeVar
 
 from bot.models import FaqEntry
 from bot.ports import CallbackRequest, ConversationTurn, CustomerProfile, Order, Reservation
+
+# Keys are table keys: a string, or (contact id, turn) for the conversation log; both sort.
+KeyT = TypeVar("KeyT", str, tuple[str, int])
+ValueT = TypeVar("ValueT")
+
+
+class _KeyedStore(Generic[KeyT, ValueT]):
+    """A lock-guarded dict: the one place the in-memory repositories keep items."""
+
+    def __init__(self, items: Iterable[tuple[KeyT, ValueT]] = ()) -> None:
+        self._items: dict[KeyT, ValueT] = dict(items)
+        self._lock = threading.Lock()
+
+    def put_if_absent(self, key: KeyT, value: ValueT) -> ValueT:
+        """Store ``value`` unless ``key`` is taken; return what is stored (first write wins)."""
+        with self._lock:
+            return self._items.setdefault(key, value)
+
+    def put(self, key: KeyT, value: ValueT) -> None:
+        with self._lock:
+            self._items[key] = value
+
+    def get(self, key: KeyT) -> ValueT | None:
+        with self._lock:
+            return self._items.get(key)
+
+    def sorted_items(self) -> list[tuple[KeyT, ValueT]]:
+        with self._lock:
+            return sorted(self._items.items(), key=lambda item: item[0])
 
 
 class InMemoryConversationLog:
     """``ConversationLog`` keyed by (contact_id, turn)."""
 
     def __init__(self) -> None:
-        self._turns: dict[tuple[str, int], ConversationTurn] = {}
-        self._lock = threading.Lock()
+        self._turns: _KeyedStore[tuple[str, int], ConversationTurn] = _KeyedStore()
 
     def record(self, turn: ConversationTurn) -> None:
         """Store the turn unless (contact_id, turn) is already stored."""
-        with self._lock:
-            self._turns.setdefault((turn.contact_id, turn.turn), turn)
+        self._turns.put_if_absent((turn.contact_id, turn.turn), turn)
 
     def turns(self, contact_id: str | None = None) -> list[ConversationTurn]:
         """Stored turns in (contact, turn) order, optionally of one contact only."""
-        with self._lock:
-            stored = sorted(self._turns.items())
-        return [turn for (contact, _), turn in stored if contact_id is None or contact == contact_id]
+        return [
+            turn
+            for (contact, _), turn in self._turns.sorted_items()
+            if contact_id is None or contact == contact_id
+        ]
 
 
 class InMemoryFaqRepository:
@@ -49,79 +79,65 @@ class InMemoryCustomerRepository:
     """``CustomerRepository`` keyed by E.164 phone number."""
 
     def __init__(self, profiles: Iterable[CustomerProfile] = ()) -> None:
-        self._profiles = {profile.phone_number: profile for profile in profiles}
-        self._lock = threading.Lock()
+        self._profiles = _KeyedStore((profile.phone_number, profile) for profile in profiles)
 
     def put(self, profile: CustomerProfile) -> None:
         """Add or replace a profile (test and simulator set-up)."""
-        with self._lock:
-            self._profiles[profile.phone_number] = profile
+        self._profiles.put(profile.phone_number, profile)
 
     def get(self, phone_number: str) -> CustomerProfile | None:
         """The profile for the number, or None for an unknown caller."""
-        with self._lock:
-            return self._profiles.get(phone_number)
+        return self._profiles.get(phone_number)
 
 
 class InMemoryOrderRepository:
     """``OrderRepository`` keyed by order id."""
 
     def __init__(self, orders: Iterable[Order] = ()) -> None:
-        self._orders = {order.order_id: order for order in orders}
-        self._lock = threading.Lock()
+        self._orders = _KeyedStore((order.order_id, order) for order in orders)
 
     def put(self, order: Order) -> None:
         """Add or replace an order (test and simulator set-up)."""
-        with self._lock:
-            self._orders[order.order_id] = order
+        self._orders.put(order.order_id, order)
 
     def get(self, order_id: str) -> Order | None:
         """The order, or None when there is no such order."""
-        with self._lock:
-            return self._orders.get(order_id)
+        return self._orders.get(order_id)
 
 
 class InMemoryReservationRepository:
     """``ReservationRepository`` keyed by reference; the first booking saved under a reference wins."""
 
     def __init__(self) -> None:
-        self._reservations: dict[str, Reservation] = {}
-        self._lock = threading.Lock()
+        self._reservations: _KeyedStore[str, Reservation] = _KeyedStore()
 
     def save(self, reservation: Reservation) -> Reservation:
         """Store the booking; saving the same reference again returns the stored one."""
-        with self._lock:
-            return self._reservations.setdefault(reservation.reference, reservation)
+        return self._reservations.put_if_absent(reservation.reference, reservation)
 
     def get(self, reference: str) -> Reservation | None:
         """The stored booking with this reference, or None."""
-        with self._lock:
-            return self._reservations.get(reference)
+        return self._reservations.get(reference)
 
     def all(self) -> list[Reservation]:
         """Every stored booking, sorted by reference."""
-        with self._lock:
-            return [self._reservations[reference] for reference in sorted(self._reservations)]
+        return [reservation for _, reservation in self._reservations.sorted_items()]
 
 
 class InMemoryCallbackRepository:
     """``CallbackRepository`` keyed by contact id; one request per contact, the first one wins."""
 
     def __init__(self) -> None:
-        self._requests: dict[str, CallbackRequest] = {}
-        self._lock = threading.Lock()
+        self._requests: _KeyedStore[str, CallbackRequest] = _KeyedStore()
 
     def save(self, request: CallbackRequest) -> CallbackRequest:
         """Store the request once per contact; a retry returns the first stored request."""
-        with self._lock:
-            return self._requests.setdefault(request.contact_id, request)
+        return self._requests.put_if_absent(request.contact_id, request)
 
     def get(self, contact_id: str) -> CallbackRequest | None:
         """The stored request of the contact, or None."""
-        with self._lock:
-            return self._requests.get(contact_id)
+        return self._requests.get(contact_id)
 
     def all(self) -> list[CallbackRequest]:
         """Every stored request, sorted by contact id."""
-        with self._lock:
-            return [self._requests[contact_id] for contact_id in sorted(self._requests)]
+        return [request for _, request in self._requests.sorted_items()]
