@@ -19,6 +19,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CDK := npx --no-install cdk
 ENV ?= dev
+ARGS ?=
 OUT := cdk.out
 
 .PHONY: help setup synth test lint typecheck cfn-lint pytest deploy diff bootstrap call bench clean
@@ -51,7 +52,7 @@ lint: setup ## Ruff lint and format check
 	$(BIN)/ruff format --check .
 
 typecheck: setup ## mypy
-	$(BIN)/mypy app.py config constructs_lib stacks lambda_src simulator benchmarks
+	$(BIN)/mypy app.py config constructs_lib stacks lambda_src simulator benchmarks flowlang lexbot
 
 cfn-lint: synth ## cfn-lint every synthesized template
 	$(BIN)/cfn-lint --non-zero-exit-code error -- $(OUT)/*.template.json
@@ -69,6 +70,9 @@ diff: setup ## Show what a deploy of ENV would change (needs AWS credentials)
 
 deploy: setup ## Deploy ENV (needs AWS credentials and a bootstrapped account)
 	$(CDK) deploy -c env=$(ENV) --all --require-approval broadening
+
+call: setup ## Call the contact center offline: make call ARGS='--say "주문 조회하고 싶어요" --json'
+	$(BIN)/python -m simulator call --env $(ENV) $(ARGS)
 
 bench: setup ## Run the benchmark scripts
 	for script in benchmarks/bench_*.py; do $(BIN)/python "$$script"; done

@@ -14,6 +14,7 @@ from config import ConfigError, load_all_environments, load_environment
 from config.calendar import holiday_closures, korean_public_holidays
 from config.settings import DEFAULT_CONFIG_PATH, QUEUE_KEYS
 
+LAYER = "arn:aws:lambda:ap-northeast-2:017000801446:layer:AWSLambdaPowertoolsPythonV3-python313-arm64:27"
 WEEKDAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"]
 
 
@@ -120,6 +121,26 @@ def test_instance_aliases_and_prefixes_are_distinct_per_environment() -> None:
         ),
         ("dev", {"holiday_years": [1999]}, "dev.holiday_years must be a non-empty list of distinct years"),
         ("dev", {"alarm_email": "ops"}, "dev.alarm_email must be an e-mail address or null, got 'ops'"),
+        (
+            "dev",
+            {"region": "ap-northeast-1"},
+            "dev.powertools_layer_arn must be in the environment's region ap-northeast-1",
+        ),
+        (
+            "staging",
+            {"powertools_layer_arn": LAYER.replace("-arm64", "-x86_64")},
+            "staging.powertools_layer_arn must be a versioned ARN of the AWS-published layer",
+        ),
+        (
+            "dev",
+            {"powertools_layer_arn": LAYER.rsplit(":", 1)[0]},
+            "dev.powertools_layer_arn must be a versioned ARN",
+        ),
+        (
+            "dev",
+            {"powertools_layer_arn": LAYER.replace("python313", "python312")},
+            "dev.powertools_layer_arn must be the layer for python3.13",
+        ),
         ("dev", {"colour": "blue"}, "dev.colour is not a known setting"),
         ("dev", {"phone_number": {"type": "PAGER"}}, "dev.phone_number.type must be one of DID, TOLL_FREE"),
         (
