@@ -1,0 +1,31 @@
+"""The ko_KR Lex V2 bot definition, versioned in the repository (see ``bot_definition.json``)."""
+
+from lexbot.definition import (
+    DEFAULT_DEFINITION_PATH,
+    FALLBACK_INTENT,
+    FALLBACK_PARENT_SIGNATURE,
+    BotDefinition,
+    BotDefinitionError,
+    IntentDefinition,
+    SlotDefinition,
+    SlotTypeDefinition,
+    SlotValue,
+    load_bot_definition,
+    normalized_utterance,
+    parse_bot_definition,
+)
+
+__all__ = [
+    "DEFAULT_DEFINITION_PATH",
+    "FALLBACK_INTENT",
+    "FALLBACK_PARENT_SIGNATURE",
+    "BotDefinition",
+    "BotDefinitionError",
+    "IntentDefinition",
+    "SlotDefinition",
+    "SlotTypeDefinition",
+    "SlotValue",
+    "load_bot_definition",
+    "normalized_utterance",
+    "parse_bot_definition",
+]
