@@ -1,0 +1,468 @@
+"""The real contact flows: they pass the checker, use exactly the contract's placeholders, and
+behave as issue 4 §4 describes (walked as graphs, not run)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import pytest
+
+from flowlang import (
+    ENDING_ACTION_TYPES,
+    FLOW_DIR,
+    FLOWS,
+    KNOWN_PLACEHOLDERS,
+    FlowSpec,
+    check_flow,
+    load_template,
+    placeholders_in,
+    read_template,
+    transitions_of,
+)
+
+#: The placeholder list of the engineers' contract (contracts.md), written out on purpose.
+CONTRACT_PLACEHOLDERS = {
+    "ContactFlowFunctionArn",
+    "LexBotAliasArn",
+    "HoursOfOperationArn",
+    "CustomerQueueFlowArn",
+    "QueueArn_general",
+    "QueueArn_complaint",
+    "QueueArn_tech_support",
+    "QueueArn_payment",
+    "QueueArn_priority",
+}
+QUEUE_KEYS = ("general", "complaint", "tech_support", "payment", "priority")
+GOODBYE = "감사합니다. 좋은 하루 되세요!"
+TEMPORARY_ERROR = "죄송합니다. 일시적인 오류가 발생했습니다."
+HOURS_TEXT = "평일 오전 9시부터 오후 6시까지"
+MAX_WALKED_PATHS = 200_000
+
+Action = Mapping[str, Any]
+
+
+class FlowGraph:
+    """A flow document indexed by identifier, with the walks the tests need."""
+
+    def __init__(self, spec: FlowSpec) -> None:
+        self.document = load_template(spec)
+        self.start: str = self.document["StartAction"]
+        self.actions: dict[str, Action] = {a["Identifier"]: a for a in self.document["Actions"]}
+
+    def __getitem__(self, identifier: str) -> Action:
+        return self.actions[identifier]
+
+    def target(self, identifier: str, label: str) -> str:
+        """Where ``label`` (``NextAction``, ``Condition Equals 1``, ``Error NoMatchingError``) goes."""
+        found = [target for name, target in transitions_of(self[identifier]) if name == label]
+        assert len(found) == 1, f"{identifier}: {label} appears {len(found)} times"
+        return found[0]
+
+    def follow(self, identifier: str, *labels: str) -> str:
+        """The action reached from ``identifier`` by taking ``labels`` one after the other."""
+        for label in labels:
+            identifier = self.target(identifier, label)
+        return identifier
+
+    def next_chain(self, identifier: str, length: int) -> list[str]:
+        """``identifier`` and the ``length - 1`` actions after it along NextAction."""
+        chain = [identifier]
+        while len(chain) < length:
+            chain.append(self.target(chain[-1], "NextAction"))
+        return chain
+
+    def walk(self) -> Iterator[list[str]]:
+        """Every path from StartAction, Loops counted per identifier as Connect counts them.
+
+        A path ends at a terminal action, and also where a TransferContactToQueue succeeds (its
+        error branches are walked on). A non-terminal action without transitions ends a path too
+        (a dead end, which the tests reject).
+        """
+        stack: list[tuple[list[str], dict[str, int]]] = [([self.start], {})]
+        walked = 0
+        while stack:
+            path, loop_visits = stack.pop()
+            walked += 1
+            assert walked < MAX_WALKED_PATHS, "the flow has too many paths to walk"
+            current = self[path[-1]]
+            transitions = transitions_of(current)
+            if current["Type"] in ENDING_ACTION_TYPES or not transitions:
+                yield path
+            for target in self._taken(current, transitions, loop_visits):
+                visits = dict(loop_visits)
+                if current["Type"] == "Loop":
+                    visits[current["Identifier"]] = visits.get(current["Identifier"], 0) + 1
+                stack.append(([*path, target], visits))
+
+    @staticmethod
+    def _taken(action: Action, transitions: list[tuple[str, str]], loop_visits: dict[str, int]) -> list[str]:
+        """The distinct next actions a path may go on to (branches to one target are one path)."""
+        if action["Type"] == "TransferContactToQueue":
+            # Success leaves the flow; only the error branches continue it.
+            transitions = [(label, target) for label, target in transitions if label.startswith("Error")]
+        elif action["Type"] == "Loop":
+            count = int(action["Parameters"]["LoopCount"])
+            done = loop_visits.get(action["Identifier"], 0) >= count
+            wanted = "Condition Equals DoneLooping" if done else "Condition Equals ContinueLooping"
+            transitions = [(label, target) for label, target in transitions if label == wanted]
+        return list(dict.fromkeys(target for _label, target in transitions))
+
+    def reachable_avoiding(self, skip: set[tuple[str, str]]) -> set[str]:
+        """Actions reachable from StartAction without the (identifier, label) transitions in ``skip``."""
+        seen: set[str] = set()
+        pending = [self.start]
+        while pending:
+            identifier = pending.pop()
+            if identifier in seen:
+                continue
+            seen.add(identifier)
+            pending.extend(
+                t for label, t in transitions_of(self[identifier]) if (identifier, label) not in skip
+            )
+        return seen
+
+    def texts(self, identifiers: set[str] | None = None) -> dict[str, str]:
+        """Caller-facing text of every action (or of ``identifiers``) that says something."""
+        found: dict[str, str] = {}
+        for identifier, action in self.actions.items():
+            if identifiers is not None and identifier not in identifiers:
+                continue
+            parameters = action["Parameters"]
+            if "Text" in parameters:
+                found[identifier] = parameters["Text"]
+            for index, message in enumerate(parameters.get("Messages", [])):
+                found[f"{identifier}[{index}]"] = message["Text"]
+        return found
+
+
+@pytest.fixture(scope="module")
+def inbound() -> FlowGraph:
+    return FlowGraph(next(spec for spec in FLOWS if spec.key == "inbound"))
+
+
+@pytest.fixture(scope="module")
+def queue_flow() -> FlowGraph:
+    return FlowGraph(next(spec for spec in FLOWS if spec.key == "customer_queue"))
+
+
+# --- the checker and the contract -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spec", FLOWS, ids=lambda spec: spec.key)
+def test_every_flow_passes_the_checker(spec: FlowSpec) -> None:
+    assert check_flow(load_template(spec), flow_name=spec.key, flow_type=spec.flow_type) == []
+
+
+def test_every_flow_file_is_a_declared_flow() -> None:
+    assert {path.name for path in FLOW_DIR.glob("*.json")} == {spec.file_name for spec in FLOWS}
+    assert [spec.key for spec in FLOWS] == ["inbound", "customer_queue"]
+    assert {spec.key: spec.flow_type for spec in FLOWS} == {
+        "inbound": "CONTACT_FLOW",
+        "customer_queue": "CUSTOMER_QUEUE",
+    }
+
+
+def test_placeholders_are_exactly_the_contract_list() -> None:
+    assert set(KNOWN_PLACEHOLDERS) == CONTRACT_PLACEHOLDERS
+    used = {spec.key: placeholders_in(read_template(spec)) for spec in FLOWS}
+    for key, names in used.items():
+        assert names <= CONTRACT_PLACEHOLDERS, key
+    assert set().union(*used.values()) == CONTRACT_PLACEHOLDERS
+
+
+def test_identifiers_are_unique_across_flows_and_queue_flow_ids_are_prefixed(
+    inbound: FlowGraph, queue_flow: FlowGraph
+) -> None:
+    assert not set(inbound.actions) & set(queue_flow.actions)
+    assert all(identifier.startswith("queue-") for identifier in queue_flow.actions)
+    assert not any(identifier.startswith("queue-") for identifier in inbound.actions)
+
+
+# --- every path ends somewhere safe -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["inbound", "customer_queue"])
+def test_every_path_ends_safely(key: str, inbound: FlowGraph, queue_flow: FlowGraph) -> None:
+    graph = inbound if key == "inbound" else queue_flow
+    paths = list(graph.walk())
+    assert paths
+    for path in paths:
+        assert graph[path[-1]]["Type"] in ENDING_ACTION_TYPES, " → ".join(path)
+    # Every action lies on some walked path.
+    assert set().union(*map(set, paths)) == set(graph.actions)
+
+
+def test_the_walker_rejects_a_dead_end(inbound: FlowGraph) -> None:
+    broken = FlowGraph(next(spec for spec in FLOWS if spec.key == "inbound"))
+    broken.actions["goodbye"] = {**broken["goodbye"], "Transitions": {}}
+    assert any(path[-1] == "goodbye" for path in broken.walk())
+    assert broken["goodbye"]["Type"] not in ENDING_ACTION_TYPES
+
+
+def test_the_walker_honours_loop_counts(inbound: FlowGraph) -> None:
+    # Two wrong keys: retry once, then the polite end (LoopCount 1).
+    retry = [p for p in inbound.walk() if p.count("invalid-choice") > 0]
+    assert retry
+    assert max(path.count("invalid-choice") for path in retry) == 1
+
+
+# --- the inbound flow ----------------------------------------------------------------------------------
+
+
+def test_inbound_sets_logging_voice_language_and_queue_flow_first(inbound: FlowGraph) -> None:
+    chain = inbound.next_chain(inbound.start, 6)
+    assert [inbound[i]["Type"] for i in chain] == [
+        "UpdateFlowLoggingBehavior",
+        "UpdateContactTextToSpeechVoice",
+        "UpdateContactData",
+        "UpdateContactEventHooks",
+        "MessageParticipant",
+        "InvokeLambdaFunction",
+    ]
+    logging, voice, language, hook, welcome, _lookup = (inbound[i]["Parameters"] for i in chain)
+    assert logging == {"FlowLoggingBehavior": "Enabled"}
+    assert voice == {"TextToSpeechVoice": "Seoyeon", "TextToSpeechEngine": "neural"}
+    assert language == {"LanguageCode": "ko-KR", "TargetContact": "Current"}
+    assert hook == {"EventHooks": {"CustomerQueue": "%CustomerQueueFlowArn%"}}
+    assert welcome["Text"].startswith("안녕하세요")
+
+
+def test_voice_and_language_are_set_on_every_path_to_the_bot(inbound: FlowGraph) -> None:
+    for path in inbound.walk():
+        if "ask-bot" in path:
+            before = path[: path.index("ask-bot")]
+            assert "set-voice" in before and "set-language" in before
+
+
+def test_customer_lookup_then_attributes_or_the_standard_tier(inbound: FlowGraph) -> None:
+    lookup = inbound["lookup-customer"]["Parameters"]
+    assert lookup["LambdaFunctionARN"] == "%ContactFlowFunctionArn%"
+    assert lookup["LambdaInvocationAttributes"] == {"action": "lookup_customer"}
+    assert lookup["ResponseValidation"] == {"ResponseType": "STRING_MAP"}
+    assert lookup["InvocationType"] == "SYNCHRONOUS"
+    assert 1 <= int(lookup["InvocationTimeLimitSeconds"]) <= 8
+
+    checked = inbound.target("lookup-customer", "NextAction")
+    assert inbound[checked]["Parameters"] == {"ComparisonValue": "$.External.result"}
+    found = inbound.target(checked, "Condition Equals ok")
+    assert inbound[found]["Parameters"]["Attributes"] == {
+        "customerTier": "$.External.tier",
+        "customerName": "$.External.name",
+    }
+    default_tier = {"customerTier": "STANDARD"}
+    for failed in (
+        inbound.target("lookup-customer", "Error NoMatchingError"),
+        inbound.target(checked, "Error NoMatchingCondition"),
+        inbound.target(found, "Error NoMatchingError"),
+    ):
+        assert inbound[failed]["Parameters"]["Attributes"] == default_tier
+    for step in (found, inbound.target(checked, "Error NoMatchingCondition")):
+        assert inbound.target(step, "NextAction") == "ask-bot"
+
+
+def test_the_bot_gets_its_prompt_alias_and_session_attributes(inbound: FlowGraph) -> None:
+    bot = inbound["ask-bot"]
+    assert bot["Type"] == "ConnectParticipantWithLexBot"
+    assert bot["Parameters"] == {
+        "Text": "무엇을 도와드릴까요?",
+        "LexV2Bot": {"AliasArn": "%LexBotAliasArn%"},
+        "LexSessionAttributes": {
+            "customerTier": "$.Attributes.customerTier",
+            "channel": "$.Channel",
+            "contactId": "$.ContactId",
+        },
+    }
+
+
+def test_end_says_goodbye_and_disconnects(inbound: FlowGraph) -> None:
+    route = inbound.target("ask-bot", "NextAction")
+    assert inbound[route]["Parameters"] == {"ComparisonValue": "$.Lex.SessionAttributes.nextAction"}
+    goodbye = inbound.target(route, "Condition Equals end")
+    assert inbound[goodbye]["Parameters"]["Text"] == GOODBYE
+    assert inbound[inbound.target(goodbye, "NextAction")]["Type"] == "DisconnectParticipant"
+
+
+def test_escalation_saves_the_bot_result_and_routes_all_five_queues(inbound: FlowGraph) -> None:
+    route = inbound.target("ask-bot", "NextAction")
+    saved = inbound.target(route, "Condition Equals escalate")
+    assert inbound[saved]["Parameters"]["Attributes"] == {
+        key: f"$.Lex.SessionAttributes.{key}" for key in ("nextAction", "queue", "reason", "priority")
+    }
+    by_queue = inbound.target(saved, "NextAction")
+    assert inbound.target(saved, "Error NoMatchingError") == by_queue
+    assert inbound[by_queue]["Parameters"] == {"ComparisonValue": "$.Lex.SessionAttributes.queue"}
+    for key in QUEUE_KEYS:
+        target = inbound.target(by_queue, f"Condition Equals {key}")
+        assert inbound[target]["Type"] == "UpdateContactTargetQueue"
+        assert inbound[target]["Parameters"] == {"QueueId": f"%QueueArn_{key}%"}
+        assert inbound.target(target, "NextAction") == "check-hours"
+    unknown = inbound.target(by_queue, "Error NoMatchingCondition")
+    assert inbound[unknown]["Parameters"] == {"QueueId": "%QueueArn_general%"}
+
+
+def test_open_hours_check_staffing_then_transfer(inbound: FlowGraph) -> None:
+    assert inbound["check-hours"]["Parameters"] == {"HoursOfOperationId": "%HoursOfOperationArn%"}
+    staffed = inbound.target("check-hours", "Condition Equals True")
+    # No QueueId: Connect checks the contact's target queue, set just before.
+    assert inbound[staffed]["Parameters"] == {"MetricType": "NumberOfAgentsStaffed"}
+    transfer = inbound.target(staffed, "Condition NumberGreaterThan 0")
+    assert inbound[transfer]["Type"] == "TransferContactToQueue"
+    nobody = inbound.target(staffed, "NextAction")
+    assert inbound.target(transfer, "Error QueueAtCapacity") == nobody
+    assert inbound.target(staffed, "Error NoMatchingError") == nobody
+    assert "상담원" in inbound[nobody]["Parameters"]["Text"]
+    assert inbound.target(nobody, "NextAction") == "check-channel"
+
+
+def test_closed_hours_tell_the_hours_then_offer_the_callback(inbound: FlowGraph) -> None:
+    closed = inbound.target("check-hours", "Condition Equals False")
+    assert HOURS_TEXT in inbound[closed]["Parameters"]["Text"]
+    assert inbound.target(closed, "NextAction") == "check-channel"
+    assert inbound.follow("check-channel", "Condition Equals VOICE") == "offer-callback"
+
+
+def test_callback_offer_on_voice(inbound: FlowGraph) -> None:
+    offer = inbound["offer-callback"]
+    assert offer["Type"] == "GetParticipantInput"
+    assert offer["Parameters"]["StoreInput"] == "False"
+    assert "1번" in offer["Parameters"]["Text"] and "2번" in offer["Parameters"]["Text"]
+
+    register = inbound.target("offer-callback", "Condition Equals 1")
+    assert inbound[register]["Parameters"]["LambdaInvocationAttributes"] == {"action": "register_callback"}
+    assert inbound[register]["Parameters"]["ResponseValidation"] == {"ResponseType": "STRING_MAP"}
+    checked = inbound.target(register, "NextAction")
+    assert inbound[checked]["Parameters"] == {"ComparisonValue": "$.External.result"}
+    confirmed = inbound.target(checked, "Condition Equals ok")
+    text = inbound[confirmed]["Parameters"]["Text"]
+    # Prompt text may embed references ("May be defined statically or dynamically").
+    assert "$.External.referenceSpoken" in text and "$.External.callbackTime" in text
+    assert inbound[inbound.target(confirmed, "NextAction")]["Type"] == "DisconnectParticipant"
+    for failure in (
+        inbound.target(register, "Error NoMatchingError"),
+        inbound.target(checked, "Error NoMatchingCondition"),
+    ):
+        assert inbound[failure]["Parameters"]["Text"].startswith("죄송합니다")
+        assert inbound[inbound.target(failure, "NextAction")]["Type"] == "DisconnectParticipant"
+
+    declined = inbound.target("offer-callback", "Condition Equals 2")
+    assert inbound[declined]["Parameters"]["Text"] == GOODBYE
+    silent = inbound.target("offer-callback", "Error InputTimeLimitExceeded")
+    assert inbound[inbound.target(silent, "NextAction")]["Type"] == "DisconnectParticipant"
+
+
+def test_a_wrong_key_is_retried_once(inbound: FlowGraph) -> None:
+    retry = inbound.target("offer-callback", "Error NoMatchingCondition")
+    assert inbound[retry]["Type"] == "Loop"
+    assert inbound[retry]["Parameters"] == {"LoopCount": "1"}
+    again = inbound.target(retry, "Condition Equals ContinueLooping")
+    assert inbound.target(again, "NextAction") == "offer-callback"
+    done = inbound.target(retry, "Condition Equals DoneLooping")
+    assert inbound[inbound.target(done, "NextAction")]["Type"] == "DisconnectParticipant"
+
+
+def test_chat_gets_no_key_press_offer(inbound: FlowGraph) -> None:
+    # GetParticipantInput "is only supported on the voice channel": chat is told what to do instead.
+    chat = inbound.target("check-channel", "Error NoMatchingCondition")
+    assert inbound[chat]["Type"] == "MessageParticipant"
+    assert inbound[inbound.target(chat, "NextAction")]["Type"] == "DisconnectParticipant"
+    on_chat = inbound.reachable_avoiding({("check-channel", "Condition Equals VOICE")})
+    assert "offer-callback" not in on_chat
+    for identifier, text in inbound.texts(on_chat).items():
+        assert not re.search(r"누르|버튼|번을", text), identifier
+
+
+def test_a_silent_caller_is_ended_politely(inbound: FlowGraph) -> None:
+    silent = inbound.target("ask-bot", "Error InputTimeLimitExceeded")
+    assert inbound[silent]["Parameters"]["Text"].endswith("감사합니다.")
+    assert inbound[inbound.target(silent, "NextAction")]["Type"] == "DisconnectParticipant"
+
+
+def test_errors_apologise_and_fall_back_to_the_general_queue(inbound: FlowGraph) -> None:
+    apology = inbound.target("ask-bot", "Error NoMatchingError")
+    assert inbound[apology]["Parameters"]["Text"].startswith(TEMPORARY_ERROR)
+    for source, label in (
+        ("route-bot-result", "Error NoMatchingCondition"),
+        ("transfer", "Error NoMatchingError"),
+        *((f"target-{key.replace('_', '-')}", "Error NoMatchingError") for key in QUEUE_KEYS),
+    ):
+        assert inbound.target(source, label) == apology, source
+    general = inbound.target(apology, "NextAction")
+    assert inbound[general]["Parameters"] == {"QueueId": "%QueueArn_general%"}
+    transfer = inbound.target(general, "NextAction")
+    assert inbound[transfer]["Type"] == "TransferContactToQueue"
+    # The fallback's own failures end with a polite disconnect, never back into the apology.
+    for label in ("Error QueueAtCapacity", "Error NoMatchingError"):
+        polite = inbound.target(transfer, label)
+        assert inbound[polite]["Type"] == "MessageParticipant"
+        assert inbound[inbound.target(polite, "NextAction")]["Type"] == "DisconnectParticipant"
+    assert inbound[inbound.target(general, "Error NoMatchingError")]["Type"] == "MessageParticipant"
+
+
+def test_the_only_cycle_is_the_counted_retry(inbound: FlowGraph) -> None:
+    loops = {i for i, a in inbound.actions.items() if a["Type"] == "Loop"}
+    without_loops = {
+        i: [t for _l, t in transitions_of(a) if t not in loops] for i, a in inbound.actions.items()
+    }
+    assert not _has_cycle(without_loops)
+
+
+def _has_cycle(edges: dict[str, list[str]]) -> bool:
+    state: dict[str, int] = {}
+
+    def visit(node: str) -> bool:
+        if state.get(node) == 1:
+            return True
+        if state.get(node) == 2:
+            return False
+        state[node] = 1
+        found = any(visit(target) for target in edges.get(node, []))
+        state[node] = 2
+        return found
+
+    return any(visit(node) for node in edges)
+
+
+# --- the customer queue flow ---------------------------------------------------------------------------
+
+
+def test_queue_flow_holds_voice_callers_with_korean_messages(queue_flow: FlowGraph) -> None:
+    assert queue_flow[queue_flow.start]["Parameters"]["TextToSpeechVoice"] == "Seoyeon"
+    hours = queue_flow.follow(queue_flow.start, "NextAction")
+    assert queue_flow[hours]["Parameters"] == {"HoursOfOperationId": "%HoursOfOperationArn%"}
+    channel = queue_flow.target(hours, "Condition Equals True")
+    hold = queue_flow.target(channel, "Condition Equals VOICE")
+    assert queue_flow[hold]["Type"] == "MessageParticipantIteratively"
+    messages = queue_flow[hold]["Parameters"]["Messages"]
+    assert len(messages) >= 2 and all("기다려" in m["Text"] for m in messages)
+    assert queue_flow[queue_flow.target(hold, "Error NoMatchingError")]["Type"] == "EndFlowExecution"
+
+
+def test_queue_flow_tells_chat_once_and_closed_hours_politely(queue_flow: FlowGraph) -> None:
+    channel = queue_flow.target("queue-check-hours", "Condition Equals True")
+    chat = queue_flow.target(channel, "Error NoMatchingCondition")
+    assert queue_flow[chat]["Type"] == "MessageParticipant"
+    assert queue_flow[queue_flow.target(chat, "NextAction")]["Type"] == "EndFlowExecution"
+    closed = queue_flow.target("queue-check-hours", "Condition Equals False")
+    assert HOURS_TEXT in queue_flow[closed]["Parameters"]["Text"]
+    assert queue_flow[queue_flow.target(closed, "NextAction")]["Type"] == "DisconnectParticipant"
+    # An hours check that fails keeps the caller waiting rather than hanging up.
+    assert queue_flow.target("queue-check-hours", "Error NoMatchingError") == channel
+
+
+# --- caller-facing text ------------------------------------------------------------------------------------
+
+_POLITE_SENTENCE_END = re.compile(r"(니다|세요|까요|어요|아요|해요|예요|에요|죠)[.!?]$")
+
+
+@pytest.mark.parametrize("key", ["inbound", "customer_queue"])
+def test_every_prompt_is_polite_korean(key: str, inbound: FlowGraph, queue_flow: FlowGraph) -> None:
+    graph = inbound if key == "inbound" else queue_flow
+    texts = graph.texts()
+    assert texts
+    for identifier, text in texts.items():
+        assert re.search(r"[가-힣]", text), identifier
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+        for sentence in sentences:
+            assert _POLITE_SENTENCE_END.search(sentence), f"{identifier}: {sentence!r}"
