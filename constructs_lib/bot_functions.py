@@ -1,0 +1,412 @@
+"""The bot's Lambda functions: the Lex V2 code hook and the Connect-invoked contact-flow function.
+
+Both run the ``lambda_src/`` asset (one ``Code`` object shared by every function of the app) with
+Powertools from the AWS-published layer, arm64, JSON logs in an explicit log group, X-Ray
+tracing and an execution role that holds exactly the actions the handler code uses — written
+out as explicit statements, because the CDK ``grant_*`` helpers add actions the code never calls
+(``Query``, ``BatchGetItem``, ``ConditionCheckItem``...).
+
+:func:`create_bot_function` builds one such function; the FAQ loader (``constructs_lib.faq_loader``)
+uses it as well, so every function of the app is configured the same way.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import ClassVar, Final
+
+from aws_cdk import Acknowledgment, ArnFormat, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from config.calendar import korean_public_holidays
+from config.settings import LAMBDA_PYTHON_RUNTIME, EnvironmentConfig
+from constructs_lib.asset_excludes import LAMBDA_ASSET_EXCLUDES
+from constructs_lib.table_definitions import (
+    CALLBACKS,
+    CONVERSATIONS,
+    CUSTOMERS,
+    FAQ,
+    ORDERS,
+    RESERVATIONS,
+    TableDefinition,
+)
+
+#: The Lambda asset root: the handlers import as ``handlers.*``, ``bot.*``, ``storage.*``.
+LAMBDA_SOURCE_DIR: Final = "lambda_src"
+#: Absolute, so synth does not depend on the working directory (the asset hash is content-based).
+LAMBDA_SOURCE_PATH: Final = Path(__file__).resolve().parent.parent / LAMBDA_SOURCE_DIR
+
+#: CloudWatch namespace of the handlers' EMF metrics; the ``service`` dimension tells functions
+#: and environments apart.
+METRICS_NAMESPACE: Final = "AiccContactCenter"
+
+#: KMS actions a principal needs to read and write items of a table encrypted with a customer
+#: managed key (DynamoDB calls KMS on the caller's behalf; these are the actions the CDK grants
+#: for table reads plus the one writes need).
+TABLE_KEY_ACTIONS: Final = ("kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey")
+
+# Cross-region inference-profile prefixes (the geography the profile routes within).
+_PROFILE_PREFIX = re.compile(r"^(apac|global|us|eu|jp|au|ca)\.")
+
+# "MONDAY" (config) -> "MON" (BUSINESS_DAYS as bot.business_calendar reads it).
+_WEEKDAY_CODE_LENGTH = 3
+
+
+def lambda_runtime() -> lambda_.Runtime:
+    """The Python runtime of every function: the one the configured Powertools layer is built for."""
+    for runtime in lambda_.Runtime.ALL:
+        if runtime.name == LAMBDA_PYTHON_RUNTIME:
+            return runtime
+    raise ValueError(f"aws-cdk-lib does not know the Lambda runtime {LAMBDA_PYTHON_RUNTIME}")
+
+
+def _latest_python_runtime_name() -> str:
+    """The newest ``pythonX.Y`` runtime aws-cdk-lib knows (what cdk-nag's AwsSolutions-L1 expects)."""
+    versions = [
+        tuple(int(part) for part in runtime.name.removeprefix("python").split("."))
+        for runtime in lambda_.Runtime.ALL
+        if re.fullmatch(r"python\d+\.\d+", runtime.name)
+    ]
+    major, minor = max(versions)
+    return f"python{major}.{minor}"
+
+
+def log_removal_policy(config: EnvironmentConfig) -> RemovalPolicy:
+    """Logs follow the data: retained where the environment retains its data."""
+    return RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY
+
+
+def create_log_group(scope: Construct, construct_id: str, *, config: EnvironmentConfig) -> logs.LogGroup:
+    """A log group with ``config.log_retention_days`` retention, kept where the data is kept."""
+    log_group = logs.LogGroup(scope, construct_id, removal_policy=log_removal_policy(config))
+    # The Python RetentionDays enum is keyed by name, not by day count; the config holds a
+    # validated CloudWatch retention period in days, which is what the L1 property takes.
+    cfn_log_group = log_group.node.default_child
+    if not isinstance(cfn_log_group, logs.CfnLogGroup):
+        raise TypeError("LogGroup's default child is not a CfnLogGroup")
+    cfn_log_group.retention_in_days = config.log_retention_days
+    return log_group
+
+
+def table_statement(table: dynamodb.ITable, actions: Sequence[str]) -> iam.PolicyStatement:
+    """Exactly ``actions`` on the table itself (no index ARNs: no handler queries an index)."""
+    return iam.PolicyStatement(actions=list(actions), resources=[table.table_arn])
+
+
+def key_statement(key: kms.IKey) -> iam.PolicyStatement:
+    """What DynamoDB needs from the caller to read and write a table encrypted with ``key``."""
+    return iam.PolicyStatement(actions=list(TABLE_KEY_ACTIONS), resources=[key.key_arn])
+
+
+def create_bot_function(
+    scope: Construct,
+    construct_id: str,
+    *,
+    config: EnvironmentConfig,
+    code: lambda_.Code,
+    layer: lambda_.ILayerVersion,
+    handler: str,
+    description: str,
+    memory_size: int,
+    timeout: Duration,
+    environment: Mapping[str, str],
+    statements: Iterable[iam.PolicyStatement],
+) -> tuple[lambda_.Function, logs.LogGroup]:
+    """One function configured like every function of the app, with its log group.
+
+    The role starts empty (no AWS managed policy): it gets write access to the function's own
+    log group, ``statements``, and the X-Ray statement CDK adds for active tracing — kept alone
+    in the role's default policy, where its ``Resource: *`` is acknowledged for cdk-nag.
+    """
+    log_group = create_log_group(scope, f"{construct_id}Logs", config=config)
+    role = iam.Role(
+        scope,
+        f"{construct_id}Role",
+        assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+        description=f"Execution role of {description}",
+    )
+    permissions = iam.Policy(
+        scope,
+        f"{construct_id}Permissions",
+        roles=[role],
+        statements=[
+            iam.PolicyStatement(
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                # LogGroup.log_group_arn ends in ":*", which covers the group's log streams.
+                resources=[log_group.log_group_arn],
+            ),
+            *statements,
+        ],
+    )
+    function = lambda_.Function(
+        scope,
+        construct_id,
+        description=description,
+        runtime=lambda_runtime(),
+        architecture=lambda_.Architecture.ARM_64,
+        code=code,
+        handler=handler,
+        layers=[layer],
+        memory_size=memory_size,
+        timeout=timeout,
+        environment=dict(environment),
+        role=role,
+        log_group=log_group,
+        logging_format=lambda_.LoggingFormat.JSON,
+        # Powertools reads the application level from Lambda's log controls (AWS_LAMBDA_LOG_LEVEL),
+        # so POWERTOOLS_LOG_LEVEL is deliberately not set: two sources could disagree.
+        application_log_level_v2=lambda_.ApplicationLogLevel.INFO,
+        system_log_level_v2=lambda_.SystemLogLevel.WARN,
+        tracing=lambda_.Tracing.ACTIVE,
+    )
+    # The function must not run (e.g. as a deploy-time custom resource) before its permissions exist.
+    function.node.add_dependency(permissions)
+    xray_policy = role.node.find_child("DefaultPolicy")
+    Validations.of(xray_policy).acknowledge(
+        Acknowledgment(
+            id="AwsSolutions-IAM5[Resource::*]",
+            reason=(
+                "Only the X-Ray statement of active tracing lives in this policy: "
+                "xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level "
+                "permissions, so their resource must be '*'."
+            ),
+        )
+    )
+    if _latest_python_runtime_name() != LAMBDA_PYTHON_RUNTIME:
+        Validations.of(function).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-L1",
+                reason=(
+                    f"Pinned to {LAMBDA_PYTHON_RUNTIME}, the runtime the configured AWS Powertools "
+                    "layer is built for; the runtime and the layer move together."
+                ),
+            )
+        )
+    return function, log_group
+
+
+class BotFunctions(Construct):
+    """The Lex V2 code hook and the Connect contact-flow function, least privilege each.
+
+    Attributes:
+        code: the ``lambda_src`` asset, shared by every function of the app.
+        powertools_layer: the AWS-published Powertools layer of ``config.powertools_layer_arn``.
+        lex_hook: ``handlers.lex_hook.lambda_handler`` (Lex V2 dialog and fulfillment code hook).
+        lex_hook_log_group: its log group.
+        contact_flow: ``handlers.contact_flow.lambda_handler`` (Connect ``InvokeLambdaFunction``).
+        contact_flow_log_group: its log group.
+        lex_hook_service_name / contact_flow_service_name: ``POWERTOOLS_SERVICE_NAME`` of each,
+            the ``service`` dimension of their metrics.
+    """
+
+    #: Connect waits at most 8 s for a Lambda and the flow allows at most 8; 7 s leaves the flow's
+    #: own limit as the one that fires, with time to take its error branch.
+    CONTACT_FLOW_TIMEOUT: ClassVar[Duration] = Duration.seconds(7)
+    CONTACT_FLOW_MEMORY_MB: ClassVar[int] = 256
+    LEX_HOOK_MEMORY_MB: ClassVar[int] = 512
+    #: The hook never gets less than this, even with Bedrock off (cold start + table reads).
+    LEX_HOOK_MIN_TIMEOUT_SECONDS: ClassVar[int] = 5
+    #: Kept back after classification for the rest of the turn; equals
+    #: ``bot.classifier_chain.DEFAULT_RESERVE_SECONDS`` (a test keeps the two in step).
+    TURN_RESERVE_SECONDS: ClassVar[float] = 1.5
+    #: Init of a cold container (boto3, the engine, the FAQ scan) before the turn starts.
+    COLD_START_SECONDS: ClassVar[float] = 1.5
+
+    #: Tables each handler reads or writes (the environment variables its settings require).
+    LEX_HOOK_TABLES: ClassVar[tuple[TableDefinition, ...]] = (CONVERSATIONS, FAQ, RESERVATIONS, ORDERS)
+    CONTACT_FLOW_TABLES: ClassVar[tuple[TableDefinition, ...]] = (CUSTOMERS, CALLBACKS)
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: EnvironmentConfig,
+        tables: Mapping[str, dynamodb.ITable],
+        data_key: kms.IKey,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        missing = [
+            definition.key
+            for definition in (*self.LEX_HOOK_TABLES, *self.CONTACT_FLOW_TABLES)
+            if definition.key not in tables
+        ]
+        if missing:
+            raise ValueError(f"BotFunctions needs the tables {', '.join(sorted(missing))}")
+
+        self.code = lambda_.Code.from_asset(str(LAMBDA_SOURCE_PATH), exclude=list(LAMBDA_ASSET_EXCLUDES))
+        self.powertools_layer = lambda_.LayerVersion.from_layer_version_arn(
+            self, "PowertoolsLayer", config.powertools_layer_arn
+        )
+        self.lex_hook_service_name = f"{config.name_prefix}-lex-hook"
+        self.contact_flow_service_name = f"{config.name_prefix}-contact-flow"
+
+        self.lex_hook, self.lex_hook_log_group = create_bot_function(
+            self,
+            "LexHook",
+            config=config,
+            code=self.code,
+            layer=self.powertools_layer,
+            handler="handlers.lex_hook.lambda_handler",
+            description=f"{config.name_prefix} Lex V2 code hook (ko_KR bot)",
+            memory_size=self.LEX_HOOK_MEMORY_MB,
+            timeout=self.lex_hook_timeout(config),
+            environment=self._lex_hook_environment(config, tables),
+            statements=[
+                table_statement(tables[FAQ.key], ["dynamodb:Scan"]),
+                table_statement(tables[ORDERS.key], ["dynamodb:GetItem"]),
+                table_statement(tables[RESERVATIONS.key], ["dynamodb:PutItem", "dynamodb:GetItem"]),
+                table_statement(tables[CONVERSATIONS.key], ["dynamodb:PutItem"]),
+                key_statement(data_key),
+                *self._bedrock_statements(config),
+            ],
+        )
+        self.contact_flow, self.contact_flow_log_group = create_bot_function(
+            self,
+            "ContactFlow",
+            config=config,
+            code=self.code,
+            layer=self.powertools_layer,
+            handler="handlers.contact_flow.lambda_handler",
+            description=f"{config.name_prefix} Connect contact-flow function (customer lookup, callbacks)",
+            memory_size=self.CONTACT_FLOW_MEMORY_MB,
+            timeout=self.CONTACT_FLOW_TIMEOUT,
+            environment=self._contact_flow_environment(config, tables),
+            statements=[
+                table_statement(tables[CUSTOMERS.key], ["dynamodb:GetItem"]),
+                table_statement(tables[CALLBACKS.key], ["dynamodb:PutItem", "dynamodb:GetItem"]),
+                key_statement(data_key),
+            ],
+        )
+
+    # --- public API -----------------------------------------------------------------------------
+
+    def allow_connect_instance(self, instance_arn: str) -> None:
+        """Let the Connect instance ``instance_arn`` (and only it) invoke the contact-flow function."""
+        self.contact_flow.add_permission(
+            "InvokeByConnectInstance",
+            principal=iam.ServicePrincipal("connect.amazonaws.com"),
+            action="lambda:InvokeFunction",
+            source_arn=instance_arn,
+            source_account=Stack.of(self).account,
+        )
+
+    @classmethod
+    def lex_hook_timeout(cls, config: EnvironmentConfig) -> Duration:
+        """The code hook's timeout: a cold start, the Bedrock budget and the turn's reserve."""
+        bedrock_seconds = config.bedrock_timeout_seconds if config.bedrock_enabled else 0.0
+        needed = math.ceil(cls.COLD_START_SECONDS + bedrock_seconds + cls.TURN_RESERVE_SECONDS)
+        return Duration.seconds(max(cls.LEX_HOOK_MIN_TIMEOUT_SECONDS, needed))
+
+    @staticmethod
+    def bedrock_resource_arns(config: EnvironmentConfig, *, stack: Stack) -> list[str]:
+        """The inference profile (in the function's region) and the model in every routed region.
+
+        A cross-region profile is authorized on the profile ARN *and* on the foundation model in
+        each destination region; a plain model id needs only the model in its own region.
+        """
+        model_id = config.bedrock_model_id
+        foundation_model_id = _PROFILE_PREFIX.sub("", model_id)
+        if foundation_model_id == model_id:
+            return [_foundation_model_arn(stack, config.region, model_id)]
+        profile_arn = stack.format_arn(
+            service="bedrock",
+            region=config.region,
+            resource="inference-profile",
+            resource_name=model_id,
+            arn_format=ArnFormat.SLASH_RESOURCE_NAME,
+        )
+        return [
+            profile_arn,
+            *(
+                _foundation_model_arn(stack, region, foundation_model_id)
+                for region in config.bedrock_model_regions
+            ),
+        ]
+
+    # --- wiring ---------------------------------------------------------------------------------
+
+    def _bedrock_statements(self, config: EnvironmentConfig) -> list[iam.PolicyStatement]:
+        if not config.bedrock_enabled:
+            return []
+        # The Converse API is authorized by bedrock:InvokeModel; there is no bedrock:Converse action.
+        return [
+            iam.PolicyStatement(
+                actions=["bedrock:InvokeModel"],
+                resources=self.bedrock_resource_arns(config, stack=Stack.of(self)),
+            )
+        ]
+
+    def _observability_environment(self, service_name: str) -> dict[str, str]:
+        return {"POWERTOOLS_SERVICE_NAME": service_name, "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE}
+
+    def _lex_hook_environment(
+        self, config: EnvironmentConfig, tables: Mapping[str, dynamodb.ITable]
+    ) -> dict[str, str]:
+        environment = {
+            **_table_environment(self.LEX_HOOK_TABLES, tables),
+            "BEDROCK_ENABLED": "true" if config.bedrock_enabled else "false",
+            # Read even with Bedrock off (it bounds the classifier chain's budget).
+            "BEDROCK_TIMEOUT_SECONDS": _seconds(config.bedrock_timeout_seconds),
+            "CONVERSATION_TTL_DAYS": str(config.conversation_ttl_days),
+            **self._observability_environment(self.lex_hook_service_name),
+        }
+        if config.bedrock_enabled:
+            environment["BEDROCK_MODEL_ID"] = config.bedrock_model_id
+        return environment
+
+    def _contact_flow_environment(
+        self, config: EnvironmentConfig, tables: Mapping[str, dynamodb.ITable]
+    ) -> dict[str, str]:
+        return {
+            **_table_environment(self.CONTACT_FLOW_TABLES, tables),
+            **business_calendar_environment(config),
+            **self._observability_environment(self.contact_flow_service_name),
+        }
+
+
+def business_calendar_environment(config: EnvironmentConfig) -> dict[str, str]:
+    """``BUSINESS_*`` variables in the format ``bot.business_calendar.BusinessCalendar.from_env`` reads.
+
+    Holidays are computed at synth from ``config.holiday_years`` (the Lambda never imports the
+    ``holidays`` package), as comma-separated ISO dates.
+    """
+    hours = config.business_hours
+    holidays = korean_public_holidays(config.holiday_years)
+    return {
+        "BUSINESS_OPEN_TIME": hours.open,
+        "BUSINESS_CLOSE_TIME": hours.close,
+        "BUSINESS_DAYS": ",".join(day[:_WEEKDAY_CODE_LENGTH] for day in hours.days),
+        "BUSINESS_HOLIDAYS": ",".join(day.isoformat() for day in sorted(holidays)),
+    }
+
+
+def _table_environment(
+    definitions: Iterable[TableDefinition], tables: Mapping[str, dynamodb.ITable]
+) -> dict[str, str]:
+    return {definition.environment_variable: tables[definition.key].table_name for definition in definitions}
+
+
+def _foundation_model_arn(stack: Stack, region: str, model_id: str) -> str:
+    # Foundation models are AWS-owned: their ARNs have no account.
+    return stack.format_arn(
+        service="bedrock",
+        region=region,
+        account="",
+        resource="foundation-model",
+        resource_name=model_id,
+        arn_format=ArnFormat.SLASH_RESOURCE_NAME,
+    )
+
+
+def _seconds(value: float) -> str:
+    """``2.5`` -> ``"2.5"``, ``3.0`` -> ``"3"``: readable in the console, parsed by float()."""
+    return f"{value:g}"

@@ -1,0 +1,413 @@
+"""Alarms, their SNS topic and a dashboard for the bot's functions.
+
+Two kinds of signals:
+
+* **Lambda's own metrics** per function: ``Errors`` and ``Throttles`` above zero, and ``Duration``
+  p99 close to the timeout (the step before callers hear silence or Connect takes its error
+  branch).
+* **The handlers' EMF metrics** (``handlers.observability.MetricsPublisher``): namespace
+  ``METRICS_NAMESPACE``, every metric with Powertools' ``service`` dimension (the function's
+  ``POWERTOOLS_SERVICE_NAME``) plus, for some, one bounded dimension. An alarm needs the exact
+  dimension set, so metrics with a dimension are summed over its known values with metric math.
+
+Every alarm treats missing data as not breaching: the contact center is quiet at night and a
+metric nobody emitted is not a failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from constructs import Construct
+
+from config.settings import EnvironmentConfig
+from constructs_lib.bot_functions import METRICS_NAMESPACE, BotFunctions
+
+#: ``ClassifierFallback`` reasons that mean Bedrock failed (``disabled`` and ``empty_input`` are
+#: never published; see ``handlers.lex_hook.LexHookApp._publish_metrics``).
+CLASSIFIER_FALLBACK_REASONS: tuple[str, ...] = (
+    "timeout",
+    "throttled",
+    "access_denied",
+    "malformed_output",
+    "off_taxonomy",
+    "budget_exhausted",
+    "error",
+)
+#: Queues a ``system_error`` escalation can go to (general; priority for a VIP caller).
+SYSTEM_ERROR_QUEUES: tuple[str, ...] = ("general", "priority")
+#: Actions of the contact-flow function (the ``action`` dimension of its metrics).
+CONTACT_FLOW_ACTIONS: tuple[str, ...] = ("lookup_customer", "register_callback")
+
+
+@dataclass(frozen=True, slots=True)
+class MonitoredFunction:
+    """A function with the name it is shown under."""
+
+    label: str
+    function: lambda_.IFunction
+    timeout: Duration
+
+
+class ContactCenterMonitoring(Construct):
+    """The alarm topic (KMS-encrypted, TLS only), the alarms and a CloudWatch dashboard.
+
+    Attributes:
+        topic: every alarm notifies it (state changes to ALARM and back to OK).
+        topic_key: the topic's KMS key (CloudWatch may use it to publish).
+        alarms: alarm by a short, stable name (``LexHookErrors``, ``ConversationLogWriteFailed``...).
+        dashboard: the contact center's dashboard.
+    """
+
+    PERIOD: ClassVar[Duration] = Duration.minutes(5)
+    #: Duration alarm fires when p99 passes this share of the function's timeout.
+    DURATION_SHARE_OF_TIMEOUT: ClassVar[float] = 0.8
+    DURATION_EVALUATION_PERIODS: ClassVar[int] = 3
+    DURATION_DATAPOINTS_TO_ALARM: ClassVar[int] = 2
+    #: Bedrock failures per period worth waking someone for (the local classifier covers them,
+    #: but a steady stream means the configured model is unusable).
+    CLASSIFIER_FALLBACKS_PER_PERIOD: ClassVar[int] = 10
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: EnvironmentConfig,
+        functions: BotFunctions,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self._config = config
+        self._functions = functions
+        self.topic_key = self._topic_key(config)
+        self.topic = sns.Topic(
+            self,
+            "AlarmTopic",
+            display_name=f"{config.name_prefix} contact center alarms",
+            master_key=self.topic_key,
+            enforce_ssl=True,
+        )
+        if config.alarm_email:
+            self.topic.add_subscription(subscriptions.EmailSubscription(config.alarm_email))
+
+        self.alarms: dict[str, cloudwatch.Alarm] = {}
+        monitored = (
+            MonitoredFunction("LexHook", functions.lex_hook, functions.lex_hook_timeout(config)),
+            MonitoredFunction("ContactFlow", functions.contact_flow, functions.CONTACT_FLOW_TIMEOUT),
+        )
+        for item in monitored:
+            self._function_alarms(item)
+        self._handler_alarms(config)
+        self.dashboard = self._dashboard(config, monitored)
+
+    # --- metrics of the handlers ------------------------------------------------------------------
+
+    def handler_metric(
+        self,
+        name: str,
+        *,
+        service: str,
+        dimensions: Mapping[str, str] | None = None,
+        statistic: str = cloudwatch.Stats.SUM,
+    ) -> cloudwatch.Metric:
+        """One EMF metric of a handler, with Powertools' ``service`` dimension."""
+        return cloudwatch.Metric(
+            namespace=METRICS_NAMESPACE,
+            metric_name=name,
+            dimensions_map={"service": service, **(dimensions or {})},
+            statistic=statistic,
+            period=self.PERIOD,
+        )
+
+    def summed_metric(
+        self,
+        name: str,
+        *,
+        service: str,
+        dimension: str,
+        values: Sequence[str],
+        label: str,
+        fixed: Mapping[str, str] | None = None,
+    ) -> cloudwatch.MathExpression:
+        """``name`` summed over the known ``values`` of one dimension (alarms cannot SEARCH).
+
+        ``fixed`` are further dimensions with a single value (e.g. ``reason=system_error``).
+        """
+        metrics = {
+            f"m{index}": self.handler_metric(
+                name, service=service, dimensions={**(fixed or {}), dimension: value}
+            )
+            for index, value in enumerate(values)
+        }
+        return cloudwatch.MathExpression(
+            expression=" + ".join(f"FILL({key}, 0)" for key in metrics),
+            using_metrics=metrics,
+            label=label,
+            period=self.PERIOD,
+        )
+
+    # --- alarms ----------------------------------------------------------------------------------------
+
+    def _alarm(
+        self,
+        name: str,
+        metric: cloudwatch.IMetric,
+        *,
+        threshold: float,
+        description: str,
+        evaluation_periods: int = 1,
+        datapoints_to_alarm: int | None = None,
+        comparison: cloudwatch.ComparisonOperator = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    ) -> cloudwatch.Alarm:
+        alarm = cloudwatch.Alarm(
+            self,
+            name,
+            alarm_name=f"{self._config.name_prefix}-{name}",
+            alarm_description=description,
+            metric=metric,
+            threshold=threshold,
+            comparison_operator=comparison,
+            evaluation_periods=evaluation_periods,
+            datapoints_to_alarm=datapoints_to_alarm,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        action = cloudwatch_actions.SnsAction(self.topic)
+        alarm.add_alarm_action(action)
+        alarm.add_ok_action(action)
+        self.alarms[name] = alarm
+        return alarm
+
+    def _function_alarms(self, item: MonitoredFunction) -> None:
+        function = item.function
+        self._alarm(
+            f"{item.label}Errors",
+            function.metric_errors(period=self.PERIOD, statistic=cloudwatch.Stats.SUM),
+            threshold=0,
+            description=f"{item.label}: the function failed (unhandled error or timeout).",
+        )
+        self._alarm(
+            f"{item.label}Throttles",
+            function.metric_throttles(period=self.PERIOD, statistic=cloudwatch.Stats.SUM),
+            threshold=0,
+            description=f"{item.label}: invocations were throttled; callers got no answer.",
+        )
+        threshold_ms = round(item.timeout.to_milliseconds() * self.DURATION_SHARE_OF_TIMEOUT)
+        self._alarm(
+            f"{item.label}DurationNearTimeout",
+            function.metric_duration(period=self.PERIOD, statistic=cloudwatch.Stats.p(99)),
+            threshold=threshold_ms,
+            evaluation_periods=self.DURATION_EVALUATION_PERIODS,
+            datapoints_to_alarm=self.DURATION_DATAPOINTS_TO_ALARM,
+            description=(
+                f"{item.label}: p99 duration above {threshold_ms} ms, close to the "
+                f"{item.timeout.to_seconds()} s timeout."
+            ),
+        )
+
+    def _handler_alarms(self, config: EnvironmentConfig) -> None:
+        lex_service = self._functions.lex_hook_service_name
+        flow_service = self._functions.contact_flow_service_name
+        self._alarm(
+            "ConversationLogWriteFailed",
+            self.handler_metric("ConversationLogWriteFailed", service=lex_service),
+            threshold=0,
+            description="Lex hook: a conversation turn could not be written to the conversations table.",
+        )
+        self._alarm(
+            "LexHookSystemErrors",
+            self.summed_metric(
+                "Escalation",
+                service=lex_service,
+                dimension="queue",
+                values=SYSTEM_ERROR_QUEUES,
+                label="system_error escalations",
+                fixed={"reason": "system_error"},
+            ),
+            threshold=0,
+            description="Lex hook: a turn failed and the caller was handed to an agent (system_error).",
+        )
+        self._alarm(
+            "ContactFlowActionErrors",
+            self.summed_metric(
+                "ContactFlowError",
+                service=flow_service,
+                dimension="action",
+                values=CONTACT_FLOW_ACTIONS,
+                label="contact-flow action errors",
+            ),
+            threshold=0,
+            description="Contact-flow function: a customer lookup or callback registration failed.",
+        )
+        if config.bedrock_enabled:
+            self._alarm(
+                "BedrockAccessDenied",
+                self.handler_metric(
+                    "ClassifierFallback", service=lex_service, dimensions={"reason": "access_denied"}
+                ),
+                threshold=0,
+                description="Lex hook: Bedrock denied the model or inference profile (IAM or model access).",
+            )
+            self._alarm(
+                "ClassifierFallbacks",
+                self.summed_metric(
+                    "ClassifierFallback",
+                    service=lex_service,
+                    dimension="reason",
+                    values=CLASSIFIER_FALLBACK_REASONS,
+                    label="Bedrock fallbacks",
+                ),
+                threshold=self.CLASSIFIER_FALLBACKS_PER_PERIOD,
+                comparison=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                description=(
+                    f"Lex hook: {self.CLASSIFIER_FALLBACKS_PER_PERIOD} or more turns in 5 minutes fell back "
+                    "from Bedrock to the local classifier."
+                ),
+            )
+
+    # --- topic key and dashboard -------------------------------------------------------------------
+
+    def _topic_key(self, config: EnvironmentConfig) -> kms.Key:
+        """The topic's own key: CloudWatch must be allowed to use it to publish alarms."""
+        key = kms.Key(
+            self,
+            "AlarmTopicKey",
+            description=f"Encrypts the {config.name_prefix} alarm topic",
+            enable_key_rotation=True,
+            removal_policy=RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY,
+        )
+        stack = Stack.of(self)
+        key.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                resources=["*"],  # in a key policy, "*" is this key
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    "ArnLike": {
+                        "aws:SourceArn": stack.format_arn(
+                            service="cloudwatch",
+                            resource="alarm",
+                            resource_name="*",
+                            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                        )
+                    },
+                },
+            )
+        )
+        return key
+
+    def _dashboard(
+        self, config: EnvironmentConfig, monitored: Sequence[MonitoredFunction]
+    ) -> cloudwatch.Dashboard:
+        dashboard = cloudwatch.Dashboard(
+            self,
+            "Dashboard",
+            dashboard_name=f"{config.name_prefix}-contact-center",
+            default_interval=Duration.hours(3),
+        )
+        lex_service = self._functions.lex_hook_service_name
+        flow_service = self._functions.contact_flow_service_name
+        dashboard.add_widgets(
+            cloudwatch.AlarmStatusWidget(title="Alarms", alarms=list(self.alarms.values()), width=24),
+        )
+        dashboard.add_widgets(
+            *(
+                cloudwatch.GraphWidget(
+                    title=f"{item.label}: invocations, errors, throttles",
+                    left=[
+                        item.function.metric_invocations(period=self.PERIOD),
+                        item.function.metric_errors(period=self.PERIOD),
+                        item.function.metric_throttles(period=self.PERIOD),
+                    ],
+                    width=6,
+                )
+                for item in monitored
+            ),
+            *(
+                cloudwatch.GraphWidget(
+                    title=f"{item.label}: duration",
+                    left=[
+                        item.function.metric_duration(period=self.PERIOD, statistic=cloudwatch.Stats.p(50)),
+                        item.function.metric_duration(period=self.PERIOD, statistic=cloudwatch.Stats.p(99)),
+                    ],
+                    left_annotations=[
+                        cloudwatch.HorizontalAnnotation(value=item.timeout.to_milliseconds(), label="timeout")
+                    ],
+                    width=6,
+                )
+                for item in monitored
+            ),
+        )
+        dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="Turns by intent",
+                left=[_search(lex_service, "Turns", ("intent", "source"))],
+                width=8,
+            ),
+            cloudwatch.GraphWidget(
+                title="Escalations by queue and reason",
+                left=[_search(lex_service, "Escalation", ("queue", "reason"))],
+                width=8,
+            ),
+            cloudwatch.GraphWidget(
+                title="FAQ answers",
+                left=[
+                    self.handler_metric("FaqHit", service=lex_service),
+                    self.handler_metric("FaqMiss", service=lex_service),
+                ],
+                width=8,
+            ),
+        )
+        dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="Bedrock fallbacks by reason",
+                left=[_search(lex_service, "ClassifierFallback", ("reason",))],
+                width=8,
+            ),
+            cloudwatch.GraphWidget(
+                title="Contact-flow actions",
+                left=[
+                    self.handler_metric(
+                        "CustomerLookup", service=flow_service, dimensions={"action": "lookup_customer"}
+                    ),
+                    self.handler_metric(
+                        "CallbackRegistered", service=flow_service, dimensions={"action": "register_callback"}
+                    ),
+                    *(
+                        self.handler_metric(
+                            "ContactFlowError", service=flow_service, dimensions={"action": action}
+                        )
+                        for action in CONTACT_FLOW_ACTIONS
+                    ),
+                ],
+                width=8,
+            ),
+            cloudwatch.GraphWidget(
+                title="Conversation log write failures",
+                left=[self.handler_metric("ConversationLogWriteFailed", service=lex_service)],
+                width=8,
+            ),
+        )
+        return dashboard
+
+
+def _search(service: str, metric_name: str, dimensions: Sequence[str]) -> cloudwatch.MathExpression:
+    """A dashboard-only SEARCH over every value of ``dimensions``: one line per value combination.
+
+    CloudWatch labels each line with its dimension values.
+    """
+    schema = ",".join([METRICS_NAMESPACE, "service", *dimensions])
+    query = f'{{{schema}}} MetricName="{metric_name}" service="{service}"'
+    return cloudwatch.MathExpression(
+        expression=f"SEARCH('{query}', 'Sum', 300)", using_metrics={}, period=Duration.minutes(5)
+    )

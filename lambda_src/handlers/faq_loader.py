@@ -1,0 +1,386 @@
+"""CloudFormation custom resource that writes the versioned FAQ file into the faq table at deploy.
+
+Create and Update make the table equal to ``bot/data/faq.json``: entries that are new or whose
+content changed are put, entries no longer in the file are deleted, unchanged ones are left
+alone — so a second run writes nothing. Delete leaves the data where it is (the table belongs to
+the stateful stack and is retained in production) and succeeds.
+
+The items are written in the shape ``storage.dynamodb.DynamoDbFaqRepository`` reads (``faq_id``,
+``category``, ``question``, ``answer``, ``keywords`` as a list of strings), so the Lex hook reads
+exactly what was loaded.
+
+CloudFormation must never be left waiting for an answer (it would hang for an hour before failing
+the stack): the sync runs in a worker thread with a deadline derived from the Lambda's remaining
+time, any failure or overrun is answered ``FAILED`` with a reason, and the answer itself is PUT to
+the pre-signed ``ResponseURL`` with a timeout and a few retries. No cfn-response module or
+Provider framework is involved.
+
+Throttling: DynamoDB's own throttling errors are retried by botocore (standard mode, several
+attempts); items a ``BatchWriteItem`` call returns as ``UnprocessedItems`` are retried here with
+exponential backoff.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.models import FaqEntry
+from handlers.observability import logger
+
+REQUEST_CREATE = "Create"
+REQUEST_UPDATE = "Update"
+REQUEST_DELETE = "Delete"
+STATUS_SUCCESS = "SUCCESS"
+STATUS_FAILED = "FAILED"
+
+#: DynamoDB accepts at most 25 write requests per BatchWriteItem call.
+BATCH_SIZE = 25
+#: Calls per batch before giving up on items DynamoDB keeps returning as unprocessed.
+MAX_BATCH_ATTEMPTS = 8
+BATCH_BACKOFF_BASE_SECONDS = 0.1
+BATCH_BACKOFF_MAX_SECONDS = 5.0
+
+#: botocore client: standard retry mode retries throttling with backoff, attempts included.
+CLIENT_MAX_ATTEMPTS = 8
+CLIENT_CONNECT_TIMEOUT_SECONDS = 2.0
+CLIENT_READ_TIMEOUT_SECONDS = 5.0
+
+#: Answering CloudFormation: per-attempt timeout, attempts, and the backoff between them.
+RESPONSE_TIMEOUT_SECONDS = 5.0
+RESPONSE_ATTEMPTS = 3
+RESPONSE_BACKOFF_SECONDS = 1.0
+#: Time kept back from the Lambda's remaining time to answer CloudFormation in any case
+#: (worst case of the answer: attempts x timeout + the backoffs between them).
+RESPONSE_RESERVE_SECONDS = (
+    RESPONSE_ATTEMPTS * RESPONSE_TIMEOUT_SECONDS
+    + RESPONSE_BACKOFF_SECONDS * RESPONSE_ATTEMPTS * (RESPONSE_ATTEMPTS - 1) / 2  # 1 s, then 2 s
+    + 2.0  # building the response, logging
+)
+#: Used when the context cannot say how much time is left (it always can on Lambda).
+DEFAULT_REMAINING_SECONDS = 60.0
+#: CloudFormation rejects response bodies over 4,096 bytes; the reason is the only long field.
+MAX_REASON_CHARS = 1000
+
+Item = dict[str, dict[str, Any]]
+Sleep = Callable[[float], None]
+Sender = Callable[[str, Mapping[str, Any]], None]
+ClientFactory = Callable[[], Any]
+EntriesLoader = Callable[[], Sequence[FaqEntry]]
+
+
+class FaqLoaderError(RuntimeError):
+    """The FAQ could not be written; the message becomes CloudFormation's failure reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    """What one run did to the table."""
+
+    written: int
+    deleted: int
+    unchanged: int
+
+    def as_data(self) -> dict[str, str]:
+        """The custom resource's ``Data`` (attribute values are strings for ``Fn::GetAtt``)."""
+        return {"Written": str(self.written), "Deleted": str(self.deleted), "Unchanged": str(self.unchanged)}
+
+
+# --- the FAQ as table items ---------------------------------------------------------------------------
+
+
+def faq_item(entry: FaqEntry) -> Item:
+    """The table item of ``entry``, as ``storage.dynamodb.DynamoDbFaqRepository`` reads it."""
+    return {
+        "faq_id": {"S": entry.faq_id},
+        "category": {"S": entry.category},
+        "question": {"S": entry.question},
+        "answer": {"S": entry.answer},
+        "keywords": {"L": [{"S": keyword} for keyword in entry.keywords]},
+    }
+
+
+def desired_items(entries: Iterable[FaqEntry]) -> dict[str, Item]:
+    """Items by FAQ id; an empty FAQ or a repeated id is refused (it would wipe or hide entries)."""
+    items: dict[str, Item] = {}
+    for entry in entries:
+        if not entry.faq_id.strip():
+            raise FaqLoaderError("the FAQ file has an entry without an id")
+        if entry.faq_id in items:
+            raise FaqLoaderError(f"the FAQ file repeats the id {entry.faq_id!r}")
+        items[entry.faq_id] = faq_item(entry)
+    if not items:
+        raise FaqLoaderError("the FAQ file has no entries; refusing to empty the faq table")
+    return items
+
+
+# --- syncing the table --------------------------------------------------------------------------------
+
+
+def scan_items(client: Any, table_name: str) -> dict[str, Item]:
+    """Every item of the table by ``faq_id`` (strongly consistent: a rerun sees the last write)."""
+    items: dict[str, Item] = {}
+    paginator = client.get_paginator("scan")
+    for page in paginator.paginate(TableName=table_name, ConsistentRead=True):
+        for item in page.get("Items", []):
+            faq_id = item.get("faq_id", {}).get("S")
+            if isinstance(faq_id, str):
+                items[faq_id] = item
+    return items
+
+
+def sync_faq_table(
+    client: Any,
+    table_name: str,
+    entries: Iterable[FaqEntry],
+    *,
+    sleep: Sleep = time.sleep,
+) -> SyncResult:
+    """Make the table hold exactly ``entries``; writes only what differs."""
+    desired = desired_items(entries)
+    existing = scan_items(client, table_name)
+    puts = [item for faq_id, item in sorted(desired.items()) if existing.get(faq_id) != item]
+    deletes = sorted(faq_id for faq_id in existing if faq_id not in desired)
+    requests: list[dict[str, Any]] = [{"PutRequest": {"Item": item}} for item in puts]
+    requests += [{"DeleteRequest": {"Key": {"faq_id": {"S": faq_id}}}} for faq_id in deletes]
+    for start in range(0, len(requests), BATCH_SIZE):
+        write_batch(client, table_name, requests[start : start + BATCH_SIZE], sleep=sleep)
+    return SyncResult(written=len(puts), deleted=len(deletes), unchanged=len(desired) - len(puts))
+
+
+def write_batch(
+    client: Any, table_name: str, requests: Sequence[Mapping[str, Any]], *, sleep: Sleep = time.sleep
+) -> None:
+    """One BatchWriteItem, retrying the unprocessed part with exponential backoff."""
+    pending = list(requests)
+    for attempt in range(MAX_BATCH_ATTEMPTS):
+        if attempt:
+            sleep(min(BATCH_BACKOFF_MAX_SECONDS, BATCH_BACKOFF_BASE_SECONDS * 2 ** (attempt - 1)))
+        response = client.batch_write_item(RequestItems={table_name: pending})
+        pending = list(response.get("UnprocessedItems", {}).get(table_name, []))
+        if not pending:
+            return
+        logger.warning(
+            "DynamoDB left FAQ writes unprocessed, retrying",
+            extra={"unprocessed": len(pending), "attempt": attempt + 1},
+        )
+    raise FaqLoaderError(
+        f"{len(pending)} FAQ writes still unprocessed after {MAX_BATCH_ATTEMPTS} attempts (throttled)"
+    )
+
+
+def dynamodb_client() -> Any:
+    """A DynamoDB client that retries throttling (standard mode) with short network timeouts."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        "dynamodb",
+        config=Config(
+            connect_timeout=CLIENT_CONNECT_TIMEOUT_SECONDS,
+            read_timeout=CLIENT_READ_TIMEOUT_SECONDS,
+            retries={"mode": "standard", "total_max_attempts": CLIENT_MAX_ATTEMPTS},
+        ),
+    )
+
+
+# --- answering CloudFormation -------------------------------------------------------------------------
+
+
+def physical_resource_id(event: Mapping[str, Any]) -> str:
+    """Stable per table: an Update with the same table keeps the resource; Delete echoes the old id."""
+    if event.get("RequestType") == REQUEST_DELETE and event.get("PhysicalResourceId"):
+        return str(event["PhysicalResourceId"])
+    table_name = _mapping(event.get("ResourceProperties")).get("TableName")
+    if isinstance(table_name, str) and table_name:
+        return f"faq-content-{table_name}"
+    # Without a table name the request fails; the id must still be stable for the later Delete.
+    return str(event.get("PhysicalResourceId") or f"faq-content-{event.get('LogicalResourceId', 'unknown')}")
+
+
+def build_response(
+    event: Mapping[str, Any],
+    *,
+    status: str,
+    reason: str = "",
+    data: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The JSON body CloudFormation expects at ``ResponseURL``."""
+    body: dict[str, Any] = {
+        "Status": status,
+        "PhysicalResourceId": physical_resource_id(event),
+        "StackId": event.get("StackId", ""),
+        "RequestId": event.get("RequestId", ""),
+        "LogicalResourceId": event.get("LogicalResourceId", ""),
+        "NoEcho": False,
+        "Data": dict(data or {}),
+    }
+    if reason:
+        body["Reason"] = reason[:MAX_REASON_CHARS]
+    return body
+
+
+def encode_response(body: Mapping[str, Any]) -> bytes:
+    """UTF-8 JSON; Korean text raw (3 bytes a syllable) rather than escaped (6), to stay under 4 KB."""
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
+def send_response(
+    url: str,
+    body: Mapping[str, Any],
+    *,
+    timeout: float = RESPONSE_TIMEOUT_SECONDS,
+    attempts: int = RESPONSE_ATTEMPTS,
+    sleep: Sleep = time.sleep,
+) -> None:
+    """PUT ``body`` to the pre-signed S3 URL; retries network errors and 5xx answers."""
+    if not url.startswith("https://") and not url.startswith("http://"):
+        raise FaqLoaderError(f"ResponseURL is not an HTTP(S) URL: {url[:60]!r}")
+    payload = encode_response(body)
+    last_error: Exception | None = None
+    for attempt in range(attempts):
+        if attempt:
+            sleep(RESPONSE_BACKOFF_SECONDS * attempt)
+        # The URL is signed for an empty content type: any other value fails the signature.
+        request = urllib.request.Request(  # noqa: S310 - scheme checked above
+            url, data=payload, method="PUT", headers={"Content-Type": "", "Content-Length": str(len(payload))}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+                logger.info("answered CloudFormation", extra={"http_status": response.status})
+                return
+        except urllib.error.HTTPError as error:
+            last_error = error
+            if error.code < 500:  # a 4xx (expired or bad signature) will not get better
+                break
+        except (urllib.error.URLError, TimeoutError, OSError) as error:
+            last_error = error
+        logger.warning(
+            "could not answer CloudFormation", extra={"attempt": attempt + 1, "error": str(last_error)}
+        )
+    raise FaqLoaderError(f"could not PUT the response to CloudFormation: {last_error}")
+
+
+# --- the handler --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FaqLoaderDependencies:
+    """What the handler talks to; tests inject fakes."""
+
+    client_factory: ClientFactory
+    load_entries: EntriesLoader
+    send: Sender
+    sleep: Sleep = time.sleep
+
+
+def _default_entries() -> Sequence[FaqEntry]:
+    from bot.faq import load_faq_entries
+
+    return load_faq_entries()
+
+
+def default_dependencies() -> FaqLoaderDependencies:
+    """The real DynamoDB client, the bundled FAQ file and an HTTPS PUT to CloudFormation."""
+    return FaqLoaderDependencies(
+        client_factory=dynamodb_client, load_entries=_default_entries, send=send_response
+    )
+
+
+def lambda_handler(event: Any, context: Any) -> None:
+    """CloudFormation custom-resource entry point; always answers CloudFormation when it can."""
+    handle_event(event, context, default_dependencies())
+
+
+def handle_event(event: Any, context: Any, dependencies: FaqLoaderDependencies) -> dict[str, Any] | None:
+    """Run the request within the Lambda's deadline and answer CloudFormation; returns the answer.
+
+    Returns None only when there is nowhere to answer (no ``ResponseURL``).
+    """
+    request = _mapping(event)
+    url = request.get("ResponseURL")
+    if not isinstance(url, str) or not url:
+        logger.error("custom-resource event without a ResponseURL; nothing to answer")
+        return None
+    request_type = request.get("RequestType")
+    logger.info(
+        "FAQ custom-resource request",
+        extra={"request_type": request_type, "logical_resource_id": request.get("LogicalResourceId")},
+    )
+    deadline = max(1.0, _remaining_seconds(context) - RESPONSE_RESERVE_SECONDS)
+    outcome = _run_with_deadline(lambda: _process(request, dependencies), deadline)
+    if isinstance(outcome, SyncResult):
+        logger.info("FAQ table synchronized", extra=outcome.as_data())
+        response = build_response(request, status=STATUS_SUCCESS, data=outcome.as_data())
+    elif outcome is None:
+        response = build_response(request, status=STATUS_SUCCESS)
+    else:
+        stream = getattr(context, "log_stream_name", "unknown")
+        reason = f"{type(outcome).__name__}: {outcome} (CloudWatch log stream {stream})"
+        logger.error("FAQ custom resource failed", extra={"reason": reason})
+        response = build_response(request, status=STATUS_FAILED, reason=reason)
+    try:
+        dependencies.send(url, response)
+    except Exception:
+        # Nothing else can reach CloudFormation; the log is the only trace left.
+        logger.exception(
+            "could not deliver the custom-resource response", extra={"status": response["Status"]}
+        )
+    return response
+
+
+def _process(request: Mapping[str, Any], dependencies: FaqLoaderDependencies) -> SyncResult | None:
+    request_type = request.get("RequestType")
+    if request_type == REQUEST_DELETE:
+        # The table and its data belong to the stateful stack; removing this resource keeps them.
+        return None
+    if request_type not in (REQUEST_CREATE, REQUEST_UPDATE):
+        raise FaqLoaderError(f"unknown RequestType {request_type!r}")
+    table_name = _mapping(request.get("ResourceProperties")).get("TableName")
+    if not isinstance(table_name, str) or not table_name:
+        raise FaqLoaderError("ResourceProperties.TableName is required")
+    return sync_faq_table(
+        dependencies.client_factory(), table_name, dependencies.load_entries(), sleep=dependencies.sleep
+    )
+
+
+def _run_with_deadline(
+    work: Callable[[], SyncResult | None], seconds: float
+) -> SyncResult | Exception | None:
+    """``work()``'s result, its exception, or a timeout error once ``seconds`` have passed."""
+    outcome: list[SyncResult | Exception | None] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except Exception as error:
+            logger.exception("FAQ sync failed")
+            outcome.append(error)
+
+    # A daemon thread: if it overruns, the handler still answers and the runtime freezes it.
+    worker = threading.Thread(target=run, name="faq-sync", daemon=True)
+    worker.start()
+    worker.join(timeout=seconds)
+    if worker.is_alive() or not outcome:
+        return FaqLoaderError(f"FAQ sync did not finish within {seconds:.0f} s")
+    return outcome[0]
+
+
+def _remaining_seconds(context: Any) -> float:
+    getter = getattr(context, "get_remaining_time_in_millis", None)
+    if callable(getter):
+        try:
+            return max(0.0, float(getter()) / 1000.0)
+        except (TypeError, ValueError):
+            pass
+    return DEFAULT_REMAINING_SECONDS
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}

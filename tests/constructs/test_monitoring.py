@@ -1,0 +1,338 @@
+"""ContactCenterMonitoring: topic, alarms on Lambda and handler metrics, dashboard — and cdk-nag
+over the functions, the FAQ loader and the monitoring together."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aws_cdk import App, Validations
+from cdk_nag import AwsSolutionsChecks
+
+from bot.bedrock_classifier import ClassifierUnavailable
+from constructs_lib.bot_functions import METRICS_NAMESPACE
+from constructs_lib.faq_loader import FaqLoader
+from constructs_lib.monitoring import (
+    CLASSIFIER_FALLBACK_REASONS,
+    CONTACT_FLOW_ACTIONS,
+    ContactCenterMonitoring,
+)
+from tests.constructs.test_bot_functions import Scratch, config_for, render, resources_of_type, scratch
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+HANDLERS = REPO_ROOT / "lambda_src" / "handlers"
+
+
+@dataclass
+class Monitored:
+    scratch: Scratch
+    monitoring: ContactCenterMonitoring
+    template: dict[str, Any]
+
+    def ref(self, construct: Any) -> str:
+        return self.scratch.logical_id(construct)
+
+    def alarm(self, name: str) -> dict[str, Any]:
+        properties: dict[str, Any] = self.template["Resources"][self.ref(self.monitoring.alarms[name])][
+            "Properties"
+        ]
+        return properties
+
+
+def build(environment: str = "dev", **changes: Any) -> Monitored:
+    built = scratch(config_for(environment, **changes))
+    monitoring = ContactCenterMonitoring(
+        built.stack, "Monitoring", config=built.config, functions=built.functions
+    )
+    return Monitored(built, monitoring, built.template())
+
+
+@pytest.fixture(scope="module")
+def dev() -> Monitored:
+    """dev: Bedrock on, no alarm e-mail."""
+    return build()
+
+
+@pytest.fixture(scope="module")
+def prod() -> Monitored:
+    """prod: alarm e-mail configured."""
+    return build("prod")
+
+
+def published_metrics() -> set[str]:
+    """Metric names the handlers count (``metrics.count("Name", ...)`` / ``self._count("Name", ...)``)."""
+    source = "\n".join(path.read_text(encoding="utf-8") for path in HANDLERS.glob("*.py"))
+    return set(re.findall(r"count\(\s*\"(\w+)\"", source))
+
+
+# --- topic --------------------------------------------------------------------------------------------
+
+
+def test_the_topic_is_encrypted_with_its_own_rotating_key(dev: Monitored) -> None:
+    topic = dev.template["Resources"][dev.ref(dev.monitoring.topic)]["Properties"]
+    assert topic["KmsMasterKeyId"] == {"Fn::GetAtt": [dev.ref(dev.monitoring.topic_key), "Arn"]}
+    key = dev.template["Resources"][dev.ref(dev.monitoring.topic_key)]["Properties"]
+    assert key["EnableKeyRotation"] is True
+
+
+def test_cloudwatch_may_use_the_topic_key_for_this_accounts_alarms_only(dev: Monitored) -> None:
+    key = dev.template["Resources"][dev.ref(dev.monitoring.topic_key)]["Properties"]
+    statements = [render(statement) for statement in key["KeyPolicy"]["Statement"]]
+    cloudwatch = [s for s in statements if s.get("Principal") == {"Service": "cloudwatch.amazonaws.com"}]
+    assert cloudwatch == [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+            "Resource": "*",
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": "123456789012"},
+                "ArnLike": {"aws:SourceArn": "arn:aws:cloudwatch:ap-northeast-2:123456789012:alarm:*"},
+            },
+        }
+    ]
+
+
+def test_the_topic_refuses_plain_http(dev: Monitored) -> None:
+    policies = resources_of_type(dev.template, "AWS::SNS::TopicPolicy")
+    statements = [s for p in policies.values() for s in p["Properties"]["PolicyDocument"]["Statement"]]
+    assert any(
+        s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+        for s in statements
+    )
+
+
+def test_e_mail_subscription_only_where_configured(dev: Monitored, prod: Monitored) -> None:
+    assert resources_of_type(dev.template, "AWS::SNS::Subscription") == {}
+    subscriptions = [
+        s["Properties"] for s in resources_of_type(prod.template, "AWS::SNS::Subscription").values()
+    ]
+    assert subscriptions == [
+        {
+            "Protocol": "email",
+            "Endpoint": "aicc-ops@example.com",
+            "TopicArn": {"Ref": prod.ref(prod.monitoring.topic)},
+        }
+    ]
+
+
+# --- alarms -------------------------------------------------------------------------------------------
+
+
+def test_every_alarm_notifies_the_topic_and_ignores_missing_data(dev: Monitored) -> None:
+    topic = {"Ref": dev.ref(dev.monitoring.topic)}
+    alarms = resources_of_type(dev.template, "AWS::CloudWatch::Alarm")
+    assert len(alarms) == len(dev.monitoring.alarms) >= 10
+    for alarm in alarms.values():
+        properties = alarm["Properties"]
+        assert properties["TreatMissingData"] == "notBreaching"
+        assert properties["AlarmActions"] == [topic]
+        assert properties["OKActions"] == [topic]
+        assert properties["AlarmName"].startswith("aicc-dev-")
+
+
+@pytest.mark.parametrize(
+    ("label", "function_name"), [("LexHook", "lex_hook"), ("ContactFlow", "contact_flow")]
+)
+def test_lambda_errors_throttles_and_duration_alarms(dev: Monitored, label: str, function_name: str) -> None:
+    function_ref = {"Ref": dev.ref(getattr(dev.scratch.functions, function_name))}
+    errors = dev.alarm(f"{label}Errors")
+    assert (errors["Namespace"], errors["MetricName"], errors["Statistic"]) == ("AWS/Lambda", "Errors", "Sum")
+    assert errors["Dimensions"] == [{"Name": "FunctionName", "Value": function_ref}]
+    assert (errors["ComparisonOperator"], errors["Threshold"]) == ("GreaterThanThreshold", 0)
+    throttles = dev.alarm(f"{label}Throttles")
+    assert (throttles["MetricName"], throttles["Threshold"]) == ("Throttles", 0)
+    duration = dev.alarm(f"{label}DurationNearTimeout")
+    timeout_ms = dev.template["Resources"][function_ref["Ref"]]["Properties"]["Timeout"] * 1000
+    assert (duration["MetricName"], duration["ExtendedStatistic"]) == ("Duration", "p99")
+    assert duration["Threshold"] == 0.8 * timeout_ms
+    assert (duration["EvaluationPeriods"], duration["DatapointsToAlarm"]) == (3, 2)
+
+
+def test_conversation_log_failures_alarm_on_the_hooks_emf_metric(dev: Monitored) -> None:
+    alarm = dev.alarm("ConversationLogWriteFailed")
+    assert alarm["Namespace"] == METRICS_NAMESPACE
+    assert alarm["MetricName"] == "ConversationLogWriteFailed"
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": "aicc-dev-lex-hook"}]
+    assert (alarm["Statistic"], alarm["Threshold"]) == ("Sum", 0)
+
+
+def math_metrics(alarm: dict[str, Any]) -> list[dict[str, Any]]:
+    """The metrics a metric-math alarm sums, with their dimensions as a dict."""
+    return [
+        {
+            "name": query["MetricStat"]["Metric"]["MetricName"],
+            "namespace": query["MetricStat"]["Metric"]["Namespace"],
+            "dimensions": {d["Name"]: d["Value"] for d in query["MetricStat"]["Metric"]["Dimensions"]},
+        }
+        for query in alarm.get("Metrics", [])
+        if "MetricStat" in query
+    ]
+
+
+def test_system_error_escalations_sum_both_queues(dev: Monitored) -> None:
+    alarm = dev.alarm("LexHookSystemErrors")
+    assert math_metrics(alarm) == [
+        {
+            "name": "Escalation",
+            "namespace": METRICS_NAMESPACE,
+            "dimensions": {"service": "aicc-dev-lex-hook", "reason": "system_error", "queue": queue},
+        }
+        for queue in ("general", "priority")
+    ]
+    expression = next(query["Expression"] for query in alarm["Metrics"] if "Expression" in query)
+    assert expression == "FILL(m0, 0) + FILL(m1, 0)"
+
+
+def test_contact_flow_errors_sum_both_actions(dev: Monitored) -> None:
+    assert math_metrics(dev.alarm("ContactFlowActionErrors")) == [
+        {
+            "name": "ContactFlowError",
+            "namespace": METRICS_NAMESPACE,
+            "dimensions": {"service": "aicc-dev-contact-flow", "action": action},
+        }
+        for action in CONTACT_FLOW_ACTIONS
+    ]
+
+
+def test_bedrock_fallback_alarms_cover_every_failure_reason(dev: Monitored) -> None:
+    fallbacks = math_metrics(dev.alarm("ClassifierFallbacks"))
+    assert [metric["dimensions"]["reason"] for metric in fallbacks] == list(CLASSIFIER_FALLBACK_REASONS)
+    assert dev.alarm("ClassifierFallbacks")["Threshold"] == 10
+    access = dev.alarm("BedrockAccessDenied")
+    assert access["MetricName"] == "ClassifierFallback"
+    assert {d["Name"]: d["Value"] for d in access["Dimensions"]} == {
+        "service": "aicc-dev-lex-hook",
+        "reason": "access_denied",
+    }
+
+
+def test_the_fallback_reasons_are_the_classifiers_reasons() -> None:
+    reasons = (ClassifierUnavailable.__doc__ or "").split("Reasons:", 1)[1]
+    documented = re.findall(r"``(\w+)``", reasons)
+    assert set(CLASSIFIER_FALLBACK_REASONS) == set(documented)
+
+
+def test_no_bedrock_alarms_without_bedrock() -> None:
+    monitored = build(bedrock_enabled=False)
+    assert "ClassifierFallbacks" not in monitored.monitoring.alarms
+    assert "BedrockAccessDenied" not in monitored.monitoring.alarms
+
+
+def test_every_watched_handler_metric_is_one_the_handlers_publish(dev: Monitored) -> None:
+    watched: set[str] = set()
+    for alarm in resources_of_type(dev.template, "AWS::CloudWatch::Alarm").values():
+        properties = alarm["Properties"]
+        if properties.get("Namespace") == METRICS_NAMESPACE:
+            watched.add(properties["MetricName"])
+        watched.update(
+            metric["name"] for metric in math_metrics(properties) if metric["namespace"] == METRICS_NAMESPACE
+        )
+    watched.update(dashboard_metric_names(dev))
+
+    assert watched >= {
+        "ConversationLogWriteFailed",
+        "Escalation",
+        "ContactFlowError",
+        "ClassifierFallback",
+        "Turns",
+    }
+    assert watched <= published_metrics()
+
+
+def dashboard_metric_names(monitored: Monitored) -> set[str]:
+    """Handler metric names the dashboard graphs (plain metrics and SEARCH expressions)."""
+    properties = monitored.template["Resources"][monitored.ref(monitored.monitoring.dashboard)]["Properties"]
+    body = json.loads(render(properties["DashboardBody"]))
+    names: set[str] = set()
+    for widget in body["widgets"]:
+        for line in widget["properties"].get("metrics", []):
+            if line and line[0] == METRICS_NAMESPACE:
+                names.add(line[1])
+            elif line and isinstance(line[0], dict) and "expression" in line[0]:
+                names.update(re.findall(r'MetricName="(\w+)"', line[0]["expression"]))
+    return names
+
+
+def test_the_dashboard_graphs_every_published_metric(dev: Monitored) -> None:
+    assert dashboard_metric_names(dev) == published_metrics()
+
+
+def test_the_dashboard_is_named_after_the_environment(dev: Monitored) -> None:
+    dashboard = dev.template["Resources"][dev.ref(dev.monitoring.dashboard)]["Properties"]
+    assert dashboard["DashboardName"] == "aicc-dev-contact-center"
+
+
+# --- cdk-nag -------------------------------------------------------------------------------------------
+
+
+def nag_findings(outdir: Path) -> list[str]:
+    """Synthesize functions, FAQ loader and monitoring under cdk-nag; list "rule path" findings."""
+    app = App(outdir=str(outdir), analytics_reporting=False)
+    built = scratch(config_for("prod"), app=app)
+    built.functions.allow_connect_instance("arn:aws:connect:ap-northeast-2:123456789012:instance/abc")
+    FaqLoader(
+        built.stack,
+        "FaqContent",
+        code=built.functions.code,
+        layer=built.functions.powertools_layer,
+        faq_table=built.tables.tables["faq"],
+        data_key=built.key,
+        config=built.config,
+    )
+    ContactCenterMonitoring(built.stack, "Monitoring", config=built.config, functions=built.functions)
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    try:
+        app.synth()
+    except RuntimeError as error:  # findings fail synth with ValidationFailed
+        assert "ValidationFailed" in str(error)
+    report = json.loads((outdir / "validation-report.json").read_text())
+    return [
+        f"{violation['ruleName']} {construct['constructPath']}"
+        for plugin in report["pluginReports"]
+        for violation in plugin["violations"]
+        for construct in violation["violatingConstructs"]
+    ]
+
+
+def test_cdk_nag_finds_nothing_in_functions_loader_and_monitoring(tmp_path: Path) -> None:
+    assert nag_findings(tmp_path) == []
+
+
+class _NoAcknowledgements:
+    """Stands in for ``Validations`` inside bot_functions: acknowledgements are dropped."""
+
+    class _Target:
+        def acknowledge(self, *_: Any) -> None:
+            return None
+
+    @classmethod
+    def of(cls, _construct: Any) -> _NoAcknowledgements._Target:
+        return cls._Target()
+
+
+def test_the_acknowledgements_are_what_silence_xray_and_the_runtime_pin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from constructs_lib import bot_functions
+
+    monkeypatch.setattr(bot_functions, "Validations", _NoAcknowledgements)
+
+    findings = nag_findings(tmp_path)
+
+    assert sorted(findings) == sorted(
+        [
+            *(
+                f"AwsSolutions-IAM5[Resource::*] Scratch/{path}Role/DefaultPolicy/Resource"
+                for path in ("Functions/LexHook", "Functions/ContactFlow", "FaqContent/Function")
+            ),
+            *(
+                f"AwsSolutions-L1 Scratch/{path}/Resource"
+                for path in ("Functions/LexHook", "Functions/ContactFlow", "FaqContent/Function")
+            ),
+        ]
+    )
