@@ -7,6 +7,8 @@ Subcommands (each one line per input line, one JSON object per output line, UTF-
         {"text", "intent", "confidence", "source"}   (+ "fallback_reason" with --explain)
     python -m simulator [-v] faq
         {"text", "faq_id", "score"}                  (faq_id null under the threshold)
+    python -m simulator [-v] call [--env E] [--channel VOICE|CHAT] [--at ISO] [--say TEXT]... [--json]
+        one simulated call (see simulator/call.py)
 
 Input lines end at ``\\n`` only (a stray ``\\r`` or other control character inside a line stays
 part of it, so the output has exactly as many lines as the input); a trailing ``\\r`` of a CRLF
@@ -14,7 +16,7 @@ file is dropped and bytes that are not UTF-8 are replaced with U+FFFD. Output is
 line so the tool can sit in a pipe. ``-v`` shows the bot's own warnings on stderr.
 
 Each subcommand is a ``register_*`` function adding its parser and a ``run`` handler; a later
-``call`` subcommand (the call simulator) plugs in the same way.
+``call`` subcommand (the call simulator, :mod:`simulator.call`) plugs in the same way.
 """
 
 from __future__ import annotations
@@ -262,8 +264,16 @@ def run_faq(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO) -> int:
 
 # --- entry point ---------------------------------------------------------------------------------
 
+
+def register_call(subparsers: Any) -> None:
+    """Add the ``call`` subcommand (the call simulator, :mod:`simulator.call`)."""
+    from simulator.call import register_call as register
+
+    register(subparsers)
+
+
 #: Subcommands in help order; a new one is one more ``register_*`` function here.
-SUBCOMMANDS: Final[tuple[Callable[[Any], None], ...]] = (register_classify, register_faq)
+SUBCOMMANDS: Final[tuple[Callable[[Any], None], ...]] = (register_classify, register_faq, register_call)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,358 @@
+"""Scripted calls: the caller's inputs and what the contact center must do with them.
+
+Each :class:`ScriptedCall` is one call through ``python -m simulator call``: the caller's inputs
+(``--say`` values; digits at a keypad prompt are key presses), the time and channel of the call,
+the caller's tier and the state of the contact center, and what must come out — the outcome, the
+queue, fragments of the prompts the caller hears (in order) and contact attributes.
+
+Times are fixed: a Tuesday during business hours, a Saturday, a weekday night, and a Korean
+public holiday taken from the environment's holiday calendar (``config.calendar``), never "today".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Final
+
+from config.calendar import korean_public_holidays
+from config.settings import load_environment
+from simulator.world import FOUND_ORDER_ID, MISSING_ORDER_ID
+
+#: Tuesday 10:00 Korea time: agents at work.
+OPEN: Final = "2026-03-10T10:00:00+09:00"
+#: Saturday 10:00: closed for the weekend.
+WEEKEND: Final = "2026-03-14T10:00:00+09:00"
+#: Tuesday 21:00: closed for the night.
+NIGHT: Final = "2026-03-10T21:00:00+09:00"
+
+
+def _weekday_holiday() -> date:
+    """The first Korean public holiday of the dev environment's years that falls on a weekday."""
+    config = load_environment("dev")
+    return next(day for day in korean_public_holidays(config.holiday_years) if day.weekday() < 5)
+
+
+HOLIDAY_DATE: Final = _weekday_holiday()
+#: 10:00 on that holiday: a business hour on any other weekday.
+HOLIDAY: Final = f"{HOLIDAY_DATE.isoformat()}T10:00:00+09:00"
+
+# Prompts of the flows and the bot, as callers hear them.
+WELCOME: Final = "고객센터에 연락해 주셔서 감사합니다"
+IN_QUEUE_VOICE: Final = "상담원 연결을 기다리고 계십니다. 순서대로 연결해 드리겠습니다"
+IN_QUEUE_CHAT: Final = "순서대로 연결해 드릴 테니 잠시만 기다려 주세요"
+AFTER_HOURS: Final = "지금은 상담원 연결이 어려운 시간입니다"
+ALL_AGENTS_BUSY: Final = "모든 상담원이 다른 고객님과 상담 중"
+CALLBACK_OFFER: Final = "콜백 예약을 원하시면 1번"
+CALLBACK_DONE: Final = "콜백 예약이 완료되었습니다"
+GOODBYE: Final = "감사합니다. 좋은 하루 되세요!"
+NO_CHOICE_END: Final = "선택이 확인되지 않아 통화를 종료하겠습니다"
+ESCALATE: Final = "상담원에게 연결해드리겠습니다. 잠시만 기다려주세요."
+
+
+@dataclass(frozen=True)
+class ScriptedCall:
+    """One scripted call and its expected result."""
+
+    name: str
+    says: tuple[str, ...]
+    outcome: str
+    queue: str | None = None
+    at: str = OPEN
+    channel: str = "VOICE"
+    tier: str = "STANDARD"
+    agents: int = 1
+    contacts_in_queue: int = 0
+    bedrock: str = "off"
+    failing: tuple[str, ...] = ()
+    #: Fragments that must appear in the prompts, in this order.
+    prompts: tuple[str, ...] = ()
+    #: Contact attributes the call must end with (a subset).
+    attributes: dict[str, str] = field(default_factory=dict)
+
+    def argv(self) -> list[str]:
+        """The command line of the call (``--json`` output)."""
+        args = [
+            "call", "--json", "--env", "dev", "--at", self.at, "--channel", self.channel,
+            "--customer-tier", self.tier, "--agents-available", str(self.agents),
+            "--contacts-in-queue", str(self.contacts_in_queue), "--bedrock", self.bedrock,
+        ]  # fmt: skip
+        for name in self.failing:
+            args += ["--fail-function", name]
+        for text in self.says:
+            args += ["--say", text]
+        return args
+
+
+SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
+    # --- each queue ---------------------------------------------------------------------------
+    ScriptedCall(
+        "agent request goes to the general queue",
+        says=("상담원 연결해 주세요",),
+        outcome="transferred",
+        queue="general",
+        prompts=(WELCOME, "무엇을 도와드릴까요?", ESCALATE, IN_QUEUE_VOICE),
+        attributes={
+            "nextAction": "escalate",
+            "queue": "general",
+            "reason": "agent_request",
+            "customerTier": "STANDARD",
+        },
+    ),
+    ScriptedCall(
+        "anger goes to the complaint queue",
+        says=("배송이 일주일째 안 와서 정말 화나요",),
+        outcome="transferred",
+        queue="complaint",
+        prompts=("불편을 끼쳐드려 죄송합니다. 전문 상담원에게 연결해드리겠습니다.", IN_QUEUE_VOICE),
+        attributes={"queue": "complaint", "reason": "complaint"},
+    ),
+    ScriptedCall(
+        "an app error goes to technical support",
+        says=("앱이 자꾸 꺼져요",),
+        outcome="transferred",
+        queue="tech_support",
+        prompts=("기술 지원 담당 상담원에게 연결해드리겠습니다", IN_QUEUE_VOICE),
+        attributes={"queue": "tech_support"},
+    ),
+    ScriptedCall(
+        "a payment problem goes to the payment queue",
+        says=("결제가 두 번 됐어요",),
+        outcome="transferred",
+        queue="payment",
+        prompts=("보안을 위해 전문 상담원에게 연결해드리겠습니다",),
+        attributes={"queue": "payment"},
+    ),
+    ScriptedCall(
+        "a cancellation goes to the payment queue",
+        says=("주문 취소해 주세요",),
+        outcome="transferred",
+        queue="payment",
+        prompts=("보안을 위해 전문 상담원에게 연결해드리겠습니다",),
+        attributes={"queue": "payment"},
+    ),
+    ScriptedCall(
+        "a VIP caller goes to the priority queue",
+        says=("상담원 연결해 주세요",),
+        tier="VIP",
+        outcome="transferred",
+        queue="priority",
+        prompts=(ESCALATE,),
+        attributes={"customerTier": "VIP", "queue": "priority"},
+    ),
+    ScriptedCall(
+        "urgent words go to the priority queue",
+        says=("긴급이에요 당장 처리해 주세요",),
+        outcome="transferred",
+        queue="priority",
+        prompts=("우선 상담원에게 바로 연결해드리겠습니다",),
+        attributes={"queue": "priority", "reason": "urgent"},
+    ),
+    # --- after hours and callbacks ------------------------------------------------------------
+    ScriptedCall(
+        "weekend: hours, callback accepted",
+        says=("결제가 두 번 됐어요", "1"),
+        at=WEEKEND,
+        outcome="callback",
+        prompts=(
+            AFTER_HOURS,
+            "평일 오전 9시부터 오후 6시까지",
+            CALLBACK_OFFER,
+            CALLBACK_DONE,
+            "3월 16일 월요일 오전 9시",
+        ),
+        attributes={"queue": "payment"},
+    ),
+    ScriptedCall(
+        "Korean public holiday: hours, callback declined",
+        says=("상담원 연결해 주세요", "2"),
+        at=HOLIDAY,
+        outcome="disconnected",
+        prompts=(AFTER_HOURS, CALLBACK_OFFER, GOODBYE),
+    ),
+    ScriptedCall(
+        "night: the caller presses nothing at the callback offer",
+        says=("상담원 연결해 주세요",),
+        at=NIGHT,
+        outcome="disconnected",
+        prompts=(AFTER_HOURS, CALLBACK_OFFER, NO_CHOICE_END),
+    ),
+    ScriptedCall(
+        "a wrong key is asked again, then the callback is taken",
+        says=("상담원 연결해 주세요", "3", "1"),
+        at=WEEKEND,
+        outcome="callback",
+        prompts=(
+            CALLBACK_OFFER,
+            "잘못 누르셨습니다. 다시 한 번 선택해 주세요.",
+            CALLBACK_OFFER,
+            CALLBACK_DONE,
+        ),
+    ),
+    ScriptedCall(
+        "two wrong keys end the call politely",
+        says=("상담원 연결해 주세요", "3", "9"),
+        at=WEEKEND,
+        outcome="disconnected",
+        prompts=("잘못 누르셨습니다", CALLBACK_OFFER, NO_CHOICE_END),
+    ),
+    ScriptedCall(
+        "open but no agent staffed: callback offer",
+        says=("상담원 연결해 주세요", "1"),
+        agents=0,
+        outcome="callback",
+        prompts=(ALL_AGENTS_BUSY, CALLBACK_OFFER, CALLBACK_DONE),
+    ),
+    ScriptedCall(
+        "queue at capacity: callback offer, declined",
+        says=("상담원 연결해 주세요", "2"),
+        contacts_in_queue=50,
+        outcome="disconnected",
+        prompts=(ALL_AGENTS_BUSY, CALLBACK_OFFER, GOODBYE),
+    ),
+    # --- the bot ------------------------------------------------------------------------------
+    ScriptedCall(
+        "three turns not understood go to the general queue",
+        says=("음 그러니까 그게", "어 저기요", "뭐라고 해야 하지"),
+        outcome="transferred",
+        queue="general",
+        prompts=("잘 이해하지 못했습니다", "더 정확한 안내를 위해 상담원에게 연결해드리겠습니다"),
+        attributes={"reason": "bot_limitation"},
+    ),
+    ScriptedCall(
+        "a silent voice caller is escalated after the bot's retries",
+        says=(),
+        outcome="transferred",
+        queue="general",
+        prompts=("말씀이 잘 들리지 않았습니다", "상담원에게 연결해드리겠습니다"),
+        attributes={"reason": "bot_limitation"},
+    ),
+    ScriptedCall(
+        "FAQ: delivery time answered verbatim, then goodbye",
+        says=("배송 보통 며칠 걸려요?", "감사합니다"),
+        outcome="disconnected",
+        prompts=("일반 배송은 주문 후 2-3일, 당일배송은 오후 2시 이전 주문 시 당일 배송됩니다.", GOODBYE),
+    ),
+    ScriptedCall(
+        "greeting, then the business-hours FAQ",
+        says=("안녕하세요", "영업시간이 어떻게 되나요", "네 감사합니다"),
+        outcome="disconnected",
+        prompts=(
+            "안녕하세요! 무엇을 도와드릴까요?",
+            "평일 오전 9시부터 오후 6시까지 운영합니다. 주말 및 공휴일은 휴무입니다.",
+            GOODBYE,
+        ),
+    ),
+    ScriptedCall(
+        "product inquiry dialog completes",
+        says=("노트북 가격 좀 알려주세요", "삼성 갤럭시북", "1", "감사합니다"),
+        outcome="disconnected",
+        prompts=(
+            "전자제품 문의로 확인했습니다",
+            "구체적으로 어떤 상품에 대해 문의하시나요?",
+            "어떤 내용을 문의하시나요?",
+            "요청이 완료되었습니다. 담당자가 검토 후 연락드리겠습니다.",
+            GOODBYE,
+        ),
+    ),
+    ScriptedCall(
+        "reservation dialog books and reads the reference back",
+        says=("예약하고 싶어요", "1", "2026-03-20", "010-1234-5678", "감사합니다"),
+        outcome="disconnected",
+        prompts=(
+            "어떤 서비스 예약을 원하시나요?",
+            "희망하시는 날짜를 알려주세요.",
+            "연락 가능한 전화번호를 알려주세요.",
+            "3월 20일 금요일 상담 예약이 완료되었습니다",
+            "예약번호는",
+            GOODBYE,
+        ),
+    ),
+    ScriptedCall(
+        "order lookup: found",
+        says=("주문 조회하고 싶어요", FOUND_ORDER_ID, "감사합니다"),
+        outcome="disconnected",
+        prompts=("주문번호를 말씀해 주세요", "배송 중 상태입니다", GOODBYE),
+    ),
+    ScriptedCall(
+        "order lookup: not found twice goes to an agent",
+        says=("주문 조회하고 싶어요", MISSING_ORDER_ID, "ORD99999998"),
+        outcome="transferred",
+        queue="general",
+        prompts=("해당하는 주문을 찾지 못했습니다", "주문 정보를 찾지 못했습니다"),
+        attributes={"reason": "order_not_found"},
+    ),
+    ScriptedCall(
+        "Bedrock failing: the local classifier still answers the FAQ",
+        says=("배송 보통 며칠 걸려요?", "감사합니다"),
+        bedrock="fail",
+        outcome="disconnected",
+        prompts=("일반 배송은 주문 후 2-3일", GOODBYE),
+    ),
+    # --- chat ---------------------------------------------------------------------------------
+    ScriptedCall(
+        "chat: technical support transfer",
+        says=("앱이 자꾸 꺼져요",),
+        channel="CHAT",
+        outcome="transferred",
+        queue="tech_support",
+        prompts=("기술 지원 담당 상담원에게 연결해드리겠습니다", IN_QUEUE_CHAT),
+        attributes={"queue": "tech_support"},
+    ),
+    ScriptedCall(
+        "chat: order found",
+        says=("주문 조회하고 싶어요", FOUND_ORDER_ID, "감사합니다"),
+        channel="CHAT",
+        outcome="disconnected",
+        prompts=("배송 중 상태입니다", GOODBYE),
+    ),
+    ScriptedCall(
+        "chat after hours: no callback on chat, the phone number instead",
+        says=("상담원 연결해 주세요",),
+        channel="CHAT",
+        at=WEEKEND,
+        outcome="disconnected",
+        prompts=(AFTER_HOURS, "1588-0000번으로 전화 주시면"),
+    ),
+    ScriptedCall(
+        "chat: a customer who types nothing times out politely",
+        says=(),
+        channel="CHAT",
+        outcome="disconnected",
+        prompts=("응답이 없으셔서 상담을 종료하겠습니다",),
+    ),
+    # --- failures end somewhere safe ----------------------------------------------------------
+    ScriptedCall(
+        "contact-flow function down: default tier, callback cannot be registered",
+        says=("상담원 연결해 주세요", "1"),
+        at=WEEKEND,
+        failing=("contact_flow",),
+        outcome="disconnected",
+        prompts=(CALLBACK_OFFER, "콜백 예약을 완료하지 못했습니다"),
+        attributes={"customerTier": "STANDARD"},
+    ),
+    ScriptedCall(
+        "bot down during business hours: apology and the general queue",
+        says=("상담원 연결해 주세요",),
+        failing=("lex_hook",),
+        outcome="transferred",
+        queue="general",
+        prompts=("일시적인 오류가 발생했습니다. 상담원에게 연결해 드리겠습니다.", IN_QUEUE_VOICE),
+    ),
+    ScriptedCall(
+        "bot down on the weekend: the queue flow says the hours and hangs up",
+        says=("상담원 연결해 주세요",),
+        at=WEEKEND,
+        failing=("lex_hook",),
+        outcome="disconnected",
+        prompts=("일시적인 오류가 발생했습니다", "상담 가능 시간에 다시 연락해 주세요"),
+    ),
+    ScriptedCall(
+        "bot down and the general queue full: polite end",
+        says=("상담원 연결해 주세요",),
+        failing=("lex_hook",),
+        contacts_in_queue=50,
+        outcome="disconnected",
+        prompts=("일시적인 오류가 발생했습니다", "지금은 상담원 연결이 어렵습니다"),
+    ),
+)

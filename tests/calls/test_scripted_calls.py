@@ -1,0 +1,155 @@
+"""Scripted calls through ``python -m simulator call``, and the flow coverage they reach.
+
+Every call of :mod:`tests.calls.scripts` runs through the real command-line entry point
+(``simulator.cli.main``) in-process; a spy around ``simulate_call`` keeps each call's trace for
+the coverage report. Two calls run in a subprocess to check exit status and stdout for real.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from simulator import call as call_module
+from simulator import cli
+from simulator.call import CallResult
+from simulator.coverage import FlowCoverage
+from tests.calls.scripts import SCRIPTED_CALLS, WEEKEND, ScriptedCall
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.xdist_group("scripted_calls")
+
+#: Results by call name, shared by the per-call tests and the coverage test of one worker.
+_RESULTS: dict[str, tuple[dict[str, Any], CallResult]] = {}
+
+
+def run_scripted(
+    scripted: ScriptedCall, monkeypatch: pytest.MonkeyPatch
+) -> tuple[dict[str, Any], CallResult]:
+    """Run one scripted call through ``cli.main``; the JSON printed and the full result."""
+    if scripted.name in _RESULTS:
+        return _RESULTS[scripted.name]
+    captured: list[CallResult] = []
+    real: Callable[..., CallResult] = call_module.simulate_call
+
+    def spy(*args: Any, **kwargs: Any) -> CallResult:
+        result = real(*args, **kwargs)
+        captured.append(result)
+        return result
+
+    monkeypatch.setattr(call_module, "simulate_call", spy)
+    stdout = io.BytesIO()
+    status = cli.main(scripted.argv(), stdin=io.BytesIO(), stdout=stdout)
+    assert status == 0
+    lines = stdout.getvalue().decode("utf-8").splitlines()
+    assert len(lines) == 1, "--json prints exactly one line"
+    record = json.loads(lines[0])
+    _RESULTS[scripted.name] = (record, captured[0])
+    return _RESULTS[scripted.name]
+
+
+def assert_in_order(prompts: list[str], fragments: tuple[str, ...]) -> None:
+    """Every fragment is heard, each after the previous one (two may share a prompt)."""
+    heard = "\n".join(prompts)
+    position = 0
+    for fragment in fragments:
+        found = heard.find(fragment, position)
+        assert found >= 0, f"{fragment!r} not heard after {heard[:position]!r}\nall prompts: {prompts}"
+        position = found + len(fragment)
+
+
+@pytest.fixture(autouse=True)
+def quiet_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No real AWS profile or credentials may leak into a simulated call."""
+    for name in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    yield
+
+
+def test_there_are_at_least_twenty_scripted_calls_with_distinct_names() -> None:
+    names = [scripted.name for scripted in SCRIPTED_CALLS]
+    assert len(names) >= 20
+    assert len(set(names)) == len(names)
+
+
+@pytest.mark.parametrize("scripted", SCRIPTED_CALLS, ids=lambda scripted: scripted.name)
+def test_scripted_call(scripted: ScriptedCall, monkeypatch: pytest.MonkeyPatch) -> None:
+    record, _ = run_scripted(scripted, monkeypatch)
+    assert set(record) == {"outcome", "queue", "prompts", "attributes", "path"}
+    assert record["outcome"] == scripted.outcome, record["prompts"]
+    assert record["queue"] == scripted.queue
+    assert_in_order(record["prompts"], scripted.prompts)
+    assert record["attributes"].items() >= scripted.attributes.items()
+    assert record["path"][0] == "set-logging"
+    assert all(isinstance(prompt, str) and prompt for prompt in record["prompts"])
+
+
+def test_every_flow_action_is_exercised_by_the_scripted_calls(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    coverage: FlowCoverage | None = None
+    for scripted in SCRIPTED_CALLS:
+        _, result = run_scripted(scripted, monkeypatch)
+        coverage = coverage or FlowCoverage(result.flows)
+        coverage.record(result.trace)
+    assert coverage is not None
+    with capsys.disabled():
+        print("\n" + coverage.report())
+    assert coverage.unexercised_actions() == []
+
+
+def test_the_same_call_twice_gives_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    scripted = next(call for call in SCRIPTED_CALLS if call.outcome == "callback")
+    first = cli_json(scripted.argv())
+    assert first == cli_json(scripted.argv())
+
+
+def cli_json(argv: list[str]) -> dict[str, Any]:
+    stdout = io.BytesIO()
+    assert cli.main(argv, stdin=io.BytesIO(), stdout=stdout) == 0
+    parsed: dict[str, Any] = json.loads(stdout.getvalue())
+    return parsed
+
+
+# --- the real process --------------------------------------------------------------------------------
+
+
+def run_module(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTHON", "AWS_"))}
+    env["AWS_EC2_METADATA_DISABLED"] = "true"
+    return subprocess.run(  # noqa: S603 - our own interpreter and module, fixed arguments
+        [sys.executable, "-m", "simulator", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=REPO_ROOT,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_completed_call_exits_zero_with_exactly_one_json_object_on_stdout() -> None:
+    completed = run_module("call", "--json", "--at", WEEKEND, "--say", "상담원 연결해 주세요", "--say", "1")
+    assert completed.returncode == 0, completed.stderr.decode()
+    lines = completed.stdout.decode("utf-8").splitlines()
+    assert len(lines) == 1
+    record = json.loads(lines[0])
+    assert record["outcome"] == "callback"
+    assert record["queue"] is None
+
+
+def test_a_bad_option_is_one_line_on_stderr_and_exit_two() -> None:
+    completed = run_module("call", "--channel", "FAX")
+    assert completed.returncode == 2
+    assert completed.stdout == b""
+    error = completed.stderr.decode("utf-8")
+    assert error.count("\n") == 1, error
+    assert "--channel" in error and "FAX" in error

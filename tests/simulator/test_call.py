@@ -1,0 +1,215 @@
+"""The call orchestration and command line: Lambda limits, keypad input, settings, options."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from bot.models import KST
+from config.settings import load_environment
+from simulator import call as call_module
+from simulator import cli, world
+from simulator.call import (
+    CallSettings,
+    InteractiveCaller,
+    ScriptedCaller,
+    SimulatedConnect,
+    SimulatedLambdaContext,
+    simulate_call,
+)
+from simulator.flow_runtime import ActionFailed, Contact, InputTimeout, LambdaInvocation
+
+AT = datetime(2026, 3, 10, 10, 0, tzinfo=KST)
+
+
+class FakeClock:
+    """A monotonic clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def connect(
+    *, inputs: list[str | None], channel: str = "VOICE", handler: Any = None, clock: FakeClock | None = None
+) -> SimulatedConnect:
+    config = load_environment("dev")
+    arns = world.LocalArns.for_config(config, ["inbound", "customer_queue"])
+    return SimulatedConnect(
+        settings=CallSettings(at=AT, channel=channel),
+        config=config,
+        arns=arns,
+        flows={},
+        caller=ScriptedCaller(inputs),
+        contact_flow_handler=handler or (lambda event, context: {"result": "ok"}),
+        calendar=None,
+        monotonic=clock or FakeClock(),
+        on_prompt=None,
+    )
+
+
+def invocation(limit: int) -> LambdaInvocation:
+    arn = world.LocalArns.for_config(load_environment("dev"), []).contact_flow_function_arn
+    return LambdaInvocation(arn, {"action": "lookup_customer"}, limit, "STRING_MAP")
+
+
+CONTACT = Contact(contact_id="c-1", channel="VOICE", customer_address="+821012345678")
+
+
+def test_a_function_slower_than_the_flows_limit_takes_the_error_branch() -> None:
+    clock = FakeClock()
+
+    def slow(event: dict[str, Any], context: Any) -> dict[str, str]:
+        clock.now += 3.5
+        return {"result": "ok"}
+
+    services = connect(inputs=[], handler=slow, clock=clock)
+    with pytest.raises(ActionFailed, match="InvocationTimeLimitSeconds"):
+        services.invoke_lambda(invocation(3), CONTACT)
+    assert services.invoke_lambda(invocation(4), CONTACT) == {"result": "ok"}
+
+
+def test_the_context_reports_the_flows_time_limit_as_remaining_time() -> None:
+    seen: list[int] = []
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, str]:
+        seen.append(context.get_remaining_time_in_millis())
+        assert event["Details"]["Parameters"] == {"action": "lookup_customer"}
+        assert event["Details"]["ContactData"]["CustomerEndpoint"]["Address"] == "+821012345678"
+        return {}
+
+    connect(inputs=[], handler=handler).invoke_lambda(invocation(5), CONTACT)
+    assert seen == [5000]
+
+
+def test_remaining_time_runs_down_on_the_clock() -> None:
+    clock = FakeClock()
+    context = SimulatedLambdaContext(
+        function_name="f", function_arn="arn", timeout_seconds=2, request_id="r", monotonic=clock
+    )
+    clock.now += 1.25
+    assert context.get_remaining_time_in_millis() == 750
+    clock.now += 5
+    assert context.get_remaining_time_in_millis() == 0
+
+
+def test_a_voice_caller_presses_one_key_and_words_are_not_key_presses() -> None:
+    services = connect(inputs=["12", "일번이요", None])
+    assert services.get_input("누르세요", timeout_seconds=5) == "1"
+    with pytest.raises(InputTimeout):
+        services.get_input(None, timeout_seconds=5)
+    with pytest.raises(InputTimeout):
+        services.get_input(None, timeout_seconds=5)
+    assert services.prompts == ["누르세요"]
+
+
+def test_a_chat_customer_types_the_choice() -> None:
+    assert connect(inputs=[" 2 "], channel="CHAT").get_input(None, timeout_seconds=5) == "2"
+
+
+def test_the_contact_id_is_stable_for_the_same_call_and_differs_between_calls() -> None:
+    assert CallSettings(at=AT).contact_id == CallSettings(at=AT).contact_id
+    assert CallSettings(at=AT).contact_id != CallSettings(at=AT, channel="CHAT").contact_id
+
+
+def test_interactive_caller_treats_empty_lines_and_end_of_input_as_silence() -> None:
+    caller = InteractiveCaller(io.BytesIO("상담원\n\n".encode()), io.BytesIO())
+    assert caller.next_input() == "상담원"
+    assert caller.next_input() is None
+    assert caller.next_input() is None
+
+
+def test_business_calendar_variables_match_the_bot_stacks() -> None:
+    from constructs_lib.bot_functions import business_calendar_environment
+
+    for name in ("dev", "prod"):
+        config = load_environment(name)
+        assert world.business_calendar_environment(config) == business_calendar_environment(config)
+
+
+def test_lex_hook_timeout_matches_the_bot_stacks() -> None:
+    from constructs_lib.bot_functions import BotFunctions
+
+    config = load_environment("dev")
+    expected = BotFunctions.lex_hook_timeout(config).to_seconds()
+    assert world.lex_hook_timeout_seconds(config, bedrock_enabled=config.bedrock_enabled) == expected
+
+
+def test_the_handlers_get_the_variables_their_settings_require() -> None:
+    from handlers.settings import ContactFlowSettings, LexHookSettings
+
+    config = load_environment("dev")
+    names = world.table_names(config)
+    lex = LexHookSettings.from_env(world.lex_hook_environment(config, names, bedrock_enabled=True))
+    assert lex.faq_table_name == names["faq"] and lex.bedrock_model_id == config.bedrock_model_id
+    flow = ContactFlowSettings.from_env(world.contact_flow_environment(config, names))
+    assert flow.customers_table_name == names["customers"]
+    assert flow.calendar.holidays  # Korean public holidays reach the function
+
+
+def test_bedrock_fail_really_calls_bedrock_and_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    attempts: list[str] = []
+    real_factory = cli._throttled_bedrock_client
+
+    def counting_factory(region: str) -> Any:
+        client = real_factory(region)
+        client.meta.events.register(
+            "provide-client-params.bedrock-runtime.Converse", lambda **_: attempts.append("converse")
+        )
+        return client
+
+    monkeypatch.setattr(cli, "_throttled_bedrock_client", counting_factory)
+    result = simulate_call(CallSettings(at=AT, bedrock="fail"), ScriptedCaller(["앱이 자꾸 꺼져요"]))
+    assert attempts, "the throttled Bedrock client was never called"
+    assert (result.outcome.value, result.queue) == ("transferred", "tech_support")
+
+
+@pytest.mark.parametrize(
+    ("argv", "mentions"),
+    [
+        (["call", "--channel", "FAX"], "--channel"),
+        (["call", "--at", "yesterday"], "--at"),
+        (["call", "--agents-available", "-1"], "--agents-available"),
+        (["call", "--caller", "hello"], "--caller"),
+        (["call", "--bedrock", "maybe"], "--bedrock"),
+        (["call", "--no-such-option"], "unrecognized"),
+    ],
+)
+def test_bad_options_are_one_line_and_exit_two(
+    argv: list[str], mentions: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as raised:
+        cli.main(argv, stdin=io.BytesIO(), stdout=io.BytesIO())
+    assert raised.value.code == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and mentions in error, error
+
+
+def test_an_unknown_environment_is_one_line_and_exit_two(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["call", "--env", "mars", "--json"], stdin=io.BytesIO(), stdout=io.BytesIO()) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "mars" in error
+
+
+def test_without_say_the_call_is_interactive(monkeypatch: pytest.MonkeyPatch) -> None:
+    stdout = io.BytesIO()
+    status = cli.main(
+        ["call", "--at", "2026-03-10T10:00", "--channel", "CHAT"],
+        stdin=io.BytesIO("앱이 자꾸 꺼져요\n".encode()),
+        stdout=stdout,
+    )
+    assert status == 0
+    text = stdout.getvalue().decode("utf-8")
+    assert "상담봇: 무엇을 도와드릴까요?" in text
+    assert "고객> " in text
+    assert text.rstrip().endswith("통화 종료: transferred (tech_support)")
+
+
+def test_at_without_offset_is_korea_time() -> None:
+    assert call_module.parse_at("2026-03-10T10:00") == AT
+    assert call_module.parse_at("2026-03-10T01:00:00+00:00") == AT
