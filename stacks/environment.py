@@ -9,6 +9,7 @@ from aws_cdk import App, Environment, Validations
 from cdk_nag import AwsSolutionsChecks
 
 from config.settings import EnvironmentConfig
+from stacks.bot_stack import BotStack
 from stacks.connect_stack import ConnectStack
 from stacks.stateful_stack import StatefulStack
 
@@ -17,6 +18,7 @@ from stacks.stateful_stack import StatefulStack
 class EnvironmentStacks:
     stateful: StatefulStack
     connect: ConnectStack
+    bot: BotStack
 
 
 def build_environment(app: App, config: EnvironmentConfig) -> EnvironmentStacks:
@@ -44,7 +46,16 @@ def build_environment(app: App, config: EnvironmentConfig) -> EnvironmentStacks:
         description=f"AICC {config.name}: Connect instance, hours, queues, routing and security profiles",
         **common,
     )
-    return EnvironmentStacks(stateful=stateful, connect=connect)
+    bot = BotStack(
+        app,
+        f"{config.name_prefix}-bot",
+        config=config,
+        stateful=stateful,
+        connect=connect,
+        description=f"AICC {config.name}: functions, ko_KR Lex V2 bot, contact flows, FAQ content, alarms",
+        **common,
+    )
+    return EnvironmentStacks(stateful=stateful, connect=connect, bot=bot)
 
 
 def build_app(app: App, configs: Iterable[EnvironmentConfig]) -> dict[str, EnvironmentStacks]:

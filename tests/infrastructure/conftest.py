@@ -46,7 +46,11 @@ def synthesize(outdir: Path, configs: list[EnvironmentConfig]) -> SynthResult:
     report_path = outdir / "validation-report.json"
     report = json.loads(report_path.read_text()) if report_path.exists() else {"pluginReports": []}
     stack_names = {
-        name: {"stateful": stacks.stateful.stack_name, "connect": stacks.connect.stack_name}
+        name: {
+            "stateful": stacks.stateful.stack_name,
+            "connect": stacks.connect.stack_name,
+            "bot": stacks.bot.stack_name,
+        }
         for name, stacks in built.items()
     }
     return SynthResult(outdir, templates, manifest, report, stack_names)

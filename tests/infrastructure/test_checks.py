@@ -110,5 +110,5 @@ def test_synthesis_is_deterministic(
     tmp_path: Path, synth: SynthResult, configs: dict[str, EnvironmentConfig]
 ) -> None:
     again = synthesize(tmp_path, [configs["prod"]])
-    for role in ("stateful", "connect"):
+    for role in ("stateful", "connect", "bot"):
         assert again.raw("prod", role) == synth.raw("prod", role)

@@ -32,7 +32,7 @@ def snapshot_json(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
-@pytest.mark.parametrize("role", ["stateful", "connect"])
+@pytest.mark.parametrize("role", ["stateful", "connect", "bot"])
 def test_stack_snapshot(
     synth: SynthResult, snapshot_json: SnapshotAssertion, environment: str, role: str
 ) -> None:

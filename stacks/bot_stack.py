@@ -1,0 +1,118 @@
+"""Bot stack: the stateless part that makes the contact center answer.
+
+Functions, the Lex bot, the Connect integrations, the contact flows, the FAQ content loader and
+the alarms. Nothing here holds customer data, so the stack can be replaced freely; it reads the
+tables and key of the stateful stack and configures the instance of the Connect stack.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import CfnOutput, Stack
+from constructs import Construct
+
+from config.settings import EnvironmentConfig
+from constructs_lib.bot_functions import BotFunctions
+from constructs_lib.connect_integrations import ConnectIntegrations
+from constructs_lib.contact_flow import TemplatedContactFlow
+from constructs_lib.faq_loader import FaqLoader
+from constructs_lib.lex_bot import KoreanLexBot
+from constructs_lib.monitoring import ContactCenterMonitoring
+from flowlang import FLOWS, placeholders_in, read_template
+from lexbot import load_bot_definition
+from stacks.connect_stack import ConnectStack
+from stacks.stateful_stack import StatefulStack
+
+
+class BotStack(Stack):
+    """Lambda functions, the ko_KR Lex V2 bot, contact flows and their wiring for one environment.
+
+    Attributes:
+        functions: the Lex code hook and the Connect-invoked function.
+        lex_bot: the bot, its version and the ``live`` alias.
+        integrations: the instance's associations of the bot alias and the function.
+        flows: the contact flow per flow key (``inbound``, ``customer_queue``).
+        faq_loader: the custom resource that writes the FAQ file into the faq table.
+        monitoring: alarms, their topic and the dashboard.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: EnvironmentConfig,
+        stateful: StatefulStack,
+        connect: ConnectStack,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        instance_arn = connect.instance.instance_arn
+
+        self.functions = BotFunctions(
+            self, "Functions", config=config, tables=stateful.tables, data_key=stateful.data_key
+        )
+        self.functions.allow_connect_instance(instance_arn)
+
+        self.lex_bot = KoreanLexBot(
+            self,
+            "LexBot",
+            definition=load_bot_definition(),
+            bot_name=f"{config.name_prefix}-bot",
+            code_hook_function=self.functions.lex_hook,
+            log_retention_days=config.log_retention_days,
+            retain_logs=config.retain_data,
+        )
+        self.integrations = ConnectIntegrations(
+            self,
+            "Integrations",
+            instance_arn=instance_arn,
+            lex_bot_alias_arn=self.lex_bot.alias_arn,
+            function_arns={"ContactFlow": self.functions.contact_flow.function_arn},
+        )
+
+        # The customer-queue flow first: the inbound flow sends queued callers to it.
+        available = {
+            "ContactFlowFunctionArn": self.functions.contact_flow.function_arn,
+            "LexBotAliasArn": self.lex_bot.alias_arn,
+            "HoursOfOperationArn": connect.hours.hours_arn,
+            **{f"QueueArn_{key}": arn for key, arn in connect.queues.queue_arns.items()},
+        }
+        self.flows: dict[str, TemplatedContactFlow] = {}
+        for spec in sorted(FLOWS, key=lambda flow_spec: flow_spec.key != "customer_queue"):
+            used = placeholders_in(read_template(spec))
+            flow = TemplatedContactFlow(
+                self,
+                f"Flow{_pascal(spec.key)}",
+                instance_arn=instance_arn,
+                spec=spec,
+                flow_name=f"{config.name_prefix}-{spec.key.replace('_', '-')}",
+                # Only the values a flow uses: an unknown token still fails synth, naming the flow.
+                placeholders={name: value for name, value in available.items() if name in used},
+            )
+            # Connect rejects a flow that references a bot or function not yet associated.
+            for association in self.integrations.associations:
+                flow.node.add_dependency(association)
+            self.flows[spec.key] = flow
+            available[f"{_pascal(spec.key)}FlowArn"] = flow.flow_arn
+
+        self.faq_loader = FaqLoader(
+            self,
+            "FaqContent",
+            config=config,
+            code=self.functions.code,
+            layer=self.functions.powertools_layer,
+            faq_table=stateful.tables["faq"],
+            data_key=stateful.data_key,
+        )
+        self.monitoring = ContactCenterMonitoring(self, "Monitoring", config=config, functions=self.functions)
+
+        CfnOutput(self, "LexBotId", value=self.lex_bot.bot.attr_id)
+        CfnOutput(self, "LexBotAliasArn", value=self.lex_bot.alias_arn)
+        for key, flow in self.flows.items():
+            CfnOutput(self, f"{_pascal(key)}FlowArn", value=flow.flow_arn)
+
+
+def _pascal(key: str) -> str:
+    return key.title().replace("_", "")

@@ -1,0 +1,329 @@
+"""Bot stack: functions, the Lex bot, Connect integrations, resolved flows, FAQ content, alarms.
+
+Each test reads the synthesized templates of every environment: what is asserted here is what a
+deploy would create, wired to the stateful and Connect stacks of the same environment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any
+
+import pytest
+
+from config import EnvironmentConfig
+from flowlang import FLOWS, check_flow
+from lexbot import FALLBACK_INTENT, load_bot_definition
+from tests.infrastructure.conftest import REPO_ROOT, SynthResult
+
+QUEUES = ("general", "complaint", "tech_support", "payment", "priority")
+PLACEHOLDER = re.compile(r"%[A-Za-z][A-Za-z0-9_]*%")
+FAQ_FILE = REPO_ROOT / "lambda_src" / "bot" / "data" / "faq.json"
+
+
+def _resources(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    return {name: value for name, value in template["Resources"].items() if value["Type"] == resource_type}
+
+
+def _function(template: dict[str, Any], handler: str) -> tuple[str, dict[str, Any]]:
+    matches = [
+        (name, resource)
+        for name, resource in _resources(template, "AWS::Lambda::Function").items()
+        if resource["Properties"]["Handler"] == handler
+    ]
+    assert len(matches) == 1, handler
+    return matches[0]
+
+
+def _role_statements(template: dict[str, Any], function: dict[str, Any]) -> list[dict[str, Any]]:
+    role = function["Properties"]["Role"]["Fn::GetAtt"][0]
+    statements = []
+    for policy in _resources(template, "AWS::IAM::Policy").values():
+        if {"Ref": role} in policy["Properties"]["Roles"]:
+            statements.extend(policy["Properties"]["PolicyDocument"]["Statement"])
+    return statements
+
+
+def _actions(statement: dict[str, Any]) -> set[str]:
+    actions = statement["Action"]
+    return {actions} if isinstance(actions, str) else set(actions)
+
+
+def _output_name(value: Any) -> str:
+    """The stateful/connect output a weak cross-stack reference reads (``Fn::GetStackOutput``)."""
+    return str(value["Fn::GetStackOutput"]["OutputName"])
+
+
+def _table_grants(template: dict[str, Any], function: dict[str, Any]) -> dict[str, set[str]]:
+    """DynamoDB actions by table key, read from the stateful outputs the statements reference."""
+    grants: dict[str, set[str]] = {}
+    for statement in _role_statements(template, function):
+        actions = _actions(statement)
+        if not all(action.startswith("dynamodb:") for action in actions):
+            continue
+        output = _output_name(statement["Resource"])
+        table = output.removeprefix("PublishOutputFnGetAttTables").split("Arn")[0].rstrip("0123456789ABCDEF")
+        grants.setdefault(table.lower(), set()).update(actions)
+    return grants
+
+
+# --- functions --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "handler", ["handlers.lex_hook.lambda_handler", "handlers.contact_flow.lambda_handler"]
+)
+def test_functions_run_python_on_arm64_with_the_configured_powertools_layer(
+    synth: SynthResult, configs: dict[str, EnvironmentConfig], environment: str, handler: str
+) -> None:
+    template = synth.raw(environment, "bot")
+    _, function = _function(template, handler)
+    properties = function["Properties"]
+    assert properties["Runtime"] == "python3.13"
+    assert properties["Architectures"] == ["arm64"]
+    assert properties["Layers"] == [configs[environment].powertools_layer_arn]
+    assert properties["TracingConfig"] == {"Mode": "Active"}
+    assert properties["LoggingConfig"]["LogFormat"] == "JSON"
+    log_group = template["Resources"][properties["LoggingConfig"]["LogGroup"]["Ref"]]
+    assert log_group["Properties"]["RetentionInDays"] == configs[environment].log_retention_days
+
+
+def test_timeouts_fit_connect_and_the_turn_budget(synth: SynthResult, environment: str) -> None:
+    template = synth.raw(environment, "bot")
+    _, contact_flow = _function(template, "handlers.contact_flow.lambda_handler")
+    _, lex_hook = _function(template, "handlers.lex_hook.lambda_handler")
+    # Connect abandons a Lambda call after 8 s; the code hook needs Bedrock's budget plus a reserve.
+    assert contact_flow["Properties"]["Timeout"] <= 8
+    assert lex_hook["Properties"]["Timeout"] >= 5
+
+
+def test_each_function_gets_only_the_table_actions_it_uses(synth: SynthResult, environment: str) -> None:
+    template = synth.raw(environment, "bot")
+    _, lex_hook = _function(template, "handlers.lex_hook.lambda_handler")
+    _, contact_flow = _function(template, "handlers.contact_flow.lambda_handler")
+    assert _table_grants(template, lex_hook) == {
+        "faq": {"dynamodb:Scan"},
+        "orders": {"dynamodb:GetItem"},
+        "reservations": {"dynamodb:GetItem", "dynamodb:PutItem"},
+        "conversations": {"dynamodb:PutItem"},
+    }
+    assert _table_grants(template, contact_flow) == {
+        "customers": {"dynamodb:GetItem"},
+        "callbacks": {"dynamodb:GetItem", "dynamodb:PutItem"},
+    }
+
+
+def test_code_hook_may_invoke_only_the_configured_profile_and_its_models(
+    synth: SynthResult, configs: dict[str, EnvironmentConfig], environment: str
+) -> None:
+    config = configs[environment]
+    template = synth.raw(environment, "bot")
+    _, lex_hook = _function(template, "handlers.lex_hook.lambda_handler")
+    _, contact_flow = _function(template, "handlers.contact_flow.lambda_handler")
+    bedrock = [
+        s for s in _role_statements(template, lex_hook) if any(a.startswith("bedrock:") for a in _actions(s))
+    ]
+    assert len(bedrock) == 1
+    assert _actions(bedrock[0]) == {"bedrock:InvokeModel"}
+    model_id = config.bedrock_model_id.split(".", 1)[1]
+    resources = bedrock[0]["Resource"]
+    expected_models = {
+        f"arn:aws:bedrock:{region}::foundation-model/{model_id}" for region in config.bedrock_model_regions
+    }
+    assert {arn for arn in resources if isinstance(arn, str)} == expected_models
+    (profile,) = [arn for arn in resources if not isinstance(arn, str)]
+    assert json.dumps(profile).endswith(f':inference-profile/{config.bedrock_model_id}"]]}}')
+    assert "*" not in json.dumps(resources)
+    # The Connect-invoked function never reaches Bedrock.
+    assert not any(
+        action.startswith("bedrock:")
+        for statement in _role_statements(template, contact_flow)
+        for action in _actions(statement)
+    )
+
+
+def test_connect_and_lex_may_invoke_only_their_own_function_from_their_own_source(
+    synth: SynthResult, environment: str
+) -> None:
+    template = synth.raw(environment, "bot")
+    contact_flow_id, _ = _function(template, "handlers.contact_flow.lambda_handler")
+    lex_hook_id, _ = _function(template, "handlers.lex_hook.lambda_handler")
+    (alias_id,) = _resources(template, "AWS::Lex::BotAlias")
+    permissions = {
+        permission["Properties"]["Principal"]: permission["Properties"]
+        for permission in _resources(template, "AWS::Lambda::Permission").values()
+    }
+    assert set(permissions) == {"connect.amazonaws.com", "lexv2.amazonaws.com"}
+    connect = permissions["connect.amazonaws.com"]
+    assert connect["FunctionName"] == {"Fn::GetAtt": [contact_flow_id, "Arn"]}
+    assert (
+        connect["SourceArn"]["Fn::GetStackOutput"]["StackName"] == synth.stack_names[environment]["connect"]
+    )
+    assert "ContactCenterInstance" in _output_name(connect["SourceArn"])
+    lex = permissions["lexv2.amazonaws.com"]
+    assert lex["FunctionName"] == {"Fn::GetAtt": [lex_hook_id, "Arn"]}
+    assert lex["SourceArn"] == {"Fn::GetAtt": [alias_id, "Arn"]}
+
+
+# --- Lex bot ----------------------------------------------------------------------------------
+
+
+def test_bot_is_korean_with_seoyeon_and_every_intent_calls_the_code_hook(
+    synth: SynthResult, environment: str
+) -> None:
+    definition = load_bot_definition()
+    template = synth.raw(environment, "bot")
+    (bot,) = _resources(template, "AWS::Lex::Bot").values()
+    (locale,) = bot["Properties"]["BotLocales"]
+    assert locale["LocaleId"] == "ko_KR"
+    assert locale["VoiceSettings"]["VoiceId"] == "Seoyeon"
+    assert locale["NluConfidenceThreshold"] == definition.nlu_confidence_threshold
+    intents = {intent["Name"]: intent for intent in locale["Intents"]}
+    assert set(intents) == {intent.name for intent in definition.intents}
+    assert FALLBACK_INTENT in intents
+    assert len(intents) == 12
+    for name, intent in intents.items():
+        assert intent["DialogCodeHook"] == {"Enabled": True}, name
+        assert intent["FulfillmentCodeHook"]["Enabled"] is True, name
+
+
+def test_live_alias_points_at_the_definition_version_with_the_ko_kr_code_hook(
+    synth: SynthResult, environment: str
+) -> None:
+    template = synth.raw(environment, "bot")
+    lex_hook_id, _ = _function(template, "handlers.lex_hook.lambda_handler")
+    (version_id,) = _resources(template, "AWS::Lex::BotVersion")
+    assert load_bot_definition().content_hash()[:12] in version_id
+    (alias,) = _resources(template, "AWS::Lex::BotAlias").values()
+    properties = alias["Properties"]
+    assert properties["BotAliasName"] == "live"
+    assert properties["BotVersion"] == {"Fn::GetAtt": [version_id, "BotVersion"]}
+    (locale_settings,) = properties["BotAliasLocaleSettings"]
+    assert locale_settings["LocaleId"] == "ko_KR"
+    code_hook = locale_settings["BotAliasLocaleSetting"]["CodeHookSpecification"]["LambdaCodeHook"]
+    assert code_hook["LambdaArn"] == {"Fn::GetAtt": [lex_hook_id, "Arn"]}
+
+
+def test_instance_is_associated_with_the_bot_alias_and_the_contact_flow_function(
+    synth: SynthResult, environment: str
+) -> None:
+    template = synth.raw(environment, "bot")
+    contact_flow_id, _ = _function(template, "handlers.contact_flow.lambda_handler")
+    (alias_id,) = _resources(template, "AWS::Lex::BotAlias")
+    associations = {
+        association["Properties"]["IntegrationType"]: association["Properties"]
+        for association in _resources(template, "AWS::Connect::IntegrationAssociation").values()
+    }
+    assert associations["LEX_BOT"]["IntegrationArn"] == {"Fn::GetAtt": [alias_id, "Arn"]}
+    assert associations["LAMBDA_FUNCTION"]["IntegrationArn"] == {"Fn::GetAtt": [contact_flow_id, "Arn"]}
+    for association in associations.values():
+        assert "ContactCenterInstance" in _output_name(association["InstanceId"])
+    assert len(associations) == 2
+
+
+# --- contact flows ----------------------------------------------------------------------------
+
+
+def _resolved_content(content: Any) -> str:
+    """The flow JSON with every CloudFormation reference replaced by a readable marker."""
+    if isinstance(content, str):
+        return content
+    separator, parts = content["Fn::Join"]
+    return separator.join(part if isinstance(part, str) else _marker(part) for part in parts)
+
+
+def _marker(reference: dict[str, Any]) -> str:
+    """``<GetAtt:Id.Attr>``, ``<Output:Stack.Name>`` or ``<Ref:Id>``: JSON-safe and easy to assert."""
+    if "Fn::GetAtt" in reference:
+        logical_id, attribute = reference["Fn::GetAtt"]
+        return f"<GetAtt:{logical_id}.{attribute}>"
+    if "Fn::GetStackOutput" in reference:
+        output = reference["Fn::GetStackOutput"]
+        return f"<Output:{output['StackName']}.{output['OutputName']}>"
+    return f"<Ref:{reference['Ref']}>"
+
+
+def _flows(synth: SynthResult, environment: str) -> dict[str, dict[str, Any]]:
+    template = synth.raw(environment, "bot")
+    return {
+        flow["Properties"]["Type"]: flow
+        for flow in _resources(template, "AWS::Connect::ContactFlow").values()
+    }
+
+
+def test_both_flows_are_deployed_resolved_and_pass_the_checker(synth: SynthResult, environment: str) -> None:
+    flows = _flows(synth, environment)
+    assert set(flows) == {spec.flow_type for spec in FLOWS}
+    for spec in FLOWS:
+        properties = flows[spec.flow_type]["Properties"]
+        assert properties["State"] == "ACTIVE"
+        text = _resolved_content(properties["Content"])
+        assert PLACEHOLDER.search(text) is None
+        document = json.loads(text)
+        assert check_flow(document, flow_name=spec.key, flow_type=spec.flow_type) == []
+
+
+def test_inbound_flow_targets_every_queue_the_bot_alias_and_the_function(
+    synth: SynthResult, environment: str
+) -> None:
+    template = synth.raw(environment, "bot")
+    inbound = _flows(synth, environment)["CONTACT_FLOW"]
+    text = _resolved_content(inbound["Properties"]["Content"])
+    connect_stack = synth.stack_names[environment]["connect"]
+    for queue in QUEUES:
+        assert f"<Output:{connect_stack}.PublishOutputFnGetAttQueues{queue.title().replace('_', '')}" in text
+    (alias_id,) = _resources(template, "AWS::Lex::BotAlias")
+    contact_flow_id, _ = _function(template, "handlers.contact_flow.lambda_handler")
+    (queue_flow_id,) = [
+        name
+        for name, flow in _resources(template, "AWS::Connect::ContactFlow").items()
+        if flow["Properties"]["Type"] == "CUSTOMER_QUEUE"
+    ]
+    assert f"<GetAtt:{alias_id}.Arn>" in text
+    assert f"<GetAtt:{contact_flow_id}.Arn>" in text
+    assert f"<GetAtt:{queue_flow_id}.ContactFlowArn>" in text
+
+
+def test_flows_are_created_after_the_integrations_they_reference(
+    synth: SynthResult, environment: str
+) -> None:
+    template = synth.raw(environment, "bot")
+    associations = set(_resources(template, "AWS::Connect::IntegrationAssociation"))
+    for name, flow in _resources(template, "AWS::Connect::ContactFlow").items():
+        assert associations <= set(flow.get("DependsOn", [])), name
+
+
+# --- FAQ content and monitoring ---------------------------------------------------------------
+
+
+def test_faq_file_is_loaded_into_the_faq_table_and_a_content_change_triggers_an_update(
+    synth: SynthResult, environment: str
+) -> None:
+    template = synth.raw(environment, "bot")
+    (faq,) = _resources(template, "Custom::FaqContent").values()
+    properties = faq["Properties"]
+    assert properties["ContentHash"] == hashlib.sha256(FAQ_FILE.read_bytes()).hexdigest()
+    assert "TablesFaq" in _output_name(properties["TableName"])
+    loader_id, _ = _function(template, "handlers.faq_loader.lambda_handler")
+    assert properties["ServiceToken"] == {"Fn::GetAtt": [loader_id, "Arn"]}
+
+
+def test_alarms_go_to_an_encrypted_topic_and_email_only_where_configured(
+    synth: SynthResult, configs: dict[str, EnvironmentConfig], environment: str
+) -> None:
+    template = synth.raw(environment, "bot")
+    (topic_id, topic), *_ = _resources(template, "AWS::SNS::Topic").items()
+    assert "KmsMasterKeyId" in topic["Properties"]
+    alarms = _resources(template, "AWS::CloudWatch::Alarm").values()
+    assert len(alarms) >= 8
+    for alarm in alarms:
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": topic_id}]
+        assert alarm["Properties"]["TreatMissingData"] == "notBreaching"
+    metric_names = {alarm["Properties"].get("MetricName") for alarm in alarms}
+    assert {"Errors", "Throttles", "ConversationLogWriteFailed"} <= metric_names
+    subscriptions = _resources(template, "AWS::SNS::Subscription").values()
+    email = configs[environment].alarm_email
+    assert [s["Properties"]["Endpoint"] for s in subscriptions] == ([email] if email else [])
+    assert len(_resources(template, "AWS::CloudWatch::Dashboard")) == 1
