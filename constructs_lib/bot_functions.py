@@ -7,12 +7,13 @@ out as explicit statements, because the CDK ``grant_*`` helpers add actions the 
 (``Query``, ``BatchGetItem``, ``ConditionCheckItem``...).
 
 :func:`create_bot_function` builds one such function; the FAQ loader (``constructs_lib.faq_loader``)
-uses it as well, so every function of the app is configured the same way.
+uses it as well, so every function of the app is configured the same way. The variables, timeouts
+and metric names come from the CDK-free ``constructs_lib.function_environment``, which the local
+call simulator uses too.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -26,27 +27,25 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from config.calendar import korean_public_holidays
 from config.settings import LAMBDA_PYTHON_RUNTIME, EnvironmentConfig
 from constructs_lib.asset_excludes import LAMBDA_ASSET_EXCLUDES
-from constructs_lib.table_definitions import (
-    CALLBACKS,
-    CONVERSATIONS,
-    CUSTOMERS,
-    FAQ,
-    ORDERS,
-    RESERVATIONS,
-    TableDefinition,
+from constructs_lib.function_environment import (
+    CONTACT_FLOW_TABLES,
+    CONTACT_FLOW_TIMEOUT_SECONDS,
+    LEX_HOOK_TABLES,
+    METRICS_NAMESPACE,  # noqa: F401 - re-exported: the monitoring and FAQ-loader constructs import it from here
+    contact_flow_environment,
+    contact_flow_service_name,
+    lex_hook_environment,
+    lex_hook_service_name,
+    lex_hook_timeout_seconds,
 )
+from constructs_lib.table_definitions import CALLBACKS, CONVERSATIONS, CUSTOMERS, FAQ, ORDERS, RESERVATIONS
 
 #: The Lambda asset root: the handlers import as ``handlers.*``, ``bot.*``, ``storage.*``.
 LAMBDA_SOURCE_DIR: Final = "lambda_src"
 #: Absolute, so synth does not depend on the working directory (the asset hash is content-based).
 LAMBDA_SOURCE_PATH: Final = Path(__file__).resolve().parent.parent / LAMBDA_SOURCE_DIR
-
-#: CloudWatch namespace of the handlers' EMF metrics; the ``service`` dimension tells functions
-#: and environments apart.
-METRICS_NAMESPACE: Final = "AiccContactCenter"
 
 #: KMS actions a principal needs to read and write items of a table encrypted with a customer
 #: managed key (DynamoDB calls KMS on the caller's behalf; these are the actions the CDK grants
@@ -55,9 +54,6 @@ TABLE_KEY_ACTIONS: Final = ("kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataK
 
 # Cross-region inference-profile prefixes (the geography the profile routes within).
 _PROFILE_PREFIX = re.compile(r"^(apac|global|us|eu|jp|au|ca)\.")
-
-# "MONDAY" (config) -> "MON" (BUSINESS_DAYS as bot.business_calendar reads it).
-_WEEKDAY_CODE_LENGTH = 3
 
 
 def lambda_runtime() -> lambda_.Runtime:
@@ -207,22 +203,10 @@ class BotFunctions(Construct):
             the ``service`` dimension of their metrics.
     """
 
-    #: Connect waits at most 8 s for a Lambda and the flow allows at most 8; 7 s leaves the flow's
-    #: own limit as the one that fires, with time to take its error branch.
-    CONTACT_FLOW_TIMEOUT: ClassVar[Duration] = Duration.seconds(7)
+    #: See ``function_environment.CONTACT_FLOW_TIMEOUT_SECONDS`` (the simulator enforces the same).
+    CONTACT_FLOW_TIMEOUT: ClassVar[Duration] = Duration.seconds(CONTACT_FLOW_TIMEOUT_SECONDS)
     CONTACT_FLOW_MEMORY_MB: ClassVar[int] = 256
     LEX_HOOK_MEMORY_MB: ClassVar[int] = 512
-    #: The hook never gets less than this, even with Bedrock off (cold start + table reads).
-    LEX_HOOK_MIN_TIMEOUT_SECONDS: ClassVar[int] = 5
-    #: Kept back after classification for the rest of the turn; equals
-    #: ``bot.classifier_chain.DEFAULT_RESERVE_SECONDS`` (a test keeps the two in step).
-    TURN_RESERVE_SECONDS: ClassVar[float] = 1.5
-    #: Init of a cold container (boto3, the engine, the FAQ scan) before the turn starts.
-    COLD_START_SECONDS: ClassVar[float] = 1.5
-
-    #: Tables each handler reads or writes (the environment variables its settings require).
-    LEX_HOOK_TABLES: ClassVar[tuple[TableDefinition, ...]] = (CONVERSATIONS, FAQ, RESERVATIONS, ORDERS)
-    CONTACT_FLOW_TABLES: ClassVar[tuple[TableDefinition, ...]] = (CUSTOMERS, CALLBACKS)
 
     def __init__(
         self,
@@ -236,7 +220,7 @@ class BotFunctions(Construct):
         super().__init__(scope, construct_id)
         missing = [
             definition.key
-            for definition in (*self.LEX_HOOK_TABLES, *self.CONTACT_FLOW_TABLES)
+            for definition in (*LEX_HOOK_TABLES, *CONTACT_FLOW_TABLES)
             if definition.key not in tables
         ]
         if missing:
@@ -246,8 +230,10 @@ class BotFunctions(Construct):
         self.powertools_layer = lambda_.LayerVersion.from_layer_version_arn(
             self, "PowertoolsLayer", config.powertools_layer_arn
         )
-        self.lex_hook_service_name = f"{config.name_prefix}-lex-hook"
-        self.contact_flow_service_name = f"{config.name_prefix}-contact-flow"
+        self.lex_hook_service_name = lex_hook_service_name(config)
+        self.contact_flow_service_name = contact_flow_service_name(config)
+        # CDK tokens at synth: the builders take table names as plain strings.
+        table_names = {key: table.table_name for key, table in tables.items()}
 
         self.lex_hook, self.lex_hook_log_group = create_bot_function(
             self,
@@ -259,7 +245,7 @@ class BotFunctions(Construct):
             description=f"{config.name_prefix} Lex V2 code hook (ko_KR bot)",
             memory_size=self.LEX_HOOK_MEMORY_MB,
             timeout=self.lex_hook_timeout(config),
-            environment=self._lex_hook_environment(config, tables),
+            environment=lex_hook_environment(config, table_names, bedrock_enabled=config.bedrock_enabled),
             statements=[
                 table_statement(tables[FAQ.key], ["dynamodb:Scan"]),
                 table_statement(tables[ORDERS.key], ["dynamodb:GetItem"]),
@@ -279,7 +265,7 @@ class BotFunctions(Construct):
             description=f"{config.name_prefix} Connect contact-flow function (customer lookup, callbacks)",
             memory_size=self.CONTACT_FLOW_MEMORY_MB,
             timeout=self.CONTACT_FLOW_TIMEOUT,
-            environment=self._contact_flow_environment(config, tables),
+            environment=contact_flow_environment(config, table_names),
             statements=[
                 table_statement(tables[CUSTOMERS.key], ["dynamodb:GetItem"]),
                 table_statement(tables[CALLBACKS.key], ["dynamodb:PutItem", "dynamodb:GetItem"]),
@@ -299,12 +285,10 @@ class BotFunctions(Construct):
             source_account=Stack.of(self).account,
         )
 
-    @classmethod
-    def lex_hook_timeout(cls, config: EnvironmentConfig) -> Duration:
-        """The code hook's timeout: a cold start, the Bedrock budget and the turn's reserve."""
-        bedrock_seconds = config.bedrock_timeout_seconds if config.bedrock_enabled else 0.0
-        needed = math.ceil(cls.COLD_START_SECONDS + bedrock_seconds + cls.TURN_RESERVE_SECONDS)
-        return Duration.seconds(max(cls.LEX_HOOK_MIN_TIMEOUT_SECONDS, needed))
+    @staticmethod
+    def lex_hook_timeout(config: EnvironmentConfig) -> Duration:
+        """The code hook's timeout as deployed (``function_environment.lex_hook_timeout_seconds``)."""
+        return Duration.seconds(lex_hook_timeout_seconds(config, bedrock_enabled=config.bedrock_enabled))
 
     @staticmethod
     def bedrock_resource_arns(config: EnvironmentConfig, *, stack: Stack) -> list[str]:
@@ -345,55 +329,6 @@ class BotFunctions(Construct):
             )
         ]
 
-    def _observability_environment(self, service_name: str) -> dict[str, str]:
-        return {"POWERTOOLS_SERVICE_NAME": service_name, "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE}
-
-    def _lex_hook_environment(
-        self, config: EnvironmentConfig, tables: Mapping[str, dynamodb.ITable]
-    ) -> dict[str, str]:
-        environment = {
-            **_table_environment(self.LEX_HOOK_TABLES, tables),
-            "BEDROCK_ENABLED": "true" if config.bedrock_enabled else "false",
-            # Read even with Bedrock off (it bounds the classifier chain's budget).
-            "BEDROCK_TIMEOUT_SECONDS": _seconds(config.bedrock_timeout_seconds),
-            "CONVERSATION_TTL_DAYS": str(config.conversation_ttl_days),
-            **self._observability_environment(self.lex_hook_service_name),
-        }
-        if config.bedrock_enabled:
-            environment["BEDROCK_MODEL_ID"] = config.bedrock_model_id
-        return environment
-
-    def _contact_flow_environment(
-        self, config: EnvironmentConfig, tables: Mapping[str, dynamodb.ITable]
-    ) -> dict[str, str]:
-        return {
-            **_table_environment(self.CONTACT_FLOW_TABLES, tables),
-            **business_calendar_environment(config),
-            **self._observability_environment(self.contact_flow_service_name),
-        }
-
-
-def business_calendar_environment(config: EnvironmentConfig) -> dict[str, str]:
-    """``BUSINESS_*`` variables in the format ``bot.business_calendar.BusinessCalendar.from_env`` reads.
-
-    Holidays are computed at synth from ``config.holiday_years`` (the Lambda never imports the
-    ``holidays`` package), as comma-separated ISO dates.
-    """
-    hours = config.business_hours
-    holidays = korean_public_holidays(config.holiday_years)
-    return {
-        "BUSINESS_OPEN_TIME": hours.open,
-        "BUSINESS_CLOSE_TIME": hours.close,
-        "BUSINESS_DAYS": ",".join(day[:_WEEKDAY_CODE_LENGTH] for day in hours.days),
-        "BUSINESS_HOLIDAYS": ",".join(day.isoformat() for day in sorted(holidays)),
-    }
-
-
-def _table_environment(
-    definitions: Iterable[TableDefinition], tables: Mapping[str, dynamodb.ITable]
-) -> dict[str, str]:
-    return {definition.environment_variable: tables[definition.key].table_name for definition in definitions}
-
 
 def _foundation_model_arn(stack: Stack, region: str, model_id: str) -> str:
     # Foundation models are AWS-owned: their ARNs have no account.
@@ -405,8 +340,3 @@ def _foundation_model_arn(stack: Stack, region: str, model_id: str) -> str:
         resource_name=model_id,
         arn_format=ArnFormat.SLASH_RESOURCE_NAME,
     )
-
-
-def _seconds(value: float) -> str:
-    """``2.5`` -> ``"2.5"``, ``3.0`` -> ``"3"``: readable in the console, parsed by float()."""
-    return f"{value:g}"

@@ -7,8 +7,9 @@ Everything is derived from what deploys, never from a hand-kept copy:
   stack deploys — and seeded with the FAQ data file, the sample orders of
   ``simulator/data/orders.json`` and the caller's profile.
 * **Function settings** are the environment variables the bot stack gives each function, built
-  from the same :class:`config.settings.EnvironmentConfig` (table names point at the local
-  tables). The handlers read them with their own settings classes.
+  by the same code (:mod:`constructs_lib.function_environment`, CDK-free) from the same
+  :class:`config.settings.EnvironmentConfig`; table names point at the local tables. The handlers
+  read them with their own settings classes. The timeouts are the deployed ones too.
 * **Hours of operation** are the environment's business hours and Korean public holidays
   (:func:`config.calendar.korean_public_holidays`), evaluated with the same
   :class:`bot.business_calendar.BusinessCalendar` the contact-flow function uses.
@@ -22,7 +23,6 @@ starts its tables.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +30,34 @@ from types import TracebackType
 from typing import Any, Final
 
 from config.settings import QUEUE_KEYS, EnvironmentConfig
+from constructs_lib.function_environment import (
+    CONTACT_FLOW_TIMEOUT_SECONDS,
+    business_calendar_environment,
+    contact_flow_environment,
+    lex_hook_environment,
+    lex_hook_timeout_seconds,
+)
+
+__all__ = [
+    "CALLER_NAME",
+    # The functions' variables and timeouts exactly as deployed, re-exported for the call runner.
+    "CONTACT_FLOW_TIMEOUT_SECONDS",
+    "DEFAULT_CALLER",
+    "FOUND_ORDER_ID",
+    "MISSING_ORDER_ID",
+    "ORDERS_FILE",
+    "SIMULATED_ACCOUNT",
+    "SYSTEM_NUMBER",
+    "LocalArns",
+    "LocalTables",
+    "SampleOrder",
+    "business_calendar_environment",
+    "contact_flow_environment",
+    "lex_hook_environment",
+    "lex_hook_timeout_seconds",
+    "load_sample_orders",
+    "table_names",
+]
 
 #: The caller number when ``--caller`` is not given (a Korean mobile number in E.164).
 DEFAULT_CALLER: Final = "+821012345678"
@@ -45,17 +73,6 @@ ORDERS_FILE: Final = Path(__file__).with_name("data") / "orders.json"
 FOUND_ORDER_ID: Final = "ORD20260001"
 #: An order number that is never seeded (scripts use it for "order not found").
 MISSING_ORDER_ID: Final = "ORD99999999"
-
-#: Same floor and budget as the deployed code hook's timeout (constructs_lib.bot_functions).
-LEX_HOOK_MIN_TIMEOUT_SECONDS: Final = 5
-LEX_HOOK_COLD_START_SECONDS: Final = 1.5
-LEX_HOOK_TURN_RESERVE_SECONDS: Final = 1.5
-#: The contact-flow function's own timeout (the flow's limit is usually the one that fires).
-CONTACT_FLOW_TIMEOUT_SECONDS: Final = 7
-#: CloudWatch namespace the deployed functions publish to (metrics are discarded locally).
-METRICS_NAMESPACE: Final = "AiccContactCenter"
-
-_WEEKDAY_CODE_LENGTH: Final = 3
 
 
 # --- sample data ---------------------------------------------------------------------------------
@@ -87,61 +104,6 @@ def table_names(config: EnvironmentConfig) -> dict[str, str]:
     from constructs_lib.table_definitions import TABLE_DEFINITIONS
 
     return {definition.key: f"{config.name_prefix}-{definition.key}" for definition in TABLE_DEFINITIONS}
-
-
-def business_calendar_environment(config: EnvironmentConfig) -> dict[str, str]:
-    """``BUSINESS_*`` exactly as the bot stack sets them (constructs_lib.bot_functions; a test compares)."""
-    from config.calendar import korean_public_holidays
-
-    hours = config.business_hours
-    holidays = korean_public_holidays(config.holiday_years)
-    return {
-        "BUSINESS_OPEN_TIME": hours.open,
-        "BUSINESS_CLOSE_TIME": hours.close,
-        "BUSINESS_DAYS": ",".join(day[:_WEEKDAY_CODE_LENGTH] for day in hours.days),
-        "BUSINESS_HOLIDAYS": ",".join(day.isoformat() for day in sorted(holidays)),
-    }
-
-
-def lex_hook_environment(
-    config: EnvironmentConfig, tables: Mapping[str, str], *, bedrock_enabled: bool
-) -> dict[str, str]:
-    """The code hook's variables; ``bedrock_enabled`` follows ``--bedrock`` instead of the config."""
-    from constructs_lib.table_definitions import CONVERSATIONS, FAQ, ORDERS, RESERVATIONS
-
-    environment = {
-        **{
-            definition.environment_variable: tables[definition.key]
-            for definition in (CONVERSATIONS, FAQ, RESERVATIONS, ORDERS)
-        },
-        "BEDROCK_ENABLED": "true" if bedrock_enabled else "false",
-        "BEDROCK_TIMEOUT_SECONDS": f"{config.bedrock_timeout_seconds:g}",
-        "CONVERSATION_TTL_DAYS": str(config.conversation_ttl_days),
-        "POWERTOOLS_SERVICE_NAME": f"{config.name_prefix}-lex-hook",
-        "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
-    }
-    if bedrock_enabled:
-        environment["BEDROCK_MODEL_ID"] = config.bedrock_model_id
-    return environment
-
-
-def contact_flow_environment(config: EnvironmentConfig, tables: Mapping[str, str]) -> dict[str, str]:
-    """The contact-flow function's variables."""
-    from constructs_lib.table_definitions import CALLBACKS, CUSTOMERS
-
-    return {
-        **{definition.environment_variable: tables[definition.key] for definition in (CUSTOMERS, CALLBACKS)},
-        **business_calendar_environment(config),
-        "POWERTOOLS_SERVICE_NAME": f"{config.name_prefix}-contact-flow",
-        "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
-    }
-
-
-def lex_hook_timeout_seconds(config: EnvironmentConfig, *, bedrock_enabled: bool) -> int:
-    """The code hook's timeout as deployed: cold start + Bedrock budget + turn reserve, at least 5 s."""
-    bedrock_seconds = config.bedrock_timeout_seconds if bedrock_enabled else 0.0
-    needed = math.ceil(LEX_HOOK_COLD_START_SECONDS + bedrock_seconds + LEX_HOOK_TURN_RESERVE_SECONDS)
-    return max(LEX_HOOK_MIN_TIMEOUT_SECONDS, needed)
 
 
 # --- local ARNs ----------------------------------------------------------------------------------

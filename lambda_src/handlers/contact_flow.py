@@ -199,24 +199,43 @@ def reset_container() -> None:
     _app, _settings_error, _cold_start = None, None, True
 
 
+def _container_app() -> ContactFlowApp | None:
+    """The container's app, built on first use; None (and the error logged) when misconfigured."""
+    global _app, _settings_error  # noqa: PLW0603 - per-container state
+    if _app is None and _settings_error is None:
+        try:
+            _app = build_app_from_env()
+        except SettingsError as error:
+            # The environment does not change inside a container: remember the verdict.
+            _settings_error = error
+    if _app is None:
+        logger.error("contact-flow function misconfigured", extra={"reason": str(_settings_error)})
+    return _app
+
+
 def lambda_handler(event: Any, context: Any) -> StringMap:
     """Connect InvokeLambdaFunction handler: always returns a flat string map, never raises."""
-    global _app, _settings_error, _cold_start  # noqa: PLW0603 - per-container state
+    global _cold_start
+    cold_start, _cold_start = _cold_start, False
+    return handle_event(event, context, app_provider=_container_app, cold_start=cold_start)
+
+
+def handle_event(
+    event: Any, context: Any, *, app_provider: Callable[[], ContactFlowApp | None], cold_start: bool = False
+) -> StringMap:
+    """Answer one Connect invocation with the provided app; a flat string map, never raises.
+
+    ``lambda_handler`` provides the container's app; the call simulator and tests provide their
+    own, and get the same log context (contact id, request id) and the same catch-all.
+    """
     started = time.perf_counter()
     try:
         contact_id = _contact_id(_mapping(_mapping(_mapping(event).get("Details")).get("ContactData")))
-        start_invocation(contact_id=contact_id or "unknown", context=context, cold_start=_cold_start)
-        _cold_start = False
-        if _app is None and _settings_error is None:
-            try:
-                _app = build_app_from_env()
-            except SettingsError as error:
-                # The environment does not change inside a container: remember the verdict.
-                _settings_error = error
-        if _app is None:
-            logger.error("contact-flow function misconfigured", extra={"reason": str(_settings_error)})
+        start_invocation(contact_id=contact_id or "unknown", context=context, cold_start=cold_start)
+        app = app_provider()
+        if app is None:
             return _error("configuration_error")
-        response = _app.handle(event)
+        response = app.handle(event)
     except Exception:
         logger.exception("contact-flow handler failed")
         return _error("internal_error")

@@ -31,6 +31,11 @@ from config import EnvironmentConfig, load_environment
 from config.settings import LAMBDA_PYTHON_RUNTIME
 from constructs_lib.bot_functions import BotFunctions
 from constructs_lib.data_tables import DataTables
+from constructs_lib.function_environment import (
+    LEX_HOOK_COLD_START_SECONDS,
+    LEX_HOOK_TURN_RESERVE_SECONDS,
+    lex_hook_timeout_seconds,
+)
 from constructs_lib.table_definitions import TABLE_DEFINITIONS
 from handlers.settings import ContactFlowSettings, LexHookSettings
 
@@ -292,14 +297,12 @@ def test_the_lex_hook_timeout_covers_cold_start_bedrock_budget_and_turn_reserve(
     config = dev.scratch.config
     timeout = dev.function(dev.scratch.functions.lex_hook)["Timeout"]
     assert timeout == math.ceil(
-        BotFunctions.COLD_START_SECONDS + config.bedrock_timeout_seconds + BotFunctions.TURN_RESERVE_SECONDS
+        LEX_HOOK_COLD_START_SECONDS + config.bedrock_timeout_seconds + LEX_HOOK_TURN_RESERVE_SECONDS
     )
     assert timeout >= 5
     assert timeout >= config.bedrock_timeout_seconds + DEFAULT_RESERVE_SECONDS
-
-
-def test_the_turn_reserve_matches_the_classifier_chain() -> None:
-    assert BotFunctions.TURN_RESERVE_SECONDS == DEFAULT_RESERVE_SECONDS
+    # The simulator enforces the same timeout: both come from function_environment.
+    assert timeout == lex_hook_timeout_seconds(config, bedrock_enabled=config.bedrock_enabled)
 
 
 def test_without_bedrock_the_hook_still_gets_the_minimum(without_bedrock: Synthesized) -> None:

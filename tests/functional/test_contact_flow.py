@@ -212,3 +212,116 @@ def test_callback_reference_is_stable_and_numeric() -> None:
     assert reference != callback_reference("0b7e5f55-2b1d-4b8e-a9f0-2c8f1f0a4c11")
     assert len(reference) == 8
     assert reference.isdigit()
+
+
+# --- handle_event: the entry point with an injected app (the call simulator uses it) -----------------
+
+
+class _ExplodingApp(contact_flow.ContactFlowApp):
+    """An app whose dispatch itself fails (a bug outside the per-action guard)."""
+
+    def __init__(self) -> None:  # no dependencies: handle() never gets to them
+        pass
+
+    def handle(self, event: Any) -> contact_flow.StringMap:
+        raise RuntimeError("dispatch bug")
+
+
+def test_handle_event_answers_with_the_provided_app_and_its_clock(
+    dynamodb: Any, lambda_context: FakeLambdaContext
+) -> None:
+    app = _app(datetime(2025, 11, 28, 19, 10, tzinfo=KST))
+
+    response = contact_flow.handle_event(
+        load_event("connect_register_callback"), lambda_context, app_provider=lambda: app
+    )
+
+    assert response["result"] == "ok"
+    assert response["callbackAt"] == "2025-12-01T09:00+09:00"  # the injected Friday-evening clock
+
+
+def test_handle_event_logs_with_the_contact_and_request_ids(
+    dynamodb: Any, lambda_context: FakeLambdaContext, captured: CapturedOutput
+) -> None:
+    app = _app(datetime(2025, 11, 24, 14, 5, tzinfo=KST))
+
+    contact_flow.handle_event(
+        load_event("connect_lookup_customer_vip"), lambda_context, app_provider=lambda: app
+    )
+
+    records = captured.log_records()
+    assert records
+    assert {record["contact_id"] for record in records} == {"5ca32fbd-8f92-46af-92a5-6b0f970f0efe"}
+    assert {record["function_request_id"] for record in records} == {lambda_context.aws_request_id}
+    answered = [record for record in records if record["message"] == "contact-flow action answered"]
+    assert [record["result"] for record in answered] == ["ok"]
+
+
+def test_handle_event_catches_an_exploding_app(
+    lambda_context: FakeLambdaContext, captured: CapturedOutput
+) -> None:
+    response = contact_flow.handle_event(
+        load_event("connect_lookup_customer_vip"), lambda_context, app_provider=_ExplodingApp
+    )
+
+    assert response == {"result": "error", "reason": "internal_error"}
+    assert_flat_string_map(response)
+    failure = next(record for record in captured.log_records() if record["level"] == "ERROR")
+    assert "RuntimeError: dispatch bug" in failure["exception"]
+
+
+def test_handle_event_catches_a_failing_app_provider(lambda_context: FakeLambdaContext) -> None:
+    def provider() -> contact_flow.ContactFlowApp | None:
+        raise RuntimeError("cannot build")
+
+    response = contact_flow.handle_event(
+        load_event("connect_register_callback"), lambda_context, app_provider=provider
+    )
+
+    assert response == {"result": "error", "reason": "internal_error"}
+
+
+def test_handle_event_without_an_app_is_a_configuration_error(lambda_context: FakeLambdaContext) -> None:
+    response = contact_flow.handle_event(
+        load_event("connect_register_callback"), lambda_context, app_provider=lambda: None
+    )
+
+    assert response == {"result": "error", "reason": "configuration_error"}
+
+
+def test_handle_event_reports_the_cold_start_it_is_given(
+    lambda_context: FakeLambdaContext, captured: CapturedOutput
+) -> None:
+    event = load_event("connect_register_callback")
+    contact_flow.handle_event(event, lambda_context, app_provider=_ExplodingApp, cold_start=True)
+    contact_flow.handle_event(event, lambda_context, app_provider=_ExplodingApp)
+
+    errors = [record for record in captured.log_records() if record["level"] == "ERROR"]
+    assert [record["cold_start"] for record in errors] == [True, False]
+
+
+def test_lambda_handler_delegates_to_handle_event_with_the_container_app(
+    environment: dict[str, str],
+    fresh_containers: None,
+    monkeypatch: pytest.MonkeyPatch,
+    lambda_context: FakeLambdaContext,
+) -> None:
+    calls: list[tuple[Any, Any, contact_flow.ContactFlowApp | None, bool]] = []
+
+    def recording_handle_event(
+        event: Any, context: Any, *, app_provider: Any, cold_start: bool = False
+    ) -> contact_flow.StringMap:
+        calls.append((event, context, app_provider(), cold_start))
+        return {"result": "ok"}
+
+    monkeypatch.setattr(contact_flow, "handle_event", recording_handle_event)
+    event = load_event("connect_lookup_customer_vip")
+
+    assert contact_flow.lambda_handler(event, lambda_context) == {"result": "ok"}
+    contact_flow.lambda_handler(event, lambda_context)
+
+    (first_event, first_context, first_app, first_cold), (_, _, second_app, second_cold) = calls
+    assert (first_event, first_context) == (event, lambda_context)
+    assert isinstance(first_app, contact_flow.ContactFlowApp)
+    assert second_app is first_app  # built once per container
+    assert (first_cold, second_cold) == (True, False)

@@ -124,20 +124,17 @@ def test_interactive_caller_treats_empty_lines_and_end_of_input_as_silence() -> 
     assert caller.next_input() is None
 
 
-def test_business_calendar_variables_match_the_bot_stacks() -> None:
-    from constructs_lib.bot_functions import business_calendar_environment
+def test_the_simulator_uses_the_bot_stacks_function_environment_not_a_copy() -> None:
+    # The bot stack builds the deployed variables and timeouts with these very functions
+    # (tests/constructs/test_bot_functions.py); tests/unit/test_function_environment.py checks
+    # that importing them costs no aws_cdk import.
+    from constructs_lib import function_environment
 
-    for name in ("dev", "prod"):
-        config = load_environment(name)
-        assert world.business_calendar_environment(config) == business_calendar_environment(config)
-
-
-def test_lex_hook_timeout_matches_the_bot_stacks() -> None:
-    from constructs_lib.bot_functions import BotFunctions
-
-    config = load_environment("dev")
-    expected = BotFunctions.lex_hook_timeout(config).to_seconds()
-    assert world.lex_hook_timeout_seconds(config, bedrock_enabled=config.bedrock_enabled) == expected
+    assert world.lex_hook_environment is function_environment.lex_hook_environment
+    assert world.contact_flow_environment is function_environment.contact_flow_environment
+    assert world.business_calendar_environment is function_environment.business_calendar_environment
+    assert world.lex_hook_timeout_seconds is function_environment.lex_hook_timeout_seconds
+    assert world.CONTACT_FLOW_TIMEOUT_SECONDS == function_environment.CONTACT_FLOW_TIMEOUT_SECONDS
 
 
 def test_the_handlers_get_the_variables_their_settings_require() -> None:

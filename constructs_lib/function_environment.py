@@ -1,0 +1,138 @@
+"""What the bot's Lambda functions are given: environment variables, timeouts, metric names.
+
+Deliberately free of CDK imports (like :mod:`constructs_lib.table_definitions`): the bot stack
+(:mod:`constructs_lib.bot_functions`) sets these variables on the deployed functions and the local
+call simulator (:mod:`simulator.world`) hands the very same ones to the handlers it runs in-process,
+without paying for an ``aws_cdk`` import. One implementation, so the two can never drift.
+
+Table names are plain strings keyed by table key (``TableDefinition.key``): CDK tokens at synth,
+local table names in the simulator.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Final
+
+from config.calendar import korean_public_holidays
+from config.settings import EnvironmentConfig
+from constructs_lib.table_definitions import (
+    CALLBACKS,
+    CONVERSATIONS,
+    CUSTOMERS,
+    FAQ,
+    ORDERS,
+    RESERVATIONS,
+    TableDefinition,
+)
+
+#: CloudWatch namespace of the handlers' EMF metrics; the ``service`` dimension tells functions
+#: and environments apart.
+METRICS_NAMESPACE: Final = "AiccContactCenter"
+
+#: Connect waits at most 8 s for a Lambda and the flow allows at most 8; 7 s leaves the flow's
+#: own limit as the one that fires, with time to take its error branch.
+CONTACT_FLOW_TIMEOUT_SECONDS: Final = 7
+
+#: The code hook never gets less than this, even with Bedrock off (cold start + table reads).
+LEX_HOOK_MIN_TIMEOUT_SECONDS: Final = 5
+#: Init of a cold container (boto3, the engine, the FAQ scan) before the turn starts.
+LEX_HOOK_COLD_START_SECONDS: Final = 1.5
+#: Kept back after classification for the rest of the turn; equals
+#: ``bot.classifier_chain.DEFAULT_RESERVE_SECONDS`` (a test keeps the two in step).
+LEX_HOOK_TURN_RESERVE_SECONDS: Final = 1.5
+
+#: Tables each handler reads or writes (the ``*_TABLE_NAME`` variables its settings require).
+LEX_HOOK_TABLES: Final[tuple[TableDefinition, ...]] = (CONVERSATIONS, FAQ, RESERVATIONS, ORDERS)
+CONTACT_FLOW_TABLES: Final[tuple[TableDefinition, ...]] = (CUSTOMERS, CALLBACKS)
+
+# "MONDAY" (config) -> "MON" (BUSINESS_DAYS as bot.business_calendar reads it).
+_WEEKDAY_CODE_LENGTH: Final = 3
+
+
+def lex_hook_service_name(config: EnvironmentConfig) -> str:
+    """``POWERTOOLS_SERVICE_NAME`` of the code hook (the ``service`` dimension of its metrics)."""
+    return f"{config.name_prefix}-lex-hook"
+
+
+def contact_flow_service_name(config: EnvironmentConfig) -> str:
+    """``POWERTOOLS_SERVICE_NAME`` of the contact-flow function."""
+    return f"{config.name_prefix}-contact-flow"
+
+
+def lex_hook_timeout_seconds(config: EnvironmentConfig, *, bedrock_enabled: bool) -> int:
+    """The code hook's timeout: a cold start, the Bedrock budget and the turn's reserve, at least 5 s.
+
+    ``bedrock_enabled`` is explicit because the simulator can switch Bedrock off (``--bedrock off``)
+    for an environment whose config has it on.
+    """
+    bedrock_seconds = config.bedrock_timeout_seconds if bedrock_enabled else 0.0
+    needed = math.ceil(LEX_HOOK_COLD_START_SECONDS + bedrock_seconds + LEX_HOOK_TURN_RESERVE_SECONDS)
+    return max(LEX_HOOK_MIN_TIMEOUT_SECONDS, needed)
+
+
+def observability_environment(service_name: str) -> dict[str, str]:
+    """The Powertools variables every function of the app gets (service name, metrics namespace)."""
+    return {"POWERTOOLS_SERVICE_NAME": service_name, "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE}
+
+
+def table_environment(
+    definitions: Iterable[TableDefinition], table_names: Mapping[str, str]
+) -> dict[str, str]:
+    """``<KEY>_TABLE_NAME`` for each definition, from ``table_names`` (table key -> name).
+
+    Raises:
+        KeyError: ``table_names`` lacks one of the definitions' keys.
+    """
+    return {definition.environment_variable: table_names[definition.key] for definition in definitions}
+
+
+def business_calendar_environment(config: EnvironmentConfig) -> dict[str, str]:
+    """``BUSINESS_*`` variables in the format ``bot.business_calendar.BusinessCalendar.from_env`` reads.
+
+    Holidays are computed from ``config.holiday_years`` here (the Lambda never imports the
+    ``holidays`` package), as comma-separated ISO dates.
+    """
+    hours = config.business_hours
+    holidays = korean_public_holidays(config.holiday_years)
+    return {
+        "BUSINESS_OPEN_TIME": hours.open,
+        "BUSINESS_CLOSE_TIME": hours.close,
+        "BUSINESS_DAYS": ",".join(day[:_WEEKDAY_CODE_LENGTH] for day in hours.days),
+        "BUSINESS_HOLIDAYS": ",".join(day.isoformat() for day in sorted(holidays)),
+    }
+
+
+def lex_hook_environment(
+    config: EnvironmentConfig, table_names: Mapping[str, str], *, bedrock_enabled: bool
+) -> dict[str, str]:
+    """The code hook's variables: exactly what ``handlers.settings.LexHookSettings`` reads.
+
+    ``BEDROCK_MODEL_ID`` is set only with Bedrock on; ``BEDROCK_TIMEOUT_SECONDS`` always (it
+    bounds the classifier chain's budget even with Bedrock off).
+    """
+    environment = {
+        **table_environment(LEX_HOOK_TABLES, table_names),
+        "BEDROCK_ENABLED": "true" if bedrock_enabled else "false",
+        "BEDROCK_TIMEOUT_SECONDS": _seconds(config.bedrock_timeout_seconds),
+        "CONVERSATION_TTL_DAYS": str(config.conversation_ttl_days),
+        **observability_environment(lex_hook_service_name(config)),
+    }
+    if bedrock_enabled:
+        environment["BEDROCK_MODEL_ID"] = config.bedrock_model_id
+    return environment
+
+
+def contact_flow_environment(config: EnvironmentConfig, table_names: Mapping[str, str]) -> dict[str, str]:
+    """The contact-flow function's variables: exactly what ``ContactFlowSettings`` reads."""
+    return {
+        **table_environment(CONTACT_FLOW_TABLES, table_names),
+        **business_calendar_environment(config),
+        **observability_environment(contact_flow_service_name(config)),
+    }
+
+
+def _seconds(value: float) -> str:
+    """``2.5`` -> ``"2.5"``, ``3.0`` -> ``"3"``: readable in the console, parsed by float()."""
+    return f"{value:g}"
