@@ -59,6 +59,7 @@ NO_MATCHING_ERROR: Final = "NoMatchingError"
 NO_MATCHING_CONDITION: Final = "NoMatchingCondition"
 INPUT_TIME_LIMIT_EXCEEDED: Final = "InputTimeLimitExceeded"
 QUEUE_AT_CAPACITY: Final = "QueueAtCapacity"
+INVALID_PHONE_NUMBER: Final = "InvalidPhoneNumber"
 
 #: The JSONPath references a flow may read (REFERENCE.md): one root, then keys where it has them.
 JSONPATH_RE: Final = re.compile(
@@ -296,6 +297,51 @@ def _check_input(parameters: Mapping[str, Any]) -> Iterator[str]:
     yield from _one_prompt(parameters, required=False)
     yield from _static_integer(parameters, "InputTimeLimitSeconds", 1, 180)
     yield from _choice(parameters, "StoreInput", frozenset({"True", "False"}), required=False)
+    yield from _check_input_validation(parameters)
+
+
+def _check_input_validation(parameters: Mapping[str, Any]) -> Iterator[str]:
+    """The stored-input rules of the GetParticipantInput page.
+
+    ``InputValidation`` is "required if and only if StoreInput is True" and holds one of
+    ``PhoneNumberValidation`` (``NumberFormat`` Local or E164; ``CountryCode`` when Local) or
+    ``CustomValidation`` (``MaximumLength``); ``InputEncryption`` "may only be specified if
+    CustomValidation is provided".
+    """
+    stored = parameters.get("StoreInput") == "True"
+    validation = parameters.get("InputValidation")
+    if validation is None and stored:
+        yield "InputValidation is required when StoreInput is True"
+    elif validation is not None and not stored:
+        yield "InputValidation is allowed only when StoreInput is True"
+    if isinstance(validation, Mapping):
+        yield from _unknown_fields("InputValidation", validation, _VALIDATION_KINDS)
+        if len(set(validation) & _VALIDATION_KINDS) != 1:
+            yield "InputValidation must hold exactly one of PhoneNumberValidation, CustomValidation"
+    else:
+        validation = {}  # absent, or reported as "must be a map" by the container rules
+    phone = validation.get("PhoneNumberValidation")
+    if isinstance(phone, Mapping):
+        yield from _unknown_fields("PhoneNumberValidation", phone, frozenset({"NumberFormat", "CountryCode"}))
+        yield from _choice(phone, "NumberFormat", frozenset({"Local", "E164"}), required=True)
+        if phone.get("NumberFormat") == "Local" and not isinstance(phone.get("CountryCode"), str):
+            yield "PhoneNumberValidation.CountryCode is required when NumberFormat is Local"
+    custom = validation.get("CustomValidation")
+    if isinstance(custom, Mapping):
+        yield from _unknown_fields("CustomValidation", custom, frozenset({"MaximumLength"}))
+        for message in _static_integer(custom, "MaximumLength", 1, 1_000):
+            yield f"CustomValidation.{message}"
+    if "InputEncryption" in parameters and not isinstance(custom, Mapping):
+        yield "InputEncryption needs InputValidation.CustomValidation"
+
+
+_VALIDATION_KINDS: Final = frozenset({"PhoneNumberValidation", "CustomValidation"})
+
+
+def _unknown_fields(name: str, value: Mapping[str, Any], known: frozenset[str]) -> Iterator[str]:
+    unknown = sorted(set(value) - known)
+    if unknown:
+        yield f"unknown {name} field(s) {', '.join(unknown)}"
 
 
 def _check_lex(parameters: Mapping[str, Any]) -> Iterator[str]:
@@ -383,8 +429,13 @@ def _check_loop(parameters: Mapping[str, Any]) -> Iterator[str]:
 def _input_errors(parameters: Mapping[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
     base = frozenset({NO_MATCHING_ERROR, INPUT_TIME_LIMIT_EXCEEDED})
     if parameters.get("StoreInput") == "True":
-        # InvalidPhoneNumber exists only for stored input validated as a phone number.
-        return base | {"InvalidPhoneNumber"}, base
+        # Stored input that times out takes the success branch with the value "Timeout" (the
+        # Store customer input block page), so only NoMatchingError is required. InvalidPhoneNumber
+        # "must be defined only if StoreInput is true, and PhoneNumberValidation is specified".
+        validation = parameters.get("InputValidation")
+        phone = isinstance(validation, Mapping) and "PhoneNumberValidation" in validation
+        allowed = base | {INVALID_PHONE_NUMBER} if phone else base
+        return allowed, frozenset({NO_MATCHING_ERROR})
     # NoMatchingCondition "must be defined only if StoreInput is False".
     return base | {NO_MATCHING_CONDITION}, base | {NO_MATCHING_CONDITION}
 
@@ -424,7 +475,7 @@ ACTION_SPECS: Final[Mapping[str, ActionSpec]] = {
             "InputEncryption",
             "DTMFConfiguration",
         },
-        static=frozenset({"InputTimeLimitSeconds", "StoreInput"}),
+        static=frozenset({"InputTimeLimitSeconds", "StoreInput", "InputValidation", "DTMFConfiguration"}),
         single_reference=frozenset({"PromptId"}),
         check_parameters=_check_input,
         check_conditions=_input_conditions,

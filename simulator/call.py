@@ -61,6 +61,9 @@ _KEYPAD_RE = re.compile(r"[0-9#*]+")
 _E164_RE = re.compile(r"\+[1-9]\d{6,14}")
 _KOREAN_NATIONAL_RE = re.compile(r"0\d{8,10}")
 CHANNELS: Final = ("VOICE", "CHAT")
+#: How a GetParticipantInput block (no Lex) treats a chat customer: takes the typed text, or takes
+#: the error branch as Connect's "Get customer input" block page documents for chat without Lex.
+CHAT_INPUT_MODES: Final = ("typed", "unsupported")
 TIERS: Final = ("STANDARD", "VIP")
 BEDROCK_MODES: Final = ("off", "fail", "live")
 #: Functions ``--fail-function`` can make fail (every invocation times out).
@@ -95,6 +98,8 @@ class CallSettings:
     region: str | None = None
     #: Functions whose every invocation times out, to exercise the flows' error branches.
     failing_functions: frozenset[str] = frozenset()
+    #: One of CHAT_INPUT_MODES.
+    chat_input: str = "typed"
 
     @property
     def contact_id(self) -> str:
@@ -211,7 +216,11 @@ def connect_event(
                 "AwsRegion": region,
                 "Channel": contact.channel,
                 "ContactId": contact.contact_id,
-                "CustomerEndpoint": {"Address": contact.customer_address, "Type": "TELEPHONE_NUMBER"},
+                "CustomerEndpoint": (
+                    {"Address": contact.customer_address, "Type": "TELEPHONE_NUMBER"}
+                    if contact.customer_address is not None
+                    else None
+                ),
                 "Description": contact.description,
                 "InitialContactId": contact.contact_id,
                 "InitiationMethod": "INBOUND" if contact.channel == "VOICE" else "API",
@@ -269,11 +278,13 @@ class SimulatedConnect:
         if self._on_prompt is not None:
             self._on_prompt(text)
 
-    def get_input(self, prompt: str | None, *, timeout_seconds: int) -> str:
-        """Key presses on voice (one key: the first pressed), typed text on chat."""
+    def get_input(self, prompt: str | None, *, timeout_seconds: int, max_length: int | None = None) -> str:
+        """Key presses on voice (a choice is the first key; stored input every key), typed text on chat."""
+        voice = self._settings.channel == "VOICE"
+        if not voice and self._settings.chat_input == "unsupported":
+            raise ActionFailed("GetParticipantInput without Lex is not supported on chat (--chat-input)")
         if prompt:
             self.play(prompt)
-        voice = self._settings.channel == "VOICE"
         received = self._caller.next_input(keypad=voice)
         if received is None or not received.strip():
             raise InputTimeout
@@ -282,7 +293,7 @@ class SimulatedConnect:
             if not _KEYPAD_RE.fullmatch(keys):
                 # Words spoken at a keypad prompt are not key presses: the block hears nothing.
                 raise InputTimeout
-            return keys[0]
+            return keys if max_length is not None else keys[0]
         return received.strip()
 
     def talk_to_bot(
@@ -472,7 +483,7 @@ def _run_call(
 ) -> CallResult:
     from bot.business_calendar import BusinessCalendar
     from bot.faq import load_faq_entries
-    from handlers.contact_flow import ContactFlowApp
+    from handlers.contact_flow import ContactFlowApp, handle_event
     from handlers.settings import ContactFlowSettings, LexHookSettings
     from simulator import world
     from storage.dynamodb import DynamoDbCallbackRepository, DynamoDbCustomerRepository
@@ -504,7 +515,8 @@ def _run_call(
     contact = Contact(
         contact_id=settings.contact_id,
         channel=settings.channel,
-        customer_address=settings.caller,
+        # A chat contact has no telephone endpoint: only a voice caller's number is known.
+        customer_address=settings.caller if settings.channel == "VOICE" else None,
         system_address=SYSTEM_NUMBER,
         instance_arn=arns.instance_arn,
     )
@@ -514,7 +526,9 @@ def _run_call(
         arns=arns,
         flows=flows,
         caller=caller,
-        contact_flow_handler=lambda event, context: contact_flow_app.handle(event),
+        contact_flow_handler=lambda event, context: handle_event(
+            event, context, app_provider=lambda: contact_flow_app
+        ),
         calendar=BusinessCalendar.from_env(world.business_calendar_environment(config)),
         monotonic=monotonic,
         on_prompt=on_prompt,
@@ -746,6 +760,12 @@ def register_call(subparsers: Any) -> None:
         metavar="NAME",
         help="make a function time out on every invocation (contact_flow or lex_hook; repeatable)",
     )
+    parser.add_argument(
+        "--chat-input",
+        choices=CHAT_INPUT_MODES,
+        default="typed",
+        help="chat input blocks without Lex: typed (default) or unsupported (they take the error branch)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object when the call ends")
     parser.set_defaults(handler=run_call)
 
@@ -769,6 +789,7 @@ def settings_from_args(
         model_id=args.model_id,
         region=args.region,
         failing_functions=frozenset(args.fail_function or ()),
+        chat_input=args.chat_input,
     )
 
 

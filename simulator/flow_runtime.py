@@ -111,10 +111,12 @@ class FlowServices(Protocol):
     def play(self, text: str) -> None:
         """Play (voice) or send (chat) ``text`` to the caller."""
 
-    def get_input(self, prompt: str | None, *, timeout_seconds: int) -> str:
-        """Play ``prompt`` and return the caller's key presses (voice) or text (chat).
+    def get_input(self, prompt: str | None, *, timeout_seconds: int, max_length: int | None = None) -> str:
+        """Play ``prompt`` and return the caller's input: key presses (voice) or typed text (chat).
 
-        Raises ``InputTimeout`` when the caller gives nothing.
+        ``max_length`` None asks for one choice (a single key on voice); a number asks for stored
+        input (every key up to the termination on voice, the whole text on chat) of at most that
+        many characters. Raises ``InputTimeout`` when the caller gives nothing.
         """
 
     def talk_to_bot(
@@ -153,7 +155,7 @@ class Contact:
 
     contact_id: str
     channel: str  # VOICE | CHAT
-    customer_address: str
+    customer_address: str | None  # None on chat: no telephone endpoint
     system_address: str = ""
     instance_arn: str = ""
     attributes: dict[str, str] = field(default_factory=dict)
@@ -656,8 +658,11 @@ def _message_participant_iteratively(run: _Run, action: Action) -> _Outcome:
 def _get_participant_input(run: _Run, action: Action) -> _Outcome:
     timeout = run.static_int(action, "InputTimeLimitSeconds", low=1, high=180, default=5)
     store = _flag(run, action, "StoreInput", default=False)
+    max_length = _stored_input_max_length(run, action) if store else None
+    if not store and "InputValidation" in action.parameters:
+        raise run.fail(action, "InputValidation is allowed only when StoreInput is True")
     try:
-        received = run.services.get_input(run.prompt(action), timeout_seconds=timeout)
+        received = run.services.get_input(run.prompt(action), timeout_seconds=timeout, max_length=max_length)
     except InputTimeout:
         if store:
             # Stored input never times out into the error branch: it stores "Timeout".
@@ -667,9 +672,31 @@ def _get_participant_input(run: _Run, action: Action) -> _Outcome:
     except ActionFailed:
         return _Error(ErrorType.NO_MATCHING_ERROR)
     if store:
-        run.contact.stored_customer_input = received
+        # Collection stops at MaximumLength, as a keypad stops taking digits.
+        run.contact.stored_customer_input = received[:max_length]
         return _Next()
     return _Next(received, has_value=True)
+
+
+def _stored_input_max_length(run: _Run, action: Action) -> int:
+    """``InputValidation.CustomValidation.MaximumLength`` of a stored-input block.
+
+    The action page makes ``InputValidation`` "required if and only if StoreInput is True".
+    ``PhoneNumberValidation`` (Connect's own number check) is not simulated: a flow using it fails
+    the call instead of being validated differently from Connect.
+    """
+    validation = action.parameters.get("InputValidation")
+    if not isinstance(validation, Mapping):
+        raise run.fail(action, "InputValidation is required when StoreInput is True")
+    custom = validation.get("CustomValidation")
+    if set(validation) != {"CustomValidation"} or not isinstance(custom, Mapping):
+        raise run.fail(action, "only InputValidation.CustomValidation is supported by the simulator")
+    if set(custom) != {"MaximumLength"}:
+        raise run.fail(action, "CustomValidation must hold exactly MaximumLength")
+    raw = custom["MaximumLength"]
+    if not isinstance(raw, str) or not raw.isdigit() or int(raw) < 1:
+        raise run.fail(action, "CustomValidation.MaximumLength must be a static positive integer")
+    return int(raw)
 
 
 def _connect_participant_with_lex_bot(run: _Run, action: Action) -> _Outcome:
@@ -898,7 +925,9 @@ _ACTIONS: Final[Mapping[str, _ActionSpec]] = {
         frozenset({"Messages", "InterruptFrequencySeconds"}), _message_participant_iteratively
     ),
     "GetParticipantInput": _ActionSpec(
-        _PROMPT_PARAMETERS | {"InputTimeLimitSeconds", "StoreInput"}, _get_participant_input
+        _PROMPT_PARAMETERS | {"InputTimeLimitSeconds", "StoreInput", "InputValidation"},
+        _get_participant_input,
+        nested={"InputValidation": frozenset({"CustomValidation", "PhoneNumberValidation"})},
     ),
     "ConnectParticipantWithLexBot": _ActionSpec(
         _PROMPT_PARAMETERS | {"LexV2Bot", "LexSessionAttributes"},

@@ -46,7 +46,12 @@ ALL_AGENTS_BUSY: Final = "모든 상담원이 다른 고객님과 상담 중"
 CALLBACK_OFFER: Final = "콜백 예약을 원하시면 1번"
 CALLBACK_DONE: Final = "콜백 예약이 완료되었습니다"
 GOODBYE: Final = "감사합니다. 좋은 하루 되세요!"
-NO_CHOICE_END: Final = "선택이 확인되지 않아 통화를 종료하겠습니다"
+NO_CHOICE_END: Final = "선택이 확인되지 않아 상담을 종료하겠습니다"
+INVALID_CHOICE: Final = "올바른 선택이 아닙니다. 다시 한 번 선택해 주세요."
+CHAT_CALLBACK_OFFER: Final = "콜백 예약을 원하시면 1, 대화를 종료하시려면 2를 입력해 주세요"
+CHAT_ASK_NUMBER: Final = "연락받으실 휴대전화 번호를"
+CALLBACK_FAILED: Final = "콜백 예약을 완료하지 못했습니다"
+CALL_US_INSTEAD: Final = "1588-0000번으로 전화 주시면"
 ESCALATE: Final = "상담원에게 연결해드리겠습니다. 잠시만 기다려주세요."
 
 
@@ -65,10 +70,14 @@ class ScriptedCall:
     contacts_in_queue: int = 0
     bedrock: str = "off"
     failing: tuple[str, ...] = ()
+    #: How chat input blocks behave (``--chat-input``).
+    chat_input: str = "typed"
     #: Fragments that must appear in the prompts, in this order.
     prompts: tuple[str, ...] = ()
     #: Contact attributes the call must end with (a subset).
     attributes: dict[str, str] = field(default_factory=dict)
+    #: Fragments the caller must hear exactly once (e.g. the goodbye, never said twice).
+    heard_once: tuple[str, ...] = ()
 
     def argv(self) -> list[str]:
         """The command line of the call (``--json`` output)."""
@@ -77,6 +86,8 @@ class ScriptedCall:
             "--customer-tier", self.tier, "--agents-available", str(self.agents),
             "--contacts-in-queue", str(self.contacts_in_queue), "--bedrock", self.bedrock,
         ]  # fmt: skip
+        if self.chat_input != "typed":
+            args += ["--chat-input", self.chat_input]
         for name in self.failing:
             args += ["--fail-function", name]
         for text in self.says:
@@ -169,6 +180,7 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
         at=HOLIDAY,
         outcome="disconnected",
         prompts=(AFTER_HOURS, CALLBACK_OFFER, GOODBYE),
+        heard_once=(GOODBYE,),
     ),
     ScriptedCall(
         "night: the caller presses nothing at the callback offer",
@@ -184,7 +196,7 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
         outcome="callback",
         prompts=(
             CALLBACK_OFFER,
-            "잘못 누르셨습니다. 다시 한 번 선택해 주세요.",
+            INVALID_CHOICE,
             CALLBACK_OFFER,
             CALLBACK_DONE,
         ),
@@ -194,7 +206,7 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
         says=("상담원 연결해 주세요", "3", "9"),
         at=WEEKEND,
         outcome="disconnected",
-        prompts=("잘못 누르셨습니다", CALLBACK_OFFER, NO_CHOICE_END),
+        prompts=(INVALID_CHOICE, CALLBACK_OFFER, NO_CHOICE_END),
     ),
     ScriptedCall(
         "open but no agent staffed: callback offer",
@@ -232,6 +244,8 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
         says=("배송 보통 며칠 걸려요?", "감사합니다"),
         outcome="disconnected",
         prompts=("일반 배송은 주문 후 2-3일, 당일배송은 오후 2시 이전 주문 시 당일 배송됩니다.", GOODBYE),
+        # The bot says goodbye as it closes; the flow hangs up without repeating it.
+        heard_once=(GOODBYE,),
     ),
     ScriptedCall(
         "greeting, then the business-hours FAQ",
@@ -305,14 +319,57 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
         channel="CHAT",
         outcome="disconnected",
         prompts=("배송 중 상태입니다", GOODBYE),
+        heard_once=(GOODBYE,),
     ),
     ScriptedCall(
-        "chat after hours: no callback on chat, the phone number instead",
-        says=("상담원 연결해 주세요",),
+        "chat after hours: typed 1 and a number book a callback",
+        says=("상담원 연결해 주세요", "1", "010-9876-5432"),
+        channel="CHAT",
+        at=WEEKEND,
+        outcome="callback",
+        prompts=(
+            AFTER_HOURS,
+            CHAT_CALLBACK_OFFER,
+            CHAT_ASK_NUMBER,
+            CALLBACK_DONE,
+            "예약 번호는 ",
+            "3월 16일",
+        ),
+        heard_once=(GOODBYE,),
+    ),
+    ScriptedCall(
+        "chat with no agent staffed: typed 2 declines the callback",
+        says=("상담원 연결해 주세요", "2"),
+        channel="CHAT",
+        agents=0,
+        outcome="disconnected",
+        prompts=(ALL_AGENTS_BUSY, CHAT_CALLBACK_OFFER, GOODBYE),
+        heard_once=(GOODBYE,),
+    ),
+    ScriptedCall(
+        "chat: a number that is not a phone number cannot be booked",
+        says=("상담원 연결해 주세요", "1", "123"),
+        channel="CHAT",
+        at=NIGHT,
+        outcome="disconnected",
+        prompts=(CHAT_CALLBACK_OFFER, CHAT_ASK_NUMBER, CALLBACK_FAILED),
+    ),
+    ScriptedCall(
+        "chat: a wrong choice is asked again, then no number is typed",
+        says=("상담원 연결해 주세요", "네", "1"),
         channel="CHAT",
         at=WEEKEND,
         outcome="disconnected",
-        prompts=(AFTER_HOURS, "1588-0000번으로 전화 주시면"),
+        prompts=(CHAT_CALLBACK_OFFER, INVALID_CHOICE, CHAT_CALLBACK_OFFER, CHAT_ASK_NUMBER, NO_CHOICE_END),
+    ),
+    ScriptedCall(
+        "chat where Connect takes no typed input: the hours and the phone number instead",
+        says=("상담원 연결해 주세요",),
+        channel="CHAT",
+        at=WEEKEND,
+        chat_input="unsupported",
+        outcome="disconnected",
+        prompts=(AFTER_HOURS, CALL_US_INSTEAD),
     ),
     ScriptedCall(
         "chat: a customer who types nothing times out politely",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -87,6 +88,8 @@ def test_scripted_call(scripted: ScriptedCall, monkeypatch: pytest.MonkeyPatch) 
     assert record["outcome"] == scripted.outcome, record["prompts"]
     assert record["queue"] == scripted.queue
     assert_in_order(record["prompts"], scripted.prompts)
+    for fragment in scripted.heard_once:
+        assert "\n".join(record["prompts"]).count(fragment) == 1, (fragment, record["prompts"])
     assert record["attributes"].items() >= scripted.attributes.items()
     assert record["path"][0] == "set-logging"
     assert all(isinstance(prompt, str) and prompt for prompt in record["prompts"])
@@ -153,3 +156,17 @@ def test_a_bad_option_is_one_line_on_stderr_and_exit_two() -> None:
     error = completed.stderr.decode("utf-8")
     assert error.count("\n") == 1, error
     assert "--channel" in error and "FAX" in error
+
+
+def test_chat_shows_the_reference_as_written_and_voice_spells_it_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    from handlers.contact_flow import REFERENCE_DIGITS
+
+    by_channel = {
+        scripted.channel: run_scripted(scripted, monkeypatch)[0]
+        for scripted in SCRIPTED_CALLS
+        if scripted.outcome == "callback" and scripted.name.startswith(("weekend:", "chat after hours:"))
+    }
+    chat = "\n".join(by_channel["CHAT"]["prompts"])
+    voice = "\n".join(by_channel["VOICE"]["prompts"])
+    assert re.search(rf"예약 번호는 [0-9]{{{REFERENCE_DIGITS}}} 입니다", chat), chat
+    assert re.search(r"예약 번호는 [0-9]( [0-9]){3}, [0-9]", voice), voice

@@ -697,3 +697,131 @@ def test_require_valid_flow_raises_with_every_problem() -> None:
     assert any("Version" in m for m in messages)
     assert any("NextAction 'gone'" in m for m in messages)
     assert "broken-flow" in str(raised.value)
+
+
+# --- stored input (GetParticipantInput with StoreInput "True") ---------------------------------------------
+
+
+def stored_input(validation: Any = None, **overrides: Any) -> dict[str, Any]:
+    """A stored-input block as the chat callback asks for a number; ``overrides`` replace transitions."""
+    parameters: dict[str, Any] = {
+        "Text": "휴대전화 번호를 입력해 주세요.",
+        "InputTimeLimitSeconds": "120",
+        "StoreInput": "True",
+        "InputValidation": {"CustomValidation": {"MaximumLength": "20"}}
+        if validation is None
+        else validation,
+    }
+    step = action("GetParticipantInput", parameters, NextAction="bye", Errors=on_error("NoMatchingError"))
+    step["Transitions"].update(overrides)
+    return step
+
+
+def without_validation(flow: Flow) -> None:
+    del flow["Actions"][0]["Parameters"]["InputValidation"]
+
+
+STORED_VALID: list[tuple[str, Flow]] = [
+    ("custom validation, only NoMatchingError", flow_of(stored_input())),
+    (
+        "local phone number validation with InvalidPhoneNumber",
+        flow_of(
+            stored_input(
+                {"PhoneNumberValidation": {"NumberFormat": "Local", "CountryCode": "KR"}},
+                Errors=on_error("NoMatchingError", "InvalidPhoneNumber"),
+            )
+        ),
+    ),
+    ("E.164 validation", flow_of(stored_input({"PhoneNumberValidation": {"NumberFormat": "E164"}}))),
+]
+
+STORED_BROKEN: list[tuple[str, Flow, str]] = [
+    (
+        "no InputValidation",
+        mutate(flow_of(stored_input()), without_validation),
+        "InputValidation is required",
+    ),
+    (
+        "InputValidation on a key choice",
+        mutate(
+            flow_of(key_input()),
+            lambda f: f["Actions"][0]["Parameters"].update(
+                InputValidation={"CustomValidation": {"MaximumLength": "1"}}
+            ),
+        ),
+        "allowed only when StoreInput is True",
+    ),
+    (
+        "both validations",
+        flow_of(
+            stored_input(
+                {
+                    "CustomValidation": {"MaximumLength": "20"},
+                    "PhoneNumberValidation": {"NumberFormat": "E164"},
+                }
+            )
+        ),
+        "exactly one of PhoneNumberValidation, CustomValidation",
+    ),
+    ("an empty validation", flow_of(stored_input({})), "exactly one of PhoneNumberValidation"),
+    (
+        "a local number without a country",
+        flow_of(stored_input({"PhoneNumberValidation": {"NumberFormat": "Local"}})),
+        "CountryCode is required",
+    ),
+    (
+        "an unknown number format",
+        flow_of(stored_input({"PhoneNumberValidation": {"NumberFormat": "National"}})),
+        "NumberFormat must be one of",
+    ),
+    (
+        "a dynamic maximum length",
+        flow_of(stored_input({"CustomValidation": {"MaximumLength": "$.Attributes.x"}})),
+        "must be defined statically",
+    ),
+    (
+        "a zero maximum length",
+        flow_of(stored_input({"CustomValidation": {"MaximumLength": "0"}})),
+        "CustomValidation.MaximumLength must be a static integer",
+    ),
+    (
+        "an unknown validation field",
+        flow_of(stored_input({"CustomValidation": {"MaximumLength": "20", "MinimumLength": "3"}})),
+        "unknown CustomValidation field(s) MinimumLength",
+    ),
+    (
+        "InvalidPhoneNumber without PhoneNumberValidation",
+        flow_of(stored_input(Errors=on_error("NoMatchingError", "InvalidPhoneNumber"))),
+        "error type InvalidPhoneNumber is not supported",
+    ),
+    (
+        "NoMatchingCondition on stored input",
+        flow_of(stored_input(Errors=on_error("NoMatchingError", "NoMatchingCondition"))),
+        "error type NoMatchingCondition is not supported",
+    ),
+    (
+        "conditions on stored input",
+        flow_of(stored_input(Conditions=[condition("Equals", "1")])),
+        "conditions are not supported when StoreInput is True",
+    ),
+    (
+        "encryption without custom validation",
+        mutate(
+            flow_of(stored_input({"PhoneNumberValidation": {"NumberFormat": "E164"}})),
+            lambda f: f["Actions"][0]["Parameters"].update(InputEncryption={"EncryptionKeyId": "key"}),
+        ),
+        "InputEncryption needs InputValidation.CustomValidation",
+    ),
+]
+
+
+@pytest.mark.parametrize("flow", [f for _n, f in STORED_VALID], ids=[n for n, _f in STORED_VALID])
+def test_stored_input_as_documented_passes(flow: Flow) -> None:
+    assert problems(flow) == []
+
+
+@pytest.mark.parametrize(
+    ("flow", "fragment"), [(f, m) for _n, f, m in STORED_BROKEN], ids=[n for n, *_ in STORED_BROKEN]
+)
+def test_stored_input_rules(flow: Flow, fragment: str) -> None:
+    assert_caught(flow, "step", fragment)

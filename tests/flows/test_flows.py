@@ -276,12 +276,22 @@ def test_the_bot_gets_its_prompt_alias_and_session_attributes(inbound: FlowGraph
     }
 
 
-def test_end_says_goodbye_and_disconnects(inbound: FlowGraph) -> None:
+def test_end_disconnects_without_a_second_goodbye(inbound: FlowGraph) -> None:
+    # The bot closes with nextAction=end only after saying goodbye itself (bot.engine): the flow
+    # hangs up rather than repeating it.
     route = inbound.target("ask-bot", "NextAction")
     assert inbound[route]["Parameters"] == {"ComparisonValue": "$.Lex.SessionAttributes.nextAction"}
-    goodbye = inbound.target(route, "Condition Equals end")
-    assert inbound[goodbye]["Parameters"]["Text"] == GOODBYE
-    assert inbound[inbound.target(goodbye, "NextAction")]["Type"] == "DisconnectParticipant"
+    ended = inbound.target(route, "Condition Equals end")
+    assert inbound[ended]["Type"] == "DisconnectParticipant"
+    # The flow's own goodbye is only for a caller who declines the callback.
+    goodbyes = {i for i, text in inbound.texts().items() if text == GOODBYE}
+    sources = {
+        (i, label) for i, a in inbound.actions.items() for label, t in transitions_of(a) if t in goodbyes
+    }
+    assert sources == {
+        ("offer-callback", "Condition Equals 2"),
+        ("chat-offer-callback", "Condition Equals 2"),
+    }
 
 
 def test_escalation_saves_the_bot_result_and_routes_all_five_queues(inbound: FlowGraph) -> None:
@@ -357,20 +367,83 @@ def test_a_wrong_key_is_retried_once(inbound: FlowGraph) -> None:
     assert inbound[retry]["Type"] == "Loop"
     assert inbound[retry]["Parameters"] == {"LoopCount": "1"}
     again = inbound.target(retry, "Condition Equals ContinueLooping")
-    assert inbound.target(again, "NextAction") == "offer-callback"
+    # Back through the channel check, so each channel hears its own offer again.
+    assert inbound.follow(again, "NextAction", "Condition Equals VOICE") == "offer-callback"
+    assert inbound.follow(again, "NextAction", "NextAction") == "chat-offer-callback"
+    assert not re.search(r"누르|눌러|버튼", inbound[again]["Parameters"]["Text"])
     done = inbound.target(retry, "Condition Equals DoneLooping")
     assert inbound[inbound.target(done, "NextAction")]["Type"] == "DisconnectParticipant"
 
 
-def test_chat_gets_no_key_press_offer(inbound: FlowGraph) -> None:
-    # GetParticipantInput "is only supported on the voice channel": chat is told what to do instead.
+def test_chat_gets_a_typed_callback_offer_with_the_voice_choices(inbound: FlowGraph) -> None:
     chat = inbound.target("check-channel", "Error NoMatchingCondition")
-    assert inbound[chat]["Type"] == "MessageParticipant"
-    assert inbound[inbound.target(chat, "NextAction")]["Type"] == "DisconnectParticipant"
+    assert inbound.target("check-channel", "NextAction") == chat == "chat-offer-callback"
+    offer, voice = inbound[chat], inbound["offer-callback"]
+    assert offer["Type"] == "GetParticipantInput"
+    assert offer["Parameters"]["StoreInput"] == "False"
+    assert "1" in offer["Parameters"]["Text"] and "2를 입력해 주세요" in offer["Parameters"]["Text"]
+    # Same choices, retry and timeout handling as voice; only the prompt differs.
+    for label in (
+        "Condition Equals 2",
+        "Error NoMatchingCondition",
+        "Error InputTimeLimitExceeded",
+        "NextAction",
+    ):
+        assert inbound.target(chat, label) == inbound.target("offer-callback", label), label
+    assert offer["Parameters"]["Text"] != voice["Parameters"]["Text"]
+    # Connect's "Get customer input" block takes the error branch on chat without Lex (block page):
+    # then the chat customer is still told the hours and the phone number.
+    fallback = inbound.target(chat, "Error NoMatchingError")
+    assert "1588-0000" in inbound[fallback]["Parameters"]["Text"]
+    assert inbound[inbound.target(fallback, "NextAction")]["Type"] == "DisconnectParticipant"
+
+
+def test_chat_callback_asks_for_the_number_and_registers_it(inbound: FlowGraph) -> None:
+    ask = inbound.target("chat-offer-callback", "Condition Equals 1")
+    parameters = inbound[ask]["Parameters"]
+    assert inbound[ask]["Type"] == "GetParticipantInput"
+    assert "휴대전화 번호를" in parameters["Text"] and "입력해 주세요" in parameters["Text"]
+    # Stored input: no conditions, and InputValidation "required if and only if StoreInput is True".
+    assert parameters["StoreInput"] == "True"
+    assert parameters["InputValidation"] == {"CustomValidation": {"MaximumLength": "20"}}
+    assert "Conditions" not in inbound[ask]["Transitions"]
+    assert inbound.target(ask, "Error NoMatchingError") == "chat-no-callback"
+
+    # A stored input that times out holds "Timeout" and takes the success branch.
+    checked = inbound.target(ask, "NextAction")
+    assert inbound[checked]["Parameters"] == {"ComparisonValue": "$.StoredCustomerInput"}
+    assert inbound.target(checked, "Condition Equals Timeout") == "no-input-end"
+    register = inbound.target(checked, "NextAction")
+    assert inbound.target(checked, "Error NoMatchingCondition") == register
+    assert inbound[register]["Parameters"]["LambdaInvocationAttributes"] == {
+        "action": "register_callback",
+        "phoneNumber": "$.StoredCustomerInput",
+    }
+    assert inbound[register]["Parameters"]["ResponseValidation"] == {"ResponseType": "STRING_MAP"}
+
+    result = inbound.target(register, "NextAction")
+    assert inbound[result]["Parameters"] == {"ComparisonValue": "$.External.result"}
+    confirmed = inbound.target(result, "Condition Equals ok")
+    text = inbound[confirmed]["Parameters"]["Text"]
+    # Chat shows the reference as written; the spaced-out form is for text-to-speech.
+    assert "$.External.reference " in text and "$.External.callbackTime " in text
+    assert "referenceSpoken" not in text
+    assert inbound[inbound.target(confirmed, "NextAction")]["Type"] == "DisconnectParticipant"
+    # A bad number (the function answers result=error) or a failed call: the callback apology.
+    for failure in (inbound.target(register, "Error NoMatchingError"), inbound.target(result, "NextAction")):
+        assert failure == "callback-failed"
+    assert inbound.target(result, "Error NoMatchingCondition") == "callback-failed"
+
+
+def test_no_chat_text_mentions_keys_and_voice_never_reaches_chat_blocks(inbound: FlowGraph) -> None:
     on_chat = inbound.reachable_avoiding({("check-channel", "Condition Equals VOICE")})
-    assert "offer-callback" not in on_chat
+    assert "offer-callback" not in on_chat and "register-callback" not in on_chat
     for identifier, text in inbound.texts(on_chat).items():
-        assert not re.search(r"누르|버튼|번을", text), identifier
+        assert not re.search(r"누르|눌러|버튼|번을", text), identifier
+    on_voice = inbound.reachable_avoiding(
+        {("check-channel", "NextAction"), ("check-channel", "Error NoMatchingCondition")}
+    )
+    assert not {i for i in on_voice if i.startswith("chat-")}
 
 
 def test_a_silent_caller_is_ended_politely(inbound: FlowGraph) -> None:

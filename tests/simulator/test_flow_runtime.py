@@ -31,7 +31,7 @@ class FakeServices:
     def __init__(
         self,
         *,
-        inputs: list[str | None] | None = None,
+        inputs: list[str | Exception | None] | None = None,
         lambda_responses: list[Any] | None = None,
         bot_results: list[BotResult | Exception] | None = None,
         hours_open: bool = True,
@@ -41,6 +41,8 @@ class FakeServices:
     ) -> None:
         self.prompts: list[str] = []
         self.inputs = list(inputs or [])
+        #: ``max_length`` of every input request (None: a choice; a number: stored input).
+        self.input_requests: list[int | None] = []
         self.lambda_responses = list(lambda_responses or [])
         self.invocations: list[LambdaInvocation] = []
         self.bot_results = list(bot_results or [])
@@ -53,12 +55,15 @@ class FakeServices:
     def play(self, text: str) -> None:
         self.prompts.append(text)
 
-    def get_input(self, prompt: str | None, *, timeout_seconds: int) -> str:
+    def get_input(self, prompt: str | None, *, timeout_seconds: int, max_length: int | None = None) -> str:
         if prompt:
             self.play(prompt)
+        self.input_requests.append(max_length)
         value = self.inputs.pop(0) if self.inputs else None
         if value is None:
             raise InputTimeout
+        if isinstance(value, Exception):
+            raise value
         return value
 
     def talk_to_bot(
@@ -537,18 +542,99 @@ def test_a_bot_time_out_takes_its_branch() -> None:
     assert services.prompts == ["silent"]
 
 
+CUSTOM_VALIDATION = {"CustomValidation": {"MaximumLength": "13"}}
+
+
+def stored_input_flow(**parameters: Any) -> Flow:
+    return make_flow(
+        action(
+            "ask",
+            "GetParticipantInput",
+            {"Text": "번호", "StoreInput": "True", "InputTimeLimitSeconds": "5", **parameters},
+            NextAction="show",
+            Errors=[error("NoMatchingError", "failed")],
+        ),
+        say("show", "$.StoredCustomerInput"),
+        say("failed", "failed"),
+    )
+
+
 def test_stored_input_goes_to_stored_customer_input() -> None:
+    _, services = run(
+        stored_input_flow(InputValidation=CUSTOM_VALIDATION), FakeServices(inputs=["010-1234-5678"])
+    )
+    assert services.prompts == ["번호", "010-1234-5678"]
+    assert services.input_requests == [13]
+
+
+def test_stored_input_stops_at_the_maximum_length() -> None:
+    _, services = run(
+        stored_input_flow(InputValidation=CUSTOM_VALIDATION), FakeServices(inputs=["010-1234-5678-999"])
+    )
+    assert services.prompts == ["번호", "010-1234-5678"]
+
+
+def test_stored_input_that_times_out_stores_timeout_and_goes_on() -> None:
+    _, services = run(stored_input_flow(InputValidation=CUSTOM_VALIDATION), FakeServices(inputs=[None]))
+    assert services.prompts == ["번호", "Timeout"]
+
+
+def test_a_choice_asks_for_one_input_without_a_length() -> None:
     flow = make_flow(
         action(
             "ask",
             "GetParticipantInput",
-            {"Text": "번호", "StoreInput": "True", "InputTimeLimitSeconds": "5"},
-            NextAction="show",
+            {"Text": "1 또는 2", "StoreInput": "False", "InputTimeLimitSeconds": "5"},
+            NextAction="end",
+            Conditions=[condition("Equals", "1", "end")],
+            Errors=[error("NoMatchingError", "end")],
         ),
-        say("show", "$.StoredCustomerInput"),
     )
-    _, services = run(flow, FakeServices(inputs=["0101234"]))
-    assert services.prompts == ["번호", "0101234"]
+    _, services = run(flow, FakeServices(inputs=["1"]))
+    assert services.input_requests == [None]
+
+
+def test_stored_input_failing_takes_the_error_branch() -> None:
+    _, services = run(
+        stored_input_flow(InputValidation=CUSTOM_VALIDATION), FakeServices(inputs=[ActionFailed("chat")])
+    )
+    assert services.prompts == ["번호", "failed"]
+
+
+@pytest.mark.parametrize(
+    ("parameters", "problem"),
+    [
+        ({}, "InputValidation is required when StoreInput is True"),
+        (
+            {"InputValidation": {"PhoneNumberValidation": {"NumberFormat": "E164"}}},
+            "only InputValidation.CustomValidation is supported",
+        ),
+        ({"InputValidation": {"CustomValidation": {"MaximumLength": "0"}}}, "MaximumLength must be"),
+        ({"InputValidation": {"CustomValidation": {}}}, "exactly MaximumLength"),
+        ({"InputValidation": {"Other": {}}}, "unknown parameter(s) ['Other'] in InputValidation"),
+    ],
+    ids=["missing", "phone-number-validation", "zero-length", "no-length", "unknown-kind"],
+)
+def test_stored_input_validation_the_simulator_cannot_honour_fails_the_call(
+    parameters: dict[str, Any], problem: str
+) -> None:
+    with pytest.raises(FlowError, match=r"flow 'test', action 'ask'") as raised:
+        run(stored_input_flow(**parameters), FakeServices(inputs=["1"]))
+    assert problem in raised.value.problem
+
+
+def test_input_validation_on_a_choice_fails_the_call() -> None:
+    flow = make_flow(
+        action(
+            "ask",
+            "GetParticipantInput",
+            {"Text": "1", "StoreInput": "False", "InputValidation": CUSTOM_VALIDATION},
+            NextAction="end",
+            Errors=[error("NoMatchingError", "end")],
+        ),
+    )
+    with pytest.raises(FlowError, match="allowed only when StoreInput is True"):
+        run(flow, FakeServices(inputs=["1"]))
 
 
 # --- routing actions --------------------------------------------------------------------------------
