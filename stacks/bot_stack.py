@@ -19,6 +19,7 @@ from constructs_lib.contact_flow import TemplatedContactFlow
 from constructs_lib.faq_loader import FaqLoader
 from constructs_lib.lex_bot import KoreanLexBot
 from constructs_lib.monitoring import ContactCenterMonitoring
+from constructs_lib.phone_number_flow import PhoneNumberFlowAssociation
 from flowlang import FLOWS, placeholders_in, read_template
 from lexbot import load_bot_definition
 from stacks.connect_stack import ConnectStack
@@ -33,6 +34,7 @@ class BotStack(Stack):
         lex_bot: the bot, its version and the ``live`` alias.
         integrations: the instance's associations of the bot alias and the function.
         flows: the contact flow per flow key (``inbound``, ``customer_queue``).
+        phone_number_flow: links the claimed number to the inbound flow (None without a claimed number).
         faq_loader: the custom resource that writes the FAQ file into the faq table.
         monitoring: alarms, their topic and the dashboard.
     """
@@ -96,6 +98,20 @@ class BotStack(Stack):
                 flow.node.add_dependency(association)
             self.flows[spec.key] = flow
             available[f"{_pascal(spec.key)}FlowArn"] = flow.flow_arn
+
+        # A claimed number answers only once it is linked to the inbound flow (no CFN property).
+        self.phone_number_flow: PhoneNumberFlowAssociation | None = None
+        if connect.phone_number is not None:
+            self.phone_number_flow = PhoneNumberFlowAssociation(
+                self,
+                "InboundPhoneNumberFlow",
+                code=self.functions.code,
+                layer=self.functions.powertools_layer,
+                config=config,
+                instance_arn=instance_arn,
+                phone_number_arn=connect.phone_number.phone_number.attr_phone_number_arn,
+                flow_arn=self.flows["inbound"].flow_arn,
+            )
 
         self.faq_loader = FaqLoader(
             self,

@@ -9,11 +9,9 @@ The items are written in the shape ``storage.dynamodb.DynamoDbFaqRepository`` re
 ``category``, ``question``, ``answer``, ``keywords`` as a list of strings), so the Lex hook reads
 exactly what was loaded.
 
-CloudFormation must never be left waiting for an answer (it would hang for an hour before failing
-the stack): the sync runs in a worker thread with a deadline derived from the Lambda's remaining
-time, any failure or overrun is answered ``FAILED`` with a reason, and the answer itself is PUT to
-the pre-signed ``ResponseURL`` with a timeout and a few retries. No cfn-response module or
-Provider framework is involved.
+Answering CloudFormation (deadline, response, retries of the PUT) is the shared plumbing of
+``handlers.custom_resource``: any failure or overrun is answered ``FAILED`` with a reason, and the
+answer always reaches the ``ResponseURL`` before the Lambda times out when it can.
 
 Throttling: DynamoDB's own throttling errors are retried by botocore (standard mode, several
 attempts); items a ``BatchWriteItem`` call returns as ``UnprocessedItems`` are retried here with
@@ -22,23 +20,30 @@ exponential backoff.
 
 from __future__ import annotations
 
-import json
-import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.models import FaqEntry
+from handlers import custom_resource
+from handlers.custom_resource import (  # noqa: F401 - re-exported: tests and the construct read them here
+    MAX_REASON_CHARS,
+    REQUEST_CREATE,
+    REQUEST_DELETE,
+    REQUEST_UPDATE,
+    RESPONSE_BACKOFF_SECONDS,
+    RESPONSE_RESERVE_SECONDS,
+    STATUS_FAILED,
+    STATUS_SUCCESS,
+    CustomResourceError,
+    Sender,
+    Sleep,
+    as_mapping,
+    encode_response,
+    send_response,
+)
 from handlers.observability import logger
-
-REQUEST_CREATE = "Create"
-REQUEST_UPDATE = "Update"
-REQUEST_DELETE = "Delete"
-STATUS_SUCCESS = "SUCCESS"
-STATUS_FAILED = "FAILED"
 
 #: DynamoDB accepts at most 25 write requests per BatchWriteItem call.
 BATCH_SIZE = 25
@@ -52,31 +57,18 @@ CLIENT_MAX_ATTEMPTS = 8
 CLIENT_CONNECT_TIMEOUT_SECONDS = 2.0
 CLIENT_READ_TIMEOUT_SECONDS = 5.0
 
-#: Answering CloudFormation: per-attempt timeout, attempts, and the backoff between them.
-RESPONSE_TIMEOUT_SECONDS = 5.0
-RESPONSE_ATTEMPTS = 3
-RESPONSE_BACKOFF_SECONDS = 1.0
-#: Time kept back from the Lambda's remaining time to answer CloudFormation in any case
-#: (worst case of the answer: attempts x timeout + the backoffs between them).
-RESPONSE_RESERVE_SECONDS = (
-    RESPONSE_ATTEMPTS * RESPONSE_TIMEOUT_SECONDS
-    + RESPONSE_BACKOFF_SECONDS * RESPONSE_ATTEMPTS * (RESPONSE_ATTEMPTS - 1) / 2  # 1 s, then 2 s
-    + 2.0  # building the response, logging
-)
-#: Used when the context cannot say how much time is left (it always can on Lambda).
-DEFAULT_REMAINING_SECONDS = 60.0
-#: CloudFormation rejects response bodies over 4,096 bytes; the reason is the only long field.
-MAX_REASON_CHARS = 1000
+#: How the log lines and the timeout's reason name this resource and its work.
+RESOURCE_NAME = "FAQ"
+WORK_NAME = "FAQ sync"
 
 Item = dict[str, dict[str, Any]]
-Sleep = Callable[[float], None]
-Sender = Callable[[str, Mapping[str, Any]], None]
 ClientFactory = Callable[[], Any]
 EntriesLoader = Callable[[], Sequence[FaqEntry]]
 
 
-class FaqLoaderError(RuntimeError):
-    """The FAQ could not be written; the message becomes CloudFormation's failure reason."""
+#: The FAQ could not be written; the message becomes CloudFormation's failure reason. The shared
+#: error of ``handlers.custom_resource`` under its FAQ name, so one ``except`` catches both.
+FaqLoaderError = CustomResourceError
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +189,7 @@ def physical_resource_id(event: Mapping[str, Any]) -> str:
     """Stable per table: an Update with the same table keeps the resource; Delete echoes the old id."""
     if event.get("RequestType") == REQUEST_DELETE and event.get("PhysicalResourceId"):
         return str(event["PhysicalResourceId"])
-    table_name = _mapping(event.get("ResourceProperties")).get("TableName")
+    table_name = as_mapping(event.get("ResourceProperties")).get("TableName")
     if isinstance(table_name, str) and table_name:
         return f"faq-content-{table_name}"
     # Without a table name the request fails; the id must still be stable for the later Delete.
@@ -211,60 +203,10 @@ def build_response(
     reason: str = "",
     data: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The JSON body CloudFormation expects at ``ResponseURL``."""
-    body: dict[str, Any] = {
-        "Status": status,
-        "PhysicalResourceId": physical_resource_id(event),
-        "StackId": event.get("StackId", ""),
-        "RequestId": event.get("RequestId", ""),
-        "LogicalResourceId": event.get("LogicalResourceId", ""),
-        "NoEcho": False,
-        "Data": dict(data or {}),
-    }
-    if reason:
-        body["Reason"] = reason[:MAX_REASON_CHARS]
-    return body
-
-
-def encode_response(body: Mapping[str, Any]) -> bytes:
-    """UTF-8 JSON; Korean text raw (3 bytes a syllable) rather than escaped (6), to stay under 4 KB."""
-    return json.dumps(body, ensure_ascii=False).encode("utf-8")
-
-
-def send_response(
-    url: str,
-    body: Mapping[str, Any],
-    *,
-    timeout: float = RESPONSE_TIMEOUT_SECONDS,
-    attempts: int = RESPONSE_ATTEMPTS,
-    sleep: Sleep = time.sleep,
-) -> None:
-    """PUT ``body`` to the pre-signed S3 URL; retries network errors and 5xx answers."""
-    if not url.startswith("https://") and not url.startswith("http://"):
-        raise FaqLoaderError(f"ResponseURL is not an HTTP(S) URL: {url[:60]!r}")
-    payload = encode_response(body)
-    last_error: Exception | None = None
-    for attempt in range(attempts):
-        if attempt:
-            sleep(RESPONSE_BACKOFF_SECONDS * attempt)
-        # The URL is signed for an empty content type: any other value fails the signature.
-        request = urllib.request.Request(  # noqa: S310 - scheme checked above
-            url, data=payload, method="PUT", headers={"Content-Type": "", "Content-Length": str(len(payload))}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-                logger.info("answered CloudFormation", extra={"http_status": response.status})
-                return
-        except urllib.error.HTTPError as error:
-            last_error = error
-            if error.code < 500:  # a 4xx (expired or bad signature) will not get better
-                break
-        except (urllib.error.URLError, TimeoutError, OSError) as error:
-            last_error = error
-        logger.warning(
-            "could not answer CloudFormation", extra={"attempt": attempt + 1, "error": str(last_error)}
-        )
-    raise FaqLoaderError(f"could not PUT the response to CloudFormation: {last_error}")
+    """The JSON body CloudFormation expects at ``ResponseURL``, with the FAQ's physical id."""
+    return custom_resource.build_response(
+        event, physical_resource_id=physical_resource_id(event), status=status, reason=reason, data=data
+    )
 
 
 # --- the handler --------------------------------------------------------------------------------------
@@ -303,36 +245,23 @@ def handle_event(event: Any, context: Any, dependencies: FaqLoaderDependencies) 
 
     Returns None only when there is nowhere to answer (no ``ResponseURL``).
     """
-    request = _mapping(event)
-    url = request.get("ResponseURL")
-    if not isinstance(url, str) or not url:
-        logger.error("custom-resource event without a ResponseURL; nothing to answer")
-        return None
-    request_type = request.get("RequestType")
-    logger.info(
-        "FAQ custom-resource request",
-        extra={"request_type": request_type, "logical_resource_id": request.get("LogicalResourceId")},
+
+    def synchronize(request: Mapping[str, Any]) -> dict[str, str] | None:
+        result = _process(request, dependencies)
+        if result is None:
+            return None
+        logger.info("FAQ table synchronized", extra=result.as_data())
+        return result.as_data()
+
+    return custom_resource.handle_request(
+        event,
+        context,
+        work=synchronize,
+        physical_resource_id=lambda request, _status: physical_resource_id(request),
+        send=dependencies.send,
+        resource_name=RESOURCE_NAME,
+        work_name=WORK_NAME,
     )
-    deadline = max(1.0, _remaining_seconds(context) - RESPONSE_RESERVE_SECONDS)
-    outcome = _run_with_deadline(lambda: _process(request, dependencies), deadline)
-    if isinstance(outcome, SyncResult):
-        logger.info("FAQ table synchronized", extra=outcome.as_data())
-        response = build_response(request, status=STATUS_SUCCESS, data=outcome.as_data())
-    elif outcome is None:
-        response = build_response(request, status=STATUS_SUCCESS)
-    else:
-        stream = getattr(context, "log_stream_name", "unknown")
-        reason = f"{type(outcome).__name__}: {outcome} (CloudWatch log stream {stream})"
-        logger.error("FAQ custom resource failed", extra={"reason": reason})
-        response = build_response(request, status=STATUS_FAILED, reason=reason)
-    try:
-        dependencies.send(url, response)
-    except Exception:
-        # Nothing else can reach CloudFormation; the log is the only trace left.
-        logger.exception(
-            "could not deliver the custom-resource response", extra={"status": response["Status"]}
-        )
-    return response
 
 
 def _process(request: Mapping[str, Any], dependencies: FaqLoaderDependencies) -> SyncResult | None:
@@ -342,7 +271,7 @@ def _process(request: Mapping[str, Any], dependencies: FaqLoaderDependencies) ->
         return None
     if request_type not in (REQUEST_CREATE, REQUEST_UPDATE):
         raise FaqLoaderError(f"unknown RequestType {request_type!r}")
-    table_name = _mapping(request.get("ResourceProperties")).get("TableName")
+    table_name = as_mapping(request.get("ResourceProperties")).get("TableName")
     if not isinstance(table_name, str) or not table_name:
         raise FaqLoaderError("ResourceProperties.TableName is required")
     return sync_faq_table(
@@ -354,33 +283,4 @@ def _run_with_deadline(
     work: Callable[[], SyncResult | None], seconds: float
 ) -> SyncResult | Exception | None:
     """``work()``'s result, its exception, or a timeout error once ``seconds`` have passed."""
-    outcome: list[SyncResult | Exception | None] = []
-
-    def run() -> None:
-        try:
-            outcome.append(work())
-        except Exception as error:
-            logger.exception("FAQ sync failed")
-            outcome.append(error)
-
-    # A daemon thread: if it overruns, the handler still answers and the runtime freezes it.
-    worker = threading.Thread(target=run, name="faq-sync", daemon=True)
-    worker.start()
-    worker.join(timeout=seconds)
-    if worker.is_alive() or not outcome:
-        return FaqLoaderError(f"FAQ sync did not finish within {seconds:.0f} s")
-    return outcome[0]
-
-
-def _remaining_seconds(context: Any) -> float:
-    getter = getattr(context, "get_remaining_time_in_millis", None)
-    if callable(getter):
-        try:
-            return max(0.0, float(getter()) / 1000.0)
-        except (TypeError, ValueError):
-            pass
-    return DEFAULT_REMAINING_SECONDS
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+    return custom_resource.run_with_deadline(work, seconds, work_name=WORK_NAME)

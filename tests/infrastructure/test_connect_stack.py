@@ -221,6 +221,20 @@ def test_phone_number_is_claimed_in_korea_when_enabled(
         {"CountryCode": "KR", "Type": "TOLL_FREE", "Prefix": "+8280", "TargetArn": Match.any_value()},
     )
     assert "PhoneNumberAddress" in result.raw("dev", "connect")["Outputs"]
+    # The claimed number is linked to the inbound flow (no CloudFormation property does it).
+    bot = result.raw("dev", "bot")
+    (link,) = [r for r in bot["Resources"].values() if r["Type"] == "Custom::PhoneNumberFlow"]
+    (inbound_id,) = [
+        name
+        for name, r in bot["Resources"].items()
+        if r["Type"] == "AWS::Connect::ContactFlow" and r["Properties"]["Type"] == "CONTACT_FLOW"
+    ]
+    assert link["Properties"]["ContactFlowArn"] == {"Fn::GetAtt": [inbound_id, "ContactFlowArn"]}
+    assert "PhoneNumber" in link["Properties"]["PhoneNumberArn"]["Fn::GetStackOutput"]["OutputName"]
+
+
+def test_unclaimed_numbers_need_no_flow_link(synth: SynthResult, environment: str) -> None:
+    synth.template(environment, "bot").resource_count_is("Custom::PhoneNumberFlow", 0)
 
 
 def test_outputs_for_operators_and_later_stacks(synth: SynthResult) -> None:
