@@ -33,7 +33,6 @@ from constructs_lib.function_environment import (
     CONTACT_FLOW_TABLES,
     CONTACT_FLOW_TIMEOUT_SECONDS,
     LEX_HOOK_TABLES,
-    METRICS_NAMESPACE,  # noqa: F401 - re-exported: the monitoring and FAQ-loader constructs import it from here
     contact_flow_environment,
     contact_flow_service_name,
     lex_hook_environment,

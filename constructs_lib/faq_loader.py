@@ -20,11 +20,11 @@ from constructs import Construct
 from config.settings import EnvironmentConfig
 from constructs_lib.bot_functions import (
     LAMBDA_SOURCE_PATH,
-    METRICS_NAMESPACE,
     create_bot_function,
     key_statement,
     table_statement,
 )
+from constructs_lib.function_environment import observability_environment
 
 #: The versioned FAQ file the handler loads (inside the Lambda asset).
 FAQ_FILE: Final = LAMBDA_SOURCE_PATH / "bot" / "data" / "faq.json"
@@ -72,10 +72,7 @@ class FaqLoader(Construct):
             description=f"{config.name_prefix} FAQ content loader (CloudFormation custom resource)",
             memory_size=self.MEMORY_MB,
             timeout=self.TIMEOUT,
-            environment={
-                "POWERTOOLS_SERVICE_NAME": f"{config.name_prefix}-faq-loader",
-                "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
-            },
+            environment=observability_environment(f"{config.name_prefix}-faq-loader"),
             statements=[
                 # Scan to compare, BatchWriteItem to put and delete: nothing else.
                 table_statement(faq_table, ["dynamodb:Scan", "dynamodb:BatchWriteItem"]),

@@ -31,7 +31,8 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
 from config.settings import EnvironmentConfig
-from constructs_lib.bot_functions import METRICS_NAMESPACE, BotFunctions
+from constructs_lib.bot_functions import BotFunctions
+from constructs_lib.function_environment import METRICS_NAMESPACE
 
 #: ``ClassifierFallback`` reasons that mean Bedrock failed (``disabled`` and ``empty_input`` are
 #: never published; see ``handlers.lex_hook.LexHookApp._publish_metrics``).
