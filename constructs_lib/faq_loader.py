@@ -11,20 +11,15 @@ import hashlib
 from pathlib import Path
 from typing import ClassVar, Final
 
-from aws_cdk import CustomResource, Duration
+from aws_cdk import Duration
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from config.settings import EnvironmentConfig
-from constructs_lib.bot_functions import (
-    LAMBDA_SOURCE_PATH,
-    create_bot_function,
-    key_statement,
-    table_statement,
-)
-from constructs_lib.function_environment import observability_environment
+from constructs_lib.bot_functions import LAMBDA_SOURCE_PATH, key_statement, table_statement
+from constructs_lib.custom_resource_function import create_custom_resource_function
 
 #: The versioned FAQ file the handler loads (inside the Lambda asset).
 FAQ_FILE: Final = LAMBDA_SOURCE_PATH / "bot" / "data" / "faq.json"
@@ -62,27 +57,22 @@ class FaqLoader(Construct):
         config: EnvironmentConfig,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.function, self.log_group = create_bot_function(
+        built = create_custom_resource_function(
             self,
-            "Function",
             config=config,
             code=code,
             layer=layer,
             handler="handlers.faq_loader.lambda_handler",
-            description=f"{config.name_prefix} FAQ content loader (CloudFormation custom resource)",
+            purpose="FAQ content loader",
+            service_name=f"{config.name_prefix}-faq-loader",
             memory_size=self.MEMORY_MB,
             timeout=self.TIMEOUT,
-            environment=observability_environment(f"{config.name_prefix}-faq-loader"),
             statements=[
                 # Scan to compare, BatchWriteItem to put and delete: nothing else.
                 table_statement(faq_table, ["dynamodb:Scan", "dynamodb:BatchWriteItem"]),
                 key_statement(data_key),
             ],
-        )
-        self.resource = CustomResource(
-            self,
-            "Resource",
-            service_token=self.function.function_arn,
             resource_type=self.RESOURCE_TYPE,
             properties={"ContentHash": faq_content_hash(), "TableName": faq_table.table_name},
         )
+        self.function, self.log_group, self.resource = built.function, built.log_group, built.resource

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from typing import ClassVar, Final
 
-from aws_cdk import CustomResource, Duration
+from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from config.settings import EnvironmentConfig
-from constructs_lib.bot_functions import create_bot_function
-from constructs_lib.function_environment import observability_environment
+from constructs_lib.custom_resource_function import create_custom_resource_function
 
 #: The IAM actions of the two calls. Per the Service Authorization Reference, associating takes
 #: the ``phone-number`` and ``contact-flow`` resource types, disassociating only ``phone-number``.
@@ -62,26 +61,20 @@ class PhoneNumberFlowAssociation(Construct):
         flow_arn: str,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.function, self.log_group = create_bot_function(
+        built = create_custom_resource_function(
             self,
-            "Function",
             config=config,
             code=code,
             layer=layer,
             handler=self.HANDLER,
-            description=f"{config.name_prefix} phone number flow link (CloudFormation custom resource)",
+            purpose="phone number flow link",
+            service_name=phone_number_flow_service_name(config),
             memory_size=self.MEMORY_MB,
             timeout=self.TIMEOUT,
-            environment=observability_environment(phone_number_flow_service_name(config)),
             statements=[
                 iam.PolicyStatement(actions=[ASSOCIATE_ACTION], resources=[phone_number_arn, flow_arn]),
                 iam.PolicyStatement(actions=[DISASSOCIATE_ACTION], resources=[phone_number_arn]),
             ],
-        )
-        self.resource = CustomResource(
-            self,
-            "Resource",
-            service_token=self.function.function_arn,
             resource_type=self.RESOURCE_TYPE,
             # Names the handler reads (handlers.phone_number_flow.PROPERTY_*); it takes the ids
             # the Connect API wants out of the ARNs.
@@ -91,3 +84,4 @@ class PhoneNumberFlowAssociation(Construct):
                 "ContactFlowArn": flow_arn,
             },
         )
+        self.function, self.log_group, self.resource = built.function, built.log_group, built.resource

@@ -147,6 +147,27 @@ def role_logical_id(function_properties: Mapping[str, Any]) -> str:
     return str(role[0])
 
 
+def policies_of_role(template: Mapping[str, Any], role_logical_id: str) -> list[str]:
+    """Logical ids of the IAM::Policy resources attached to the role."""
+    return [
+        policy_id
+        for policy_id, policy in resources_of_type(template, "AWS::IAM::Policy").items()
+        if {"Ref": role_logical_id} in policy["Properties"]["Roles"]
+    ]
+
+
+@dataclass
+class ScratchBuild:
+    """A construct under test, built next to BotFunctions in a scratch stack, and the template."""
+
+    scratch: Scratch
+    template: dict[str, Any]
+
+    def ref(self, construct: Any) -> str:
+        """The logical id of a construct's CloudFormation resource in the scratch stack."""
+        return self.scratch.logical_id(construct)
+
+
 # ================================================================================================
 # Tests
 

@@ -12,10 +12,11 @@ import pytest
 from constructs_lib.faq_loader import FAQ_FILE, FaqLoader, faq_content_hash
 from handlers.faq_loader import RESPONSE_RESERVE_SECONDS
 from tests.constructs.test_bot_functions import (
-    Scratch,
+    ScratchBuild,
     config_for,
     function_resource,
     permission_pairs,
+    policies_of_role,
     resources_of_type,
     role_logical_id,
     scratch,
@@ -25,13 +26,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
-class Loaded:
-    scratch: Scratch
+class Loaded(ScratchBuild):
     loader: FaqLoader
-    template: dict[str, Any]
-
-    def ref(self, construct: Any) -> str:
-        return self.scratch.logical_id(construct)
 
     @property
     def function(self) -> dict[str, Any]:
@@ -49,7 +45,7 @@ def build(environment: str = "dev") -> Loaded:
         data_key=built.key,
         config=built.config,
     )
-    return Loaded(built, loader, built.template())
+    return Loaded(scratch=built, template=built.template(), loader=loader)
 
 
 @pytest.fixture(scope="module")
@@ -109,13 +105,8 @@ def test_the_loader_may_only_scan_and_batch_write_the_faq_table(loaded: Loaded) 
 
 
 def test_the_resource_runs_only_after_the_loader_has_its_permissions(loaded: Loaded) -> None:
-    function_id = loaded.ref(loaded.loader.function)
-    depends_on = loaded.template["Resources"][function_id]["DependsOn"]
-    permissions = [
-        policy_id
-        for policy_id, policy in resources_of_type(loaded.template, "AWS::IAM::Policy").items()
-        if {"Ref": role_logical_id(loaded.function)} in policy["Properties"]["Roles"]
-    ]
+    depends_on = loaded.template["Resources"][loaded.ref(loaded.loader.function)]["DependsOn"]
+    permissions = policies_of_role(loaded.template, role_logical_id(loaded.function))
     assert permissions and set(permissions) <= set(depends_on)
 
 

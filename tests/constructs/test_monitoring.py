@@ -10,31 +10,26 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_cdk import App, Validations
-from cdk_nag import AwsSolutionsChecks
+from aws_cdk import App
 
 from bot.bedrock_classifier import ClassifierUnavailable
-from constructs_lib.bot_functions import METRICS_NAMESPACE
 from constructs_lib.faq_loader import FaqLoader
+from constructs_lib.function_environment import METRICS_NAMESPACE
 from constructs_lib.monitoring import (
     CLASSIFIER_FALLBACK_REASONS,
     CONTACT_FLOW_ACTIONS,
     ContactCenterMonitoring,
 )
-from tests.constructs.test_bot_functions import Scratch, config_for, render, resources_of_type, scratch
+from tests.constructs.test_bot_functions import ScratchBuild, config_for, render, resources_of_type, scratch
+from tests.support.cdk_nag import nag_findings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 HANDLERS = REPO_ROOT / "lambda_src" / "handlers"
 
 
 @dataclass
-class Monitored:
-    scratch: Scratch
+class Monitored(ScratchBuild):
     monitoring: ContactCenterMonitoring
-    template: dict[str, Any]
-
-    def ref(self, construct: Any) -> str:
-        return self.scratch.logical_id(construct)
 
     def alarm(self, name: str) -> dict[str, Any]:
         properties: dict[str, Any] = self.template["Resources"][self.ref(self.monitoring.alarms[name])][
@@ -48,7 +43,7 @@ def build(environment: str = "dev", **changes: Any) -> Monitored:
     monitoring = ContactCenterMonitoring(
         built.stack, "Monitoring", config=built.config, functions=built.functions
     )
-    return Monitored(built, monitoring, built.template())
+    return Monitored(scratch=built, template=built.template(), monitoring=monitoring)
 
 
 @pytest.fixture(scope="module")
@@ -270,7 +265,7 @@ def test_the_dashboard_is_named_after_the_environment(dev: Monitored) -> None:
 # --- cdk-nag -------------------------------------------------------------------------------------------
 
 
-def nag_findings(outdir: Path) -> list[str]:
+def nag_findings_of_the_functions(outdir: Path) -> list[str]:
     """Synthesize functions, FAQ loader and monitoring under cdk-nag; list "rule path" findings."""
     app = App(outdir=str(outdir), analytics_reporting=False)
     built = scratch(config_for("prod"), app=app)
@@ -285,22 +280,11 @@ def nag_findings(outdir: Path) -> list[str]:
         config=built.config,
     )
     ContactCenterMonitoring(built.stack, "Monitoring", config=built.config, functions=built.functions)
-    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-    try:
-        app.synth()
-    except RuntimeError as error:  # findings fail synth with ValidationFailed
-        assert "ValidationFailed" in str(error)
-    report = json.loads((outdir / "validation-report.json").read_text())
-    return [
-        f"{violation['ruleName']} {construct['constructPath']}"
-        for plugin in report["pluginReports"]
-        for violation in plugin["violations"]
-        for construct in violation["violatingConstructs"]
-    ]
+    return nag_findings(app)
 
 
 def test_cdk_nag_finds_nothing_in_functions_loader_and_monitoring(tmp_path: Path) -> None:
-    assert nag_findings(tmp_path) == []
+    assert nag_findings_of_the_functions(tmp_path) == []
 
 
 class _NoAcknowledgements:
@@ -322,7 +306,7 @@ def test_the_acknowledgements_are_what_silence_xray_and_the_runtime_pin(
 
     monkeypatch.setattr(bot_functions, "Validations", _NoAcknowledgements)
 
-    findings = nag_findings(tmp_path)
+    findings = nag_findings_of_the_functions(tmp_path)
 
     assert sorted(findings) == sorted(
         [

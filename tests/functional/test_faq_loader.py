@@ -11,7 +11,6 @@ import http.server
 import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import pytest
@@ -30,38 +29,14 @@ from handlers.faq_loader import (
 )
 from storage.dynamodb import DynamoDbFaqRepository
 from tests.functional.conftest import TABLE_NAMES
+from tests.functional.custom_resource_support import (
+    LOG_STREAM_NAME,
+    RESPONSE_URL,
+    FakeResourceContext,
+    ResponseSink,
+)
 
 FAQ_TABLE = TABLE_NAMES["FAQ_TABLE_NAME"]
-RESPONSE_URL = "https://cloudformation-custom-resource-response-apnortheast2.s3.amazonaws.com/signed"
-
-
-@dataclass
-class LoaderContext:
-    """The Lambda context attributes the loader reads."""
-
-    remaining_millis: int = 120_000
-    log_stream_name: str = "2026/01/15/[$LATEST]abc"
-
-    def get_remaining_time_in_millis(self) -> int:
-        """Milliseconds left before the function times out."""
-        return self.remaining_millis
-
-
-@dataclass
-class ResponseSink:
-    """Collects what the handler would PUT to CloudFormation."""
-
-    responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-
-    def __call__(self, url: str, body: Mapping[str, Any]) -> None:
-        self.responses.append((url, json.loads(json.dumps(body))))
-
-    @property
-    def only(self) -> dict[str, Any]:
-        assert len(self.responses) == 1, self.responses
-        url, body = self.responses[0]
-        assert url == RESPONSE_URL
-        return body
 
 
 class CountingClient:
@@ -112,12 +87,6 @@ def event(
 
 
 @pytest.fixture
-def sink() -> ResponseSink:
-    """The fake ResponseURL."""
-    return ResponseSink()
-
-
-@pytest.fixture
 def sleeps() -> list[float]:
     """Every backoff the loader asked for (never really slept)."""
     return []
@@ -148,7 +117,7 @@ def by_id(entries: Sequence[FaqEntry]) -> list[FaqEntry]:
 def test_create_writes_every_entry_readable_by_the_bot(
     dynamodb: Any, sink: ResponseSink, sleeps: list[float]
 ) -> None:
-    handle_event(event("Create"), LoaderContext(), dependencies(dynamodb, sink, sleeps))
+    handle_event(event("Create"), FakeResourceContext(), dependencies(dynamodb, sink, sleeps))
 
     body = sink.only
     assert body["Status"] == STATUS_SUCCESS
@@ -161,12 +130,12 @@ def test_create_writes_every_entry_readable_by_the_bot(
 
 
 def test_a_second_run_writes_nothing(dynamodb: Any, sink: ResponseSink, sleeps: list[float]) -> None:
-    handle_event(event("Create"), LoaderContext(), dependencies(dynamodb, sink, sleeps))
+    handle_event(event("Create"), FakeResourceContext(), dependencies(dynamodb, sink, sleeps))
     counting = CountingClient(dynamodb)
 
     handle_event(
         event("Update", PhysicalResourceId=f"faq-content-{FAQ_TABLE}"),
-        LoaderContext(),
+        FakeResourceContext(),
         dependencies(counting, sink, sleeps),
     )
 
@@ -181,7 +150,7 @@ def test_update_rewrites_only_the_changed_entry(
     dynamodb: Any, sink: ResponseSink, sleeps: list[float]
 ) -> None:
     entries = load_faq_entries()
-    handle_event(event("Create"), LoaderContext(), dependencies(dynamodb, sink, sleeps, entries))
+    handle_event(event("Create"), FakeResourceContext(), dependencies(dynamodb, sink, sleeps, entries))
     changed = [
         dataclasses.replace(entry, answer="평일 오전 9시부터 오후 7시까지 운영합니다.")
         if entry.faq_id == "hours"
@@ -190,7 +159,7 @@ def test_update_rewrites_only_the_changed_entry(
     ]
     counting = CountingClient(dynamodb)
 
-    handle_event(event("Update"), LoaderContext(), dependencies(counting, sink, sleeps, changed))
+    handle_event(event("Update"), FakeResourceContext(), dependencies(counting, sink, sleeps, changed))
 
     _, body = sink.responses[1]
     assert body["Data"] == {"Written": "1", "Deleted": "0", "Unchanged": "9"}
@@ -204,10 +173,10 @@ def test_update_deletes_entries_removed_from_the_file(
     dynamodb: Any, sink: ResponseSink, sleeps: list[float]
 ) -> None:
     entries = load_faq_entries()
-    handle_event(event("Create"), LoaderContext(), dependencies(dynamodb, sink, sleeps, entries))
+    handle_event(event("Create"), FakeResourceContext(), dependencies(dynamodb, sink, sleeps, entries))
     remaining = [entry for entry in entries if entry.faq_id != "receipt"]
 
-    handle_event(event("Update"), LoaderContext(), dependencies(dynamodb, sink, sleeps, remaining))
+    handle_event(event("Update"), FakeResourceContext(), dependencies(dynamodb, sink, sleeps, remaining))
 
     _, body = sink.responses[1]
     assert body["Data"] == {"Written": "0", "Deleted": "1", "Unchanged": "9"}
@@ -229,7 +198,7 @@ def test_an_item_in_another_shape_is_rewritten_in_the_readers_shape(
         },
     )
 
-    handle_event(event("Create"), LoaderContext(), dependencies(dynamodb, sink, sleeps))
+    handle_event(event("Create"), FakeResourceContext(), dependencies(dynamodb, sink, sleeps))
 
     assert sink.only["Data"] == {"Written": "10", "Deleted": "0", "Unchanged": "0"}
     item = dynamodb.get_item(TableName=FAQ_TABLE, Key={"faq_id": {"S": entry.faq_id}})["Item"]
@@ -239,7 +208,7 @@ def test_an_item_in_another_shape_is_rewritten_in_the_readers_shape(
 def test_delete_answers_success_and_keeps_the_data(
     dynamodb: Any, sink: ResponseSink, sleeps: list[float]
 ) -> None:
-    handle_event(event("Create"), LoaderContext(), dependencies(dynamodb, sink, sleeps))
+    handle_event(event("Create"), FakeResourceContext(), dependencies(dynamodb, sink, sleeps))
     sink.responses.clear()
 
     def no_client() -> Any:
@@ -247,7 +216,7 @@ def test_delete_answers_success_and_keeps_the_data(
 
     handle_event(
         event("Delete", PhysicalResourceId=f"faq-content-{FAQ_TABLE}"),
-        LoaderContext(),
+        FakeResourceContext(),
         FaqLoaderDependencies(
             client_factory=no_client, load_entries=load_faq_entries, send=sink, sleep=sleeps.append
         ),
@@ -263,12 +232,12 @@ def test_delete_after_a_failed_create_without_table_name_succeeds(
     sink: ResponseSink, sleeps: list[float]
 ) -> None:
     failed_create = event("Create", table_name=None)
-    handle_event(failed_create, LoaderContext(), dependencies(object(), sink, sleeps))
+    handle_event(failed_create, FakeResourceContext(), dependencies(object(), sink, sleeps))
     failed_id = sink.responses[0][1]["PhysicalResourceId"]
 
     handle_event(
         event("Delete", table_name=None, PhysicalResourceId=failed_id),
-        LoaderContext(),
+        FakeResourceContext(),
         dependencies(object(), sink, sleeps),
     )
 
@@ -288,7 +257,7 @@ def test_unprocessed_items_are_retried_with_backoff(
 ) -> None:
     throttled = CountingClient(dynamodb, unprocessed_rounds=2)
 
-    handle_event(event("Create"), LoaderContext(), dependencies(throttled, sink, sleeps))
+    handle_event(event("Create"), FakeResourceContext(), dependencies(throttled, sink, sleeps))
 
     assert sink.only["Status"] == STATUS_SUCCESS
     assert throttled.batch_calls == [10, 5, 3]  # 5 handed back, then 2 of those, then the rest
@@ -301,7 +270,7 @@ def test_writes_dynamodb_keeps_refusing_fail_the_request(
 ) -> None:
     always_throttled = CountingClient(dynamodb, refuse_all=True)
 
-    handle_event(event("Create"), LoaderContext(), dependencies(always_throttled, sink, sleeps))
+    handle_event(event("Create"), FakeResourceContext(), dependencies(always_throttled, sink, sleeps))
 
     body = sink.only
     assert body["Status"] == STATUS_FAILED
@@ -339,7 +308,7 @@ def test_the_client_retries_throttling_errors(
     client.meta.events.register_first("before-send.dynamodb.BatchWriteItem", throttle_first_write)
     monkeypatch.setattr(botocore.endpoint.time, "sleep", sleeps.append)
 
-    handle_event(event("Create"), LoaderContext(), dependencies(client, sink, []))
+    handle_event(event("Create"), FakeResourceContext(), dependencies(client, sink, []))
 
     assert throttled_calls == ["throttled"]
     assert sink.only["Status"] == STATUS_SUCCESS
@@ -352,22 +321,24 @@ def test_the_client_retries_throttling_errors(
 
 def test_a_missing_table_fails_with_a_reason(dynamodb: Any, sink: ResponseSink, sleeps: list[float]) -> None:
     handle_event(
-        event("Create", table_name="no-such-table"), LoaderContext(), dependencies(dynamodb, sink, sleeps)
+        event("Create", table_name="no-such-table"),
+        FakeResourceContext(),
+        dependencies(dynamodb, sink, sleeps),
     )
 
     body = sink.only
     assert body["Status"] == STATUS_FAILED
     assert "ResourceNotFoundException" in body["Reason"]
-    assert "[$LATEST]abc" in body["Reason"]
+    assert LOG_STREAM_NAME in body["Reason"]
     assert body["PhysicalResourceId"] == "faq-content-no-such-table"
 
 
 def test_an_empty_faq_file_is_refused_instead_of_emptying_the_table(
     dynamodb: Any, sink: ResponseSink, sleeps: list[float]
 ) -> None:
-    handle_event(event("Create"), LoaderContext(), dependencies(dynamodb, sink, sleeps))
+    handle_event(event("Create"), FakeResourceContext(), dependencies(dynamodb, sink, sleeps))
 
-    handle_event(event("Update"), LoaderContext(), dependencies(dynamodb, sink, sleeps, entries=[]))
+    handle_event(event("Update"), FakeResourceContext(), dependencies(dynamodb, sink, sleeps, entries=[]))
 
     _, body = sink.responses[1]
     assert body["Status"] == STATUS_FAILED
@@ -378,7 +349,7 @@ def test_an_empty_faq_file_is_refused_instead_of_emptying_the_table(
 def test_a_repeated_faq_id_is_refused(dynamodb: Any, sink: ResponseSink, sleeps: list[float]) -> None:
     entries = load_faq_entries()
     handle_event(
-        event("Create"), LoaderContext(), dependencies(dynamodb, sink, sleeps, [*entries, entries[0]])
+        event("Create"), FakeResourceContext(), dependencies(dynamodb, sink, sleeps, [*entries, entries[0]])
     )
 
     assert sink.only["Status"] == STATUS_FAILED
@@ -387,14 +358,16 @@ def test_a_repeated_faq_id_is_refused(dynamodb: Any, sink: ResponseSink, sleeps:
 
 @pytest.mark.parametrize("request_type", ["Create", "Update"])
 def test_missing_table_name_fails(request_type: str, sink: ResponseSink, sleeps: list[float]) -> None:
-    handle_event(event(request_type, table_name=None), LoaderContext(), dependencies(object(), sink, sleeps))
+    handle_event(
+        event(request_type, table_name=None), FakeResourceContext(), dependencies(object(), sink, sleeps)
+    )
 
     assert sink.only["Status"] == STATUS_FAILED
     assert "TableName is required" in sink.only["Reason"]
 
 
 def test_unknown_request_type_fails(sink: ResponseSink, sleeps: list[float]) -> None:
-    handle_event(event("Replace"), LoaderContext(), dependencies(object(), sink, sleeps))
+    handle_event(event("Replace"), FakeResourceContext(), dependencies(object(), sink, sleeps))
 
     assert sink.only["Status"] == STATUS_FAILED
     assert "unknown RequestType 'Replace'" in sink.only["Reason"]
@@ -425,7 +398,7 @@ def test_a_hanging_sync_is_answered_failed_before_the_lambda_times_out(
         raise AssertionError("released after the test")
 
     # Only the reserve for answering CloudFormation is left: the sync gets the 1 s minimum.
-    context = LoaderContext(remaining_millis=int(faq_loader.RESPONSE_RESERVE_SECONDS * 1000))
+    context = FakeResourceContext(remaining_millis=int(faq_loader.RESPONSE_RESERVE_SECONDS * 1000))
     try:
         handle_event(
             event("Create"),
@@ -447,7 +420,7 @@ def test_a_failing_sender_does_not_raise(dynamodb: Any, sleeps: list[float]) -> 
 
     response = handle_event(
         event("Create"),
-        LoaderContext(),
+        FakeResourceContext(),
         FaqLoaderDependencies(
             client_factory=lambda: dynamodb,
             load_entries=load_faq_entries,
@@ -463,7 +436,7 @@ def test_an_event_without_response_url_is_logged_not_raised(sink: ResponseSink, 
     request = event("Create")
     del request["ResponseURL"]
 
-    assert handle_event(request, LoaderContext(), dependencies(object(), sink, sleeps)) is None
+    assert handle_event(request, FakeResourceContext(), dependencies(object(), sink, sleeps)) is None
     assert sink.responses == []
 
 

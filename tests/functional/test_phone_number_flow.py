@@ -9,7 +9,7 @@ answers before botocore's retry layer, so the throttling tests fake the HTTP lay
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +26,16 @@ from handlers.phone_number_flow import (
     instance_id_of,
 )
 from tests.functional.conftest import CapturedOutput
+from tests.functional.custom_resource_support import (
+    LOG_STREAM_NAME,
+    RESPONSE_URL,
+    FakeResourceContext,
+    ResponseSink,
+)
+
+#: The Connect client operations the handler calls (botocore names, as the Stubber queues them).
+ASSOCIATE = "associate_phone_number_contact_flow"
+DISASSOCIATE = "disassociate_phone_number_contact_flow"
 
 REGION = "ap-northeast-2"
 ACCOUNT = "123456789012"
@@ -37,36 +47,6 @@ NEW_FLOW_ID = "99999999-8888-7777-6666-555555555555"
 NEW_FLOW_ARN = f"{INSTANCE_ARN}/contact-flow/{NEW_FLOW_ID}"
 PHONE_ARN = f"arn:aws:connect:{REGION}:{ACCOUNT}:phone-number/12345678-aaaa-bbbb-cccc-1234567890ab"
 NEW_PHONE_ARN = f"arn:aws:connect:{REGION}:{ACCOUNT}:phone-number/87654321-aaaa-bbbb-cccc-1234567890ab"
-RESPONSE_URL = "https://cloudformation-custom-resource-response-apnortheast2.s3.amazonaws.com/signed"
-
-
-@dataclass
-class ResourceContext:
-    """The Lambda context attributes the handler reads."""
-
-    remaining_millis: int = 120_000
-    log_stream_name: str = "2026/01/15/[$LATEST]phone"
-
-    def get_remaining_time_in_millis(self) -> int:
-        """Milliseconds left before the function times out."""
-        return self.remaining_millis
-
-
-@dataclass
-class ResponseSink:
-    """Collects what the handler would PUT to CloudFormation."""
-
-    responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-
-    def __call__(self, url: str, body: Mapping[str, Any]) -> None:
-        self.responses.append((url, json.loads(json.dumps(body))))
-
-    @property
-    def only(self) -> dict[str, Any]:
-        assert len(self.responses) == 1, self.responses
-        url, body = self.responses[0]
-        assert url == RESPONSE_URL
-        return body
 
 
 def properties(
@@ -106,10 +86,23 @@ def disassociate_params(phone: str = PHONE_ARN) -> dict[str, str]:
     return {"PhoneNumberId": phone, "InstanceId": INSTANCE_ID}
 
 
-@pytest.fixture
-def sink() -> ResponseSink:
-    """The fake ResponseURL."""
-    return ResponseSink()
+def refuse(
+    stubber: Stubber,
+    operation: str,
+    expected_params: dict[str, str],
+    *,
+    code: str,
+    status: int,
+    message: str = "refused",
+) -> None:
+    """Connect answers the next ``operation`` (sent with ``expected_params``) with error ``code``."""
+    stubber.add_client_error(
+        operation,
+        service_error_code=code,
+        service_message=message,
+        http_status_code=status,
+        expected_params=expected_params,
+    )
 
 
 @pytest.fixture
@@ -127,7 +120,7 @@ def run(request: dict[str, Any], client: Any, sink: ResponseSink) -> dict[str, A
     """Handle one request with ``client`` and return the answer CloudFormation got."""
     sink.responses.clear()
     handle_event(
-        request, ResourceContext(), PhoneNumberFlowDependencies(client_factory=lambda: client, send=sink)
+        request, FakeResourceContext(), PhoneNumberFlowDependencies(client_factory=lambda: client, send=sink)
     )
     return sink.only
 
@@ -152,7 +145,7 @@ def test_create_associates_the_number_with_the_flow(
     connect: tuple[Any, Stubber], sink: ResponseSink, captured: CapturedOutput
 ) -> None:
     client, stubber = connect
-    stubber.add_response("associate_phone_number_contact_flow", {}, associate_params())
+    stubber.add_response(ASSOCIATE, {}, associate_params())
 
     body = run(event("Create"), client, sink)
 
@@ -173,7 +166,7 @@ def test_update_to_another_flow_reassociates_and_keeps_the_resource(
 ) -> None:
     client, stubber = connect
     # Only the associate call is queued: a disassociate would fail the request (unstubbed call).
-    stubber.add_response("associate_phone_number_contact_flow", {}, associate_params(flow_id=NEW_FLOW_ID))
+    stubber.add_response(ASSOCIATE, {}, associate_params(flow_id=NEW_FLOW_ID))
 
     body = run(
         event(
@@ -195,8 +188,8 @@ def test_a_new_number_is_a_replacement_whose_cleanup_delete_releases_the_old_num
     connect: tuple[Any, Stubber], sink: ResponseSink
 ) -> None:
     client, stubber = connect
-    stubber.add_response("associate_phone_number_contact_flow", {}, associate_params(phone=NEW_PHONE_ARN))
-    stubber.add_response("disassociate_phone_number_contact_flow", {}, disassociate_params(phone=PHONE_ARN))
+    stubber.add_response(ASSOCIATE, {}, associate_params(phone=NEW_PHONE_ARN))
+    stubber.add_response(DISASSOCIATE, {}, disassociate_params(phone=PHONE_ARN))
 
     update = run(
         event(
@@ -222,12 +215,13 @@ def test_a_validation_error_fails_the_create_with_connects_reason(
     connect: tuple[Any, Stubber], sink: ResponseSink
 ) -> None:
     client, stubber = connect
-    stubber.add_client_error(
-        "associate_phone_number_contact_flow",
-        service_error_code="InvalidParameterException",
-        service_message="The flow type CONTACT_FLOW is required",
-        http_status_code=400,
-        expected_params=associate_params(),
+    refuse(
+        stubber,
+        ASSOCIATE,
+        associate_params(),
+        code="InvalidParameterException",
+        status=400,
+        message="The flow type CONTACT_FLOW is required",
     )
 
     body = run(event("Create"), client, sink)
@@ -235,7 +229,7 @@ def test_a_validation_error_fails_the_create_with_connects_reason(
     assert body["Status"] == STATUS_FAILED
     assert "InvalidParameterException" in body["Reason"]
     assert "The flow type CONTACT_FLOW is required" in body["Reason"]
-    assert "[$LATEST]phone" in body["Reason"]
+    assert LOG_STREAM_NAME in body["Reason"]
     assert body["PhysicalResourceId"] == f"{NOT_ASSOCIATED_PREFIX}InboundPhoneNumberFlow"
 
 
@@ -256,12 +250,12 @@ def test_a_failed_update_keeps_the_current_id_so_it_is_not_taken_for_a_replaceme
     connect: tuple[Any, Stubber], sink: ResponseSink
 ) -> None:
     client, stubber = connect
-    stubber.add_client_error(
-        "associate_phone_number_contact_flow",
-        service_error_code="ResourceNotFoundException",
-        service_message="phone number not found",
-        http_status_code=404,
-        expected_params=associate_params(phone=NEW_PHONE_ARN),
+    refuse(
+        stubber,
+        ASSOCIATE,
+        associate_params(phone=NEW_PHONE_ARN),
+        code="ResourceNotFoundException",
+        status=404,
     )
 
     body = run(
@@ -316,7 +310,7 @@ def test_unknown_request_type_fails(connect: tuple[Any, Stubber], sink: Response
 
 def test_delete_disassociates_the_number(connect: tuple[Any, Stubber], sink: ResponseSink) -> None:
     client, stubber = connect
-    stubber.add_response("disassociate_phone_number_contact_flow", {}, disassociate_params())
+    stubber.add_response(DISASSOCIATE, {}, disassociate_params())
 
     body = run(event("Delete", PhysicalResourceId=PHONE_ARN), client, sink)
 
@@ -326,13 +320,7 @@ def test_delete_disassociates_the_number(connect: tuple[Any, Stubber], sink: Res
 
 def test_delete_of_a_number_already_gone_succeeds(connect: tuple[Any, Stubber], sink: ResponseSink) -> None:
     client, stubber = connect
-    stubber.add_client_error(
-        "disassociate_phone_number_contact_flow",
-        service_error_code="ResourceNotFoundException",
-        service_message="The phone number was not found",
-        http_status_code=404,
-        expected_params=disassociate_params(),
-    )
+    refuse(stubber, DISASSOCIATE, disassociate_params(), code="ResourceNotFoundException", status=404)
 
     body = run(event("Delete", PhysicalResourceId=PHONE_ARN), client, sink)
 
@@ -341,13 +329,7 @@ def test_delete_of_a_number_already_gone_succeeds(connect: tuple[Any, Stubber], 
 
 def test_delete_fails_on_any_other_error(connect: tuple[Any, Stubber], sink: ResponseSink) -> None:
     client, stubber = connect
-    stubber.add_client_error(
-        "disassociate_phone_number_contact_flow",
-        service_error_code="AccessDeniedException",
-        service_message="not authorized",
-        http_status_code=403,
-        expected_params=disassociate_params(),
-    )
+    refuse(stubber, DISASSOCIATE, disassociate_params(), code="AccessDeniedException", status=403)
 
     body = run(event("Delete", PhysicalResourceId=PHONE_ARN), client, sink)
 
@@ -447,7 +429,7 @@ def test_an_event_without_response_url_is_logged_not_raised(sink: ResponseSink) 
         raise AssertionError("nothing to answer: Connect must not be called")
 
     answer = handle_event(
-        request, ResourceContext(), PhoneNumberFlowDependencies(client_factory=no_client, send=sink)
+        request, FakeResourceContext(), PhoneNumberFlowDependencies(client_factory=no_client, send=sink)
     )
 
     assert answer is None

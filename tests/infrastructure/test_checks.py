@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_cdk import App, RemovalPolicy, Stack, Validations
+from aws_cdk import App, RemovalPolicy, Stack
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
-from cdk_nag import AwsSolutionsChecks
 
 from config import EnvironmentConfig
 from constructs_lib.recordings_bucket import RecordingsBucket
 from tests.infrastructure.conftest import REPO_ROOT, SynthResult, cdk_context, synthesize
+from tests.support.cdk_nag import nag_findings
 
 
 def test_cdk_nag_reports_zero_findings_for_the_whole_app(synth: SynthResult) -> None:
@@ -24,7 +24,7 @@ def test_cdk_nag_reports_zero_findings_for_the_whole_app(synth: SynthResult) -> 
     assert all(report["conclusion"] == "success" for report in reports)
 
 
-def _nag_findings(outdir: Path, *, with_plain_bucket: bool) -> list[str]:
+def _findings_of_the_bucket(outdir: Path, *, with_plain_bucket: bool) -> list[str]:
     """Synthesize one RecordingsBucket under cdk-nag and list "rule path" findings."""
     app = App(context=cdk_context(), outdir=str(outdir), analytics_reporting=False)
     stack = Stack(app, "NagProbe")
@@ -41,23 +41,12 @@ def _nag_findings(outdir: Path, *, with_plain_bucket: bool) -> list[str]:
             enforce_ssl=True,
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
         )
-    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-    try:
-        app.synth()
-    except RuntimeError as error:  # cdk-nag findings fail synth with ValidationFailed
-        assert "ValidationFailed" in str(error)
-    report = json.loads((outdir / "validation-report.json").read_text())
-    return [
-        f"{violation['ruleName']} {construct['constructPath']}"
-        for plugin in report["pluginReports"]
-        for violation in plugin["violations"]
-        for construct in violation["violatingConstructs"]
-    ]
+    return nag_findings(app)
 
 
 def test_log_bucket_acknowledgement_really_takes_effect(tmp_path: Path) -> None:
-    assert _nag_findings(tmp_path / "acknowledged", with_plain_bucket=False) == []
-    findings = _nag_findings(tmp_path / "control", with_plain_bucket=True)
+    assert _findings_of_the_bucket(tmp_path / "acknowledged", with_plain_bucket=False) == []
+    findings = _findings_of_the_bucket(tmp_path / "control", with_plain_bucket=True)
     assert findings == ["AwsSolutions-S1 NagProbe/PlainLogBucket/Resource"]
 
 

@@ -1,0 +1,32 @@
+"""cdk-nag for tests: synthesize an app under the AwsSolutions rules and list what they report."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+from aws_cdk import App, Validations
+from cdk_nag import AwsSolutionsChecks
+
+
+def nag_findings(app: App) -> list[str]:
+    """Synthesize ``app`` under cdk-nag's AwsSolutions checks; each finding as "rule construct-path".
+
+    The app needs an ``outdir`` of its own: cdk-nag writes ``validation-report.json`` there.
+    """
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    try:
+        app.synth()
+    except RuntimeError as error:  # findings fail synth with ValidationFailed
+        assert "ValidationFailed" in str(error)
+    report = json.loads((Path(app.outdir) / "validation-report.json").read_text())
+    return [
+        f"{violation['ruleName']} {construct['constructPath']}"
+        for plugin in report["pluginReports"]
+        for violation in plugin["violations"]
+        for construct in violation["violatingConstructs"]
+    ]
