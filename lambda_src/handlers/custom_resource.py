@@ -19,6 +19,7 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar
 
+from handlers.lambda_context import remaining_seconds as lambda_remaining_seconds
 from handlers.observability import logger
 
 REQUEST_CREATE: Final = "Create"
@@ -157,13 +158,7 @@ def send_response(
 
 def remaining_seconds(context: Any) -> float:
     """Seconds before the Lambda times out, from its context (a default without one)."""
-    getter = getattr(context, "get_remaining_time_in_millis", None)
-    if callable(getter):
-        try:
-            return max(0.0, float(getter()) / 1000.0)
-        except (TypeError, ValueError):
-            pass
-    return DEFAULT_REMAINING_SECONDS
+    return lambda_remaining_seconds(context, default=DEFAULT_REMAINING_SECONDS)
 
 
 def work_deadline_seconds(context: Any) -> float:

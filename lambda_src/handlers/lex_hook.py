@@ -45,6 +45,7 @@ from bot.escalation import Reason, escalate, for_customer
 from bot.models import KST, CustomerTier, FaqEntry
 from bot.ports import ConversationLog, ConversationTurn, FaqRepository
 from bot.text import mask_phone_numbers
+from handlers.lambda_context import remaining_seconds
 from handlers.observability import MetricsPublisher, logger, start_invocation, traced
 from handlers.settings import LexHookSettings, SettingsError
 
@@ -201,7 +202,7 @@ class LexHookApp:
             customer_tier=request.customer_tier,
             now=now,
             session=request.session,
-            remaining_time_seconds=_remaining_seconds(context),
+            remaining_time_seconds=remaining_seconds(context, default=DEFAULT_REMAINING_SECONDS),
         )
         with traced("## handle_turn"):
             outcome = self._engine.handle_turn(turn_input)
@@ -458,16 +459,6 @@ def _channel_from_input_mode(input_mode: Any) -> str:
 def _fallback_contact_id(context: Any) -> str:
     request_id = getattr(context, "aws_request_id", None)
     return f"unknown-{request_id}" if isinstance(request_id, str) and request_id else "unknown"
-
-
-def _remaining_seconds(context: Any) -> float:
-    getter = getattr(context, "get_remaining_time_in_millis", None)
-    if callable(getter):
-        try:
-            return max(0.0, float(getter()) / 1000.0)
-        except (TypeError, ValueError):
-            pass
-    return DEFAULT_REMAINING_SECONDS
 
 
 def _enum_value(value: Any) -> str | None:
