@@ -28,8 +28,9 @@ from bot.business_calendar import BusinessCalendar, speak_digits, speak_korean_d
 from bot.models import KST, CustomerTier
 from bot.ports import CallbackRepository, CallbackRequest, CustomerRepository
 from bot.text import mask_e164
+from handlers.lambda_context import ContainerApp
 from handlers.observability import MetricsPublisher, logger, start_invocation, traced
-from handlers.settings import ContactFlowSettings, SettingsError
+from handlers.settings import ContactFlowSettings
 
 ACTION_LOOKUP_CUSTOMER = "lookup_customer"
 ACTION_REGISTER_CALLBACK = "register_callback"
@@ -172,10 +173,6 @@ class ContactFlowApp:
 
 # --- the Lambda entry point ---------------------------------------------------------------------------
 
-_app: ContactFlowApp | None = None
-_settings_error: SettingsError | None = None
-_cold_start = True
-
 
 def build_app_from_env(*, clock: Clock | None = None) -> ContactFlowApp:
     """Read the settings and wire the DynamoDB repositories (clients are created on first use)."""
@@ -193,31 +190,17 @@ def build_app_from_env(*, clock: Clock | None = None) -> ContactFlowApp:
     )
 
 
+_container = ContainerApp(build_app_from_env, name="contact-flow function")
+
+
 def reset_container() -> None:
     """Forget the cached app and settings error, as if the container were new (tests)."""
-    global _app, _settings_error, _cold_start
-    _app, _settings_error, _cold_start = None, None, True
-
-
-def _container_app() -> ContactFlowApp | None:
-    """The container's app, built on first use; None (and the error logged) when misconfigured."""
-    global _app, _settings_error  # noqa: PLW0603 - per-container state
-    if _app is None and _settings_error is None:
-        try:
-            _app = build_app_from_env()
-        except SettingsError as error:
-            # The environment does not change inside a container: remember the verdict.
-            _settings_error = error
-    if _app is None:
-        logger.error("contact-flow function misconfigured", extra={"reason": str(_settings_error)})
-    return _app
+    _container.reset()
 
 
 def lambda_handler(event: Any, context: Any) -> StringMap:
     """Connect InvokeLambdaFunction handler: always returns a flat string map, never raises."""
-    global _cold_start
-    cold_start, _cold_start = _cold_start, False
-    return handle_event(event, context, app_provider=_container_app, cold_start=cold_start)
+    return handle_event(event, context, app_provider=_container.get, cold_start=_container.take_cold_start())
 
 
 def handle_event(

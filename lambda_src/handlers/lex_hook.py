@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -45,9 +44,9 @@ from bot.escalation import Reason, escalate, for_customer
 from bot.models import KST, CustomerTier, FaqEntry
 from bot.ports import ConversationLog, ConversationTurn, FaqRepository
 from bot.text import mask_phone_numbers
-from handlers.lambda_context import remaining_seconds
+from handlers.lambda_context import ContainerApp, remaining_seconds
 from handlers.observability import MetricsPublisher, logger, start_invocation, traced
-from handlers.settings import LexHookSettings, SettingsError
+from handlers.settings import LexHookSettings
 
 if TYPE_CHECKING:
     from bot.engine import BotEngine, TurnOutcome
@@ -286,11 +285,6 @@ class LexHookApp:
 
 # --- container wiring ---------------------------------------------------------------------------------
 
-_app: LexHookApp | None = None
-_settings_error: SettingsError | None = None
-_build_lock = threading.Lock()
-_cold_start = True
-
 
 def load_faq_entries_with_fallback(repository: FaqRepository) -> list[FaqEntry]:
     """FAQ entries from the faq table; the bundled data file when the table is empty or unreadable."""
@@ -354,36 +348,21 @@ def build_app(settings: LexHookSettings, *, clock: Clock | None = None) -> LexHo
     )
 
 
-def _container_app() -> LexHookApp | None:
-    """The container's app, built on first use; None (and the error logged) when misconfigured."""
-    global _app, _settings_error  # noqa: PLW0603 - per-container state
-    if _app is None and _settings_error is None:
-        with _build_lock:
-            if _app is None and _settings_error is None:
-                try:
-                    settings = LexHookSettings.from_env()
-                except SettingsError as error:
-                    # The environment cannot change inside a container: remember the verdict.
-                    _settings_error = error
-                else:
-                    _app = build_app(settings)
-    if _app is None:
-        logger.error("Lex hook misconfigured", extra={"reason": str(_settings_error)})
-    return _app
+def _build_app_from_env() -> LexHookApp:
+    return build_app(LexHookSettings.from_env())
+
+
+_container = ContainerApp(_build_app_from_env, name="Lex hook")
 
 
 def reset_container() -> None:
     """Forget the cached app and settings error, as if the container were new (tests)."""
-    global _app, _settings_error, _cold_start
-    with _build_lock:
-        _app, _settings_error, _cold_start = None, None, True
+    _container.reset()
 
 
 def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
     """Lex V2 code hook entry point; always returns a valid Lex V2 response."""
-    global _cold_start
-    cold_start, _cold_start = _cold_start, False
-    return handle_event(event, context, app_provider=_container_app, cold_start=cold_start)
+    return handle_event(event, context, app_provider=_container.get, cold_start=_container.take_cold_start())
 
 
 def handle_event(
