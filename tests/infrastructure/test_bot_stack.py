@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from typing import Any
 
 import pytest
 
 from config import EnvironmentConfig
-from flowlang import FLOWS, check_flow
+from config.settings import QUEUE_KEYS
+from constructs_lib.faq_loader import FAQ_FILE
+from flowlang import FLOWS, check_flow, placeholders_in
 from lexbot import FALLBACK_INTENT, load_bot_definition
-from tests.infrastructure.conftest import REPO_ROOT, SynthResult
-
-QUEUES = ("general", "complaint", "tech_support", "payment", "priority")
-PLACEHOLDER = re.compile(r"%[A-Za-z][A-Za-z0-9_]*%")
-FAQ_FILE = REPO_ROOT / "lambda_src" / "bot" / "data" / "faq.json"
+from tests.infrastructure.conftest import SynthResult
 
 
 def _resources(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
@@ -260,7 +257,7 @@ def test_both_flows_are_deployed_resolved_and_pass_the_checker(synth: SynthResul
         properties = flows[spec.flow_type]["Properties"]
         assert properties["State"] == "ACTIVE"
         text = _resolved_content(properties["Content"])
-        assert PLACEHOLDER.search(text) is None
+        assert placeholders_in(text) == set()
         document = json.loads(text)
         assert check_flow(document, flow_name=spec.key, flow_type=spec.flow_type) == []
 
@@ -272,7 +269,7 @@ def test_inbound_flow_targets_every_queue_the_bot_alias_and_the_function(
     inbound = _flows(synth, environment)["CONTACT_FLOW"]
     text = _resolved_content(inbound["Properties"]["Content"])
     connect_stack = synth.stack_names[environment]["connect"]
-    for queue in QUEUES:
+    for queue in QUEUE_KEYS:
         assert f"<Output:{connect_stack}.PublishOutputFnGetAttQueues{queue.title().replace('_', '')}" in text
     (alias_id,) = _resources(template, "AWS::Lex::BotAlias")
     contact_flow_id, _ = _function(template, "handlers.contact_flow.lambda_handler")
