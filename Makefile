@@ -21,8 +21,10 @@ CDK := npx --no-install cdk
 ENV ?= dev
 ARGS ?=
 OUT := cdk.out
+# Flows AWS published (console exports and solution flows Connect accepted), with their types.json.
+REAL_FLOWS ?= ../shared/real_flows
 
-.PHONY: help setup synth test lint typecheck cfn-lint pytest deploy diff bootstrap call bench clean
+.PHONY: help setup synth test lint typecheck cfn-lint pytest conformance deploy diff bootstrap call bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -61,6 +63,9 @@ pytest: setup ## The test suite (synthesizes once per session)
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 test: lint typecheck cfn-lint pytest ## Lint, cfn-lint and pytest
+
+conformance: setup ## Check and run every flow of REAL_FLOWS (no checker error, every run ends)
+	$(BIN)/python -m simulator conformance $(REAL_FLOWS)
 
 bootstrap: setup ## One-time per account/region: cdk bootstrap (needs AWS credentials)
 	$(CDK) bootstrap -c env=$(ENV)

@@ -1,19 +1,24 @@
-"""Amazon Connect contact flows as templates: placeholders, resolution and the flow checker.
+"""Amazon Connect's Flow language: one model, the checker, and our flows as templates.
 
-``contact_flows/*.json`` hold Flow-language documents with ``%Placeholder%`` tokens for ARNs;
-:func:`resolve_placeholders` fills them at synth (CDK tokens) and in the simulator (local ids),
-and :func:`check_flow` enforces the Flow-language rules before anything deploys.
+* :mod:`flowlang.model` and :mod:`flowlang.actions`: the declarative model of the language — every
+  action type, flow type, operator, error and JSONPath namespace (:mod:`flowlang.references`).
+* :mod:`flowlang.checker`: errors (what Connect refuses or cannot work) and warnings (risky).
+* :mod:`flowlang.templates`: ``contact_flows/*.json`` with ``%Placeholder%`` tokens, resolved at
+  synth (CDK tokens) and in the simulator (local ids).
+* ``python -m flowlang check|import|diff``: the command line (:mod:`flowlang.cli`).
 """
 
 from flowlang.checker import (
-    ACTION_SPECS,
     ENDING_ACTION_TYPES,
+    Finding,
     FlowCheckError,
-    FlowProblem,
+    Severity,
     check_flow,
+    errors_of,
     reachable_from,
     require_valid_flow,
     transitions_of,
+    warnings_of,
 )
 from flowlang.templates import (
     CONTACT_FLOW,
@@ -30,18 +35,19 @@ from flowlang.templates import (
 )
 
 __all__ = [
-    "ACTION_SPECS",
     "CONTACT_FLOW",
     "CUSTOMER_QUEUE",
     "ENDING_ACTION_TYPES",
     "FLOWS",
     "FLOW_DIR",
     "KNOWN_PLACEHOLDERS",
+    "Finding",
     "FlowCheckError",
-    "FlowProblem",
     "FlowSpec",
     "PlaceholderError",
+    "Severity",
     "check_flow",
+    "errors_of",
     "load_template",
     "placeholders_in",
     "reachable_from",
@@ -49,4 +55,5 @@ __all__ = [
     "require_valid_flow",
     "resolve_placeholders",
     "transitions_of",
+    "warnings_of",
 ]

@@ -1,185 +1,139 @@
-"""A static checker for Amazon Connect Flow-language documents (``"Version": "2019-10-30"``).
+"""A static checker for Amazon Connect Flow-language documents, driven by :mod:`flowlang.model`.
 
 Connect validates a flow only when CloudFormation creates it, twenty minutes into a deploy, and
-reports the first problem it finds. This checker runs in the tests and at synth and reports all
-of them, each naming the flow and the action. The rules come from ``../shared/REFERENCE.md`` and
-the Flow-language action pages of the Amazon Connect developer guide
-(https://docs.aws.amazon.com/connect/latest/APIReference/flow-language.html); each action type's
-spec below records what its page says about parameters, results, errors and flow types.
+reports the first problem it finds. This checker runs at synth, in the tests and on the command line
+(``python -m flowlang check``) and reports all of them, in two severities:
 
-Only the action types this project uses (and has verified) are known: anything else, including
-the old console-export names (``SetVoice``, ``GetUserInput``, ...), is reported.
+* ``error``: what Connect would refuse or what cannot work — a dangling or missing transition, a
+  ``StartAction`` that does not exist, duplicate or invalid identifiers, more than 250 actions, an
+  unknown action type or parameter, an action not supported in the flow's type, a static-only
+  parameter given a JSONPath, a required parameter missing or empty, a value the page does not
+  allow, an operator or operand a condition does not allow.
+* ``warning``: legal but risky — an action that can fail without a branch for it, actions nothing
+  reaches, an input block without a timeout branch, Lex classic, a reference outside the documented
+  namespaces.
+
+Everything about individual action types (parameters, errors, conditions, flow types) comes from the
+model; the checker only knows how to apply it. Placeholders (``%Name%`` of our templates, ``${Name}``
+of CloudFormation ``!Sub`` and CDK tokens) are opaque values of whatever kind the parameter needs.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Final
 
-from flowlang.templates import CONTACT_FLOW, CUSTOMER_QUEUE, KNOWN_PLACEHOLDERS, PLACEHOLDER_RE
-
-FLOW_LANGUAGE_VERSION: Final = "2019-10-30"
-MAX_ACTIONS: Final = 250
-MAX_IDENTIFIER_LENGTH: Final = 50
-FORBIDDEN_IDENTIFIER_CHARACTERS: Final = frozenset("%:()\\/)=$,;[]{}")
-#: Strings Connect rejects as identifiers (they collide with JavaScript object members).
-FORBIDDEN_IDENTIFIERS: Final = frozenset(
-    {
-        "__proto__",
-        "constructor",
-        "__defineGetter__",
-        "__defineSetter__",
-        "toString",
-        "hasOwnProperty",
-        "isPrototypeOf",
-        "propertyIsEnumerable",
-        "toLocaleString",
-        "valueOf",
-    }
+from flowlang.actions import ACTION_TYPES
+from flowlang.model import (
+    FLOW_LANGUAGE_VERSION,
+    FORBIDDEN_IDENTIFIER_CHARACTERS,
+    FORBIDDEN_IDENTIFIERS,
+    HOLD_FLOW_TYPES,
+    INPUT_TIME_LIMIT_EXCEEDED,
+    MAX_ACTIONS,
+    MAX_IDENTIFIER_LENGTH,
+    NO_MATCHING_CONDITION,
+    NO_MATCHING_ERROR,
+    OPERATORS,
+    STRING_KINDS,
+    WHISPER_FLOW_TYPES,
+    ActionType,
+    Conditions,
+    Ending,
+    FlowType,
+    Kind,
+    Param,
+    as_number,
 )
+from flowlang.references import REFERENCE_RE, classify_reference
 
-OPERATORS: Final = frozenset(
-    {
-        "Equals",
-        "TextStartsWith",
-        "TextEndsWith",
-        "TextContains",
-        "NumberGreaterThan",
-        "NumberGreaterOrEqualTo",
-        "NumberLessThan",
-        "NumberLessOrEqualTo",
-    }
+#: ``%Name%`` (our templates) or ``${Name}`` / ``${Token[...]}`` (CloudFormation, CDK): opaque values.
+PLACEHOLDER_VALUE_RE: Final = re.compile(r"%[A-Za-z][A-Za-z0-9_]*%|\$\{[^}]*\}")
+#: Action types whose run ends the flow's path safely (graph walkers' ends).
+ENDING_ACTION_TYPES: Final = frozenset(
+    name for name, action_type in ACTION_TYPES.items() if action_type.ending is not Ending.NONE
 )
-NUMBER_OPERATORS: Final = frozenset(operator for operator in OPERATORS if operator.startswith("Number"))
+#: Flow types whose run ends by itself (the contact goes on elsewhere): an action may end them.
+_SELF_ENDING_FLOW_TYPES: Final = HOLD_FLOW_TYPES | WHISPER_FLOW_TYPES | {FlowType.CUSTOMER_QUEUE}
+#: Input blocks: without an ``InputTimeLimitExceeded`` branch a silent caller takes the generic error.
+_INPUT_ACTIONS: Final = frozenset({"GetParticipantInput", "ConnectParticipantWithLexBot"})
 
-# Error types.
-NO_MATCHING_ERROR: Final = "NoMatchingError"
-NO_MATCHING_CONDITION: Final = "NoMatchingCondition"
-INPUT_TIME_LIMIT_EXCEEDED: Final = "InputTimeLimitExceeded"
-QUEUE_AT_CAPACITY: Final = "QueueAtCapacity"
-INVALID_PHONE_NUMBER: Final = "InvalidPhoneNumber"
 
-#: The JSONPath references a flow may read (REFERENCE.md): one root, then keys where it has them.
-JSONPATH_RE: Final = re.compile(
-    r"\$\.(?:External\.[A-Za-z0-9_]+|Attributes\.[A-Za-z0-9_]+|Lex\.IntentName"
-    r"|Lex\.SessionAttributes\.[A-Za-z0-9_]+|StoredCustomerInput|CustomerEndpoint\.Address|Channel|ContactId)"
-)
-#: Anything that looks like a reference, to find the ones embedded in prompt text.
-_REFERENCE_CANDIDATE_RE: Final = re.compile(r"\$\.[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*")
+class Severity(StrEnum):
+    """How bad a finding is: errors fail synth and the command line; warnings are advice."""
 
-STATIC_INTEGER_RE: Final = re.compile(r"[0-9]+")
-DTMF_KEY_RE: Final = re.compile(r"[0-9*#]")
-
-EVENT_HOOKS: Final = frozenset(
-    {
-        "AgentHold",
-        "AgentWhisper",
-        "CustomerHold",
-        "CustomerQueue",
-        "CustomerRemaining",
-        "CustomerWhisper",
-        "DefaultAgentUI",
-        "DisconnectAgentUI",
-        "PauseContact",
-        "ResumeContact",
-    }
-)
-METRIC_TYPES: Final = frozenset(
-    {
-        "NumberOfAgentsAvailable",
-        "NumberOfAgentsStaffed",
-        "NumberOfAgentsOnline",
-        "OldestContactInQueueAgeSeconds",
-        "NumberOfContactsInQueue",
-    }
-)
-POLLY_ENGINES: Final = frozenset({"standard", "neural", "long-form", "generative"})
-
-BOTH_FLOW_TYPES: Final = frozenset({CONTACT_FLOW, CUSTOMER_QUEUE})
-#: Parameters whose value is an object or a list (of strings, at the leaves) on their action pages.
-CONTAINER_PARAMETERS: Final = frozenset(
-    {
-        "Attributes",
-        "DTMFConfiguration",
-        "EventHooks",
-        "InputEncryption",
-        "InputValidation",
-        "LambdaInvocationAttributes",
-        "LexInitializationData",
-        "LexSessionAttributes",
-        "LexTimeoutSeconds",
-        "LexV2Bot",
-        "Media",
-        "Messages",
-        "References",
-        "ResponseValidation",
-    }
-)
-_PROMPT_KEYS: Final = ("Text", "SSML", "PromptId")
+    ERROR = "error"
+    WARNING = "warning"
 
 
 @dataclass(frozen=True)
-class FlowProblem:
-    """One rule a flow breaks: the flow, the action identifier (None for the whole flow), what."""
+class Finding:
+    """One rule a flow breaks: the flow, the action (None for the whole flow), the rule, what."""
 
     flow: str
     action: str | None
+    rule: str
     message: str
+    severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
         where = f"action {self.action!r}" if self.action is not None else "flow"
-        return f"{self.flow}: {where}: {self.message}"
+        return f"{self.flow}: {where}: {self.message} [{self.severity}: {self.rule}]"
+
+    def as_json(self) -> dict[str, Any]:
+        """``{"action", "rule", "message"}`` as ``python -m flowlang check --json`` prints it."""
+        return {"action": self.action, "rule": self.rule, "message": self.message}
 
 
 class FlowCheckError(ValueError):
-    """A flow breaks one or more rules; ``problems`` lists them all."""
+    """A flow has errors; ``problems`` lists them all."""
 
-    def __init__(self, problems: list[FlowProblem]) -> None:
+    def __init__(self, problems: list[Finding]) -> None:
         super().__init__("; ".join(str(problem) for problem in problems))
         self.problems = problems
 
 
-# --- per-action rules ------------------------------------------------------------------------------
-
-#: A parameter check: the action's parameters → problem messages.
-ParameterCheck = Callable[[Mapping[str, Any]], Iterator[str]]
-#: A conditions check: the action's parameters and condition list → problem messages.
-ConditionCheck = Callable[[Mapping[str, Any], list[Any]], Iterator[str]]
+def flow_types() -> frozenset[str]:
+    """The flow-type names the checker takes (``FLOW_MODULE`` for modules)."""
+    return frozenset(FlowType)
 
 
-@dataclass(frozen=True)
-class ActionSpec:
-    """What the Flow-language page of one action type allows.
+def check_flow(flow: Any, *, flow_name: str, flow_type: str = FlowType.CONTACT_FLOW) -> list[Finding]:
+    """Every finding of ``flow``, errors and warnings, in document order.
 
-    Attributes:
-        parameters: parameter names the action accepts.
-        flow_types: flow types the action is available in.
-        errors: error types its transitions may name.
-        required_errors: error types its transitions must name.
-        terminal: the action ends the flow (``Transitions`` must be ``{}``).
-        static: parameters that must be defined statically (no JSONPath at all).
-        single_reference: parameters that are static or exactly one JSONPath.
-        check_parameters: further parameter rules.
-        check_conditions: rules for the conditions; None when conditions are not supported.
-        errors_for: (allowed, required) error types when they depend on the parameters.
+    Args:
+        flow: the parsed flow document (placeholders may be resolved or not).
+        flow_name: named in every finding.
+        flow_type: the Connect flow type the document deploys as (``FLOW_MODULE`` for a module).
     """
-
-    parameters: frozenset[str]
-    flow_types: frozenset[str] = BOTH_FLOW_TYPES
-    errors: frozenset[str] = frozenset({NO_MATCHING_ERROR})
-    required_errors: frozenset[str] = frozenset({NO_MATCHING_ERROR})
-    terminal: bool = False
-    static: frozenset[str] = frozenset()
-    single_reference: frozenset[str] = frozenset()
-    check_parameters: ParameterCheck | None = None
-    check_conditions: ConditionCheck | None = None
-    errors_for: Callable[[Mapping[str, Any]], tuple[frozenset[str], frozenset[str]]] | None = None
+    return list(_Check(flow_name, flow_type).run(flow))
 
 
-def _operand(condition: Any) -> tuple[str | None, str | None]:
-    """(operator, the single string operand) of a condition object, Nones when malformed."""
+def errors_of(findings: list[Finding]) -> list[Finding]:
+    """The findings of severity ``error``."""
+    return [finding for finding in findings if finding.severity is Severity.ERROR]
+
+
+def warnings_of(findings: list[Finding]) -> list[Finding]:
+    """The findings of severity ``warning``."""
+    return [finding for finding in findings if finding.severity is Severity.WARNING]
+
+
+def require_valid_flow(flow: Any, *, flow_name: str, flow_type: str = FlowType.CONTACT_FLOW) -> None:
+    """Raise :class:`FlowCheckError` listing every error of ``flow`` (warnings do not fail)."""
+    problems = errors_of(check_flow(flow, flow_name=flow_name, flow_type=flow_type))
+    if problems:
+        raise FlowCheckError(problems)
+
+
+# --- graph helpers (shared with the tests' walkers and the diff) ---------------------------------
+
+
+def condition_parts(condition: Any) -> tuple[Any, Any]:
+    """(operator, the single operand) of a condition object; Nones where it is malformed."""
     if not isinstance(condition, Mapping):
         return None, None
     inner = condition.get("Condition")
@@ -187,478 +141,7 @@ def _operand(condition: Any) -> tuple[str | None, str | None]:
         return None, None
     operands = inner.get("Operands")
     operand = operands[0] if isinstance(operands, list) and len(operands) == 1 else None
-    return inner.get("Operator"), operand if isinstance(operand, str) else None
-
-
-def _exact_conditions(*expected: tuple[str, str]) -> ConditionCheck:
-    """Conditions must be exactly ``expected`` (operator, operand) pairs, each once."""
-
-    def check(_parameters: Mapping[str, Any], conditions: list[Any]) -> Iterator[str]:
-        found = sorted((str(op), str(operand)) for op, operand in map(_operand, conditions))
-        if found != sorted(expected):
-            wanted = ", ".join(f"{op} {operand}" for op, operand in expected)
-            yield f"conditions must be exactly {wanted}"
-
-    return check
-
-
-def _any_conditions(_parameters: Mapping[str, Any], conditions: list[Any]) -> Iterator[str]:
-    if not conditions:
-        yield "Compare needs Conditions"
-    for operator, operand in map(_operand, conditions):
-        if operator not in OPERATORS or operand is None:
-            yield f"condition {operator!r} must be one of the Flow-language operators with one string operand"
-
-
-def _equals_conditions(_parameters: Mapping[str, Any], conditions: list[Any]) -> Iterator[str]:
-    for operator, operand in map(_operand, conditions):
-        if operator != "Equals" or operand is None:
-            yield "only Equals conditions with one string operand are supported"
-
-
-def _input_conditions(parameters: Mapping[str, Any], conditions: list[Any]) -> Iterator[str]:
-    if parameters.get("StoreInput") == "True" and conditions:
-        yield "conditions are not supported when StoreInput is True"
-    for operator, operand in map(_operand, conditions):
-        if operator != "Equals" or operand is None or not DTMF_KEY_RE.fullmatch(operand):
-            yield "input conditions must be Equals one static key (0-9, *, #)"
-
-
-def _metric_conditions(parameters: Mapping[str, Any], conditions: list[Any]) -> Iterator[str]:
-    agents_metric = str(parameters.get("MetricType", "")).startswith("NumberOfAgents")
-    for operator, operand in map(_operand, conditions):
-        if agents_metric and (operator, operand) != ("NumberGreaterThan", "0"):
-            yield "NumberOfAgents* metrics support only the condition NumberGreaterThan 0"
-        elif not agents_metric and (operator not in NUMBER_OPERATORS | {"Equals"} or operand is None):
-            yield f"condition {operator!r} must be Equals or a Number* operator with one operand"
-
-
-def _iterative_conditions(parameters: Mapping[str, Any], conditions: list[Any]) -> Iterator[str]:
-    if conditions and "InterruptFrequencySeconds" not in parameters:
-        yield "conditions need InterruptFrequencySeconds (the loop never completes otherwise)"
-    for operator, operand in map(_operand, conditions):
-        if (operator, operand) != ("Equals", "MessagesInterrupted"):
-            yield "the only supported condition is Equals MessagesInterrupted"
-
-
-def _one_prompt(parameters: Mapping[str, Any], *, required: bool) -> Iterator[str]:
-    present = [key for key in _PROMPT_KEYS if key in parameters]
-    if len(present) > 1:
-        yield f"only one of Text, SSML, PromptId may be given, got {', '.join(present)}"
-    elif required and not present:
-        yield "one of Text, SSML, PromptId is required"
-
-
-def _static_integer(parameters: Mapping[str, Any], name: str, low: int, high: int) -> Iterator[str]:
-    value = parameters.get(name)
-    if not isinstance(value, str) or not STATIC_INTEGER_RE.fullmatch(value) or not low <= int(value) <= high:
-        yield f"{name} must be a static integer string from {low} to {high}, got {value!r}"
-
-
-def _string_map(parameters: Mapping[str, Any], name: str, *, required: bool) -> Iterator[str]:
-    value = parameters.get(name)
-    if value is None:
-        if required:
-            yield f"{name} is required"
-        return
-    if not isinstance(value, Mapping) or not all(isinstance(item, str) for item in value.values()):
-        yield f"{name} must be a map of strings"
-    elif required and not value:
-        yield f"{name} must not be empty"
-
-
-def _choice(
-    parameters: Mapping[str, Any], name: str, choices: frozenset[str], *, required: bool
-) -> Iterator[str]:
-    value = parameters.get(name)
-    if value is None and not required:
-        return
-    if value not in choices:
-        yield f"{name} must be one of {', '.join(sorted(choices))}, got {value!r}"
-
-
-def _check_message(parameters: Mapping[str, Any]) -> Iterator[str]:
-    yield from _one_prompt(parameters, required=True)
-
-
-def _check_iterative_messages(parameters: Mapping[str, Any]) -> Iterator[str]:
-    messages = parameters.get("Messages")
-    if not isinstance(messages, list) or not messages:
-        yield "Messages must be a non-empty list"
-        return
-    for index, message in enumerate(messages):
-        if not isinstance(message, Mapping) or len(message) != 1 or not set(message) <= set(_PROMPT_KEYS):
-            yield f"Messages[{index}] must hold exactly one of Text, SSML, PromptId"
-    if "InterruptFrequencySeconds" in parameters:
-        yield from _static_integer(parameters, "InterruptFrequencySeconds", 1, 86_400)
-
-
-def _check_input(parameters: Mapping[str, Any]) -> Iterator[str]:
-    yield from _one_prompt(parameters, required=False)
-    yield from _static_integer(parameters, "InputTimeLimitSeconds", 1, 180)
-    yield from _choice(parameters, "StoreInput", frozenset({"True", "False"}), required=False)
-    yield from _check_input_validation(parameters)
-
-
-def _check_input_validation(parameters: Mapping[str, Any]) -> Iterator[str]:
-    """The stored-input rules of the GetParticipantInput page.
-
-    ``InputValidation`` is "required if and only if StoreInput is True" and holds one of
-    ``PhoneNumberValidation`` (``NumberFormat`` Local or E164; ``CountryCode`` when Local) or
-    ``CustomValidation`` (``MaximumLength``); ``InputEncryption`` "may only be specified if
-    CustomValidation is provided".
-    """
-    stored = parameters.get("StoreInput") == "True"
-    validation = parameters.get("InputValidation")
-    if validation is None and stored:
-        yield "InputValidation is required when StoreInput is True"
-    elif validation is not None and not stored:
-        yield "InputValidation is allowed only when StoreInput is True"
-    if isinstance(validation, Mapping):
-        yield from _unknown_fields("InputValidation", validation, _VALIDATION_KINDS)
-        if len(set(validation) & _VALIDATION_KINDS) != 1:
-            yield "InputValidation must hold exactly one of PhoneNumberValidation, CustomValidation"
-    else:
-        validation = {}  # absent, or reported as "must be a map" by the container rules
-    phone = validation.get("PhoneNumberValidation")
-    if isinstance(phone, Mapping):
-        yield from _unknown_fields("PhoneNumberValidation", phone, frozenset({"NumberFormat", "CountryCode"}))
-        yield from _choice(phone, "NumberFormat", frozenset({"Local", "E164"}), required=True)
-        if phone.get("NumberFormat") == "Local" and not isinstance(phone.get("CountryCode"), str):
-            yield "PhoneNumberValidation.CountryCode is required when NumberFormat is Local"
-    custom = validation.get("CustomValidation")
-    if isinstance(custom, Mapping):
-        yield from _unknown_fields("CustomValidation", custom, frozenset({"MaximumLength"}))
-        for message in _static_integer(custom, "MaximumLength", 1, 1_000):
-            yield f"CustomValidation.{message}"
-    if "InputEncryption" in parameters and not isinstance(custom, Mapping):
-        yield "InputEncryption needs InputValidation.CustomValidation"
-
-
-_VALIDATION_KINDS: Final = frozenset({"PhoneNumberValidation", "CustomValidation"})
-
-
-def _unknown_fields(name: str, value: Mapping[str, Any], known: frozenset[str]) -> Iterator[str]:
-    unknown = sorted(set(value) - known)
-    if unknown:
-        yield f"unknown {name} field(s) {', '.join(unknown)}"
-
-
-def _check_lex(parameters: Mapping[str, Any]) -> Iterator[str]:
-    yield from _one_prompt(parameters, required=False)
-    bot = parameters.get("LexV2Bot")
-    if not isinstance(bot, Mapping) or not isinstance(bot.get("AliasArn"), str) or set(bot) != {"AliasArn"}:
-        yield 'LexV2Bot must be {"AliasArn": ...}'
-    yield from _string_map(parameters, "LexSessionAttributes", required=False)
-
-
-def _check_lambda(parameters: Mapping[str, Any]) -> Iterator[str]:
-    if not isinstance(parameters.get("LambdaFunctionARN"), str):
-        yield "LambdaFunctionARN is required"
-    yield from _static_integer(parameters, "InvocationTimeLimitSeconds", 1, 8)
-    yield from _choice(parameters, "InvocationType", frozenset({"SYNCHRONOUS"}), required=True)
-    validation = parameters.get("ResponseValidation")
-    if not isinstance(validation, Mapping) or set(validation) != {"ResponseType"}:
-        yield 'ResponseValidation must be {"ResponseType": "STRING_MAP" | "JSON"}'
-    else:
-        yield from _choice(validation, "ResponseType", frozenset({"STRING_MAP", "JSON"}), required=True)
-    yield from _string_map(parameters, "LambdaInvocationAttributes", required=False)
-
-
-def _check_attributes(parameters: Mapping[str, Any]) -> Iterator[str]:
-    yield from _string_map(parameters, "Attributes", required=True)
-    yield from _choice(parameters, "TargetContact", frozenset({"Current", "Related"}), required=False)
-
-
-def _check_compare(parameters: Mapping[str, Any]) -> Iterator[str]:
-    value = parameters.get("ComparisonValue")
-    if not isinstance(value, str) or not JSONPATH_RE.fullmatch(value):
-        yield f"ComparisonValue must be exactly one JSONPath of an allowed root, got {value!r}"
-
-
-def _check_metric(parameters: Mapping[str, Any]) -> Iterator[str]:
-    yield from _choice(parameters, "MetricType", METRIC_TYPES, required=True)
-    if "QueueId" in parameters and "AgentId" in parameters:
-        yield "QueueId and AgentId may not both be given"
-
-
-def _check_target_queue(parameters: Mapping[str, Any]) -> Iterator[str]:
-    if ("QueueId" in parameters) == ("AgentId" in parameters):
-        yield "exactly one of QueueId, AgentId is required"
-
-
-def _check_voice(parameters: Mapping[str, Any]) -> Iterator[str]:
-    if not isinstance(parameters.get("TextToSpeechVoice"), str):
-        yield "TextToSpeechVoice is required"
-    yield from _choice(parameters, "TextToSpeechEngine", POLLY_ENGINES, required=False)
-    yield from _choice(
-        parameters, "TextToSpeechStyle", frozenset({"None", "Conversational", "Newscaster"}), required=False
-    )
-
-
-def _check_contact_data(parameters: Mapping[str, Any]) -> Iterator[str]:
-    # The page marks TargetContact [Required].
-    yield from _choice(parameters, "TargetContact", frozenset({"Current", "Related"}), required=True)
-    if set(parameters) == {"TargetContact"}:
-        yield "UpdateContactData needs at least one value to set"
-
-
-def _check_logging(parameters: Mapping[str, Any]) -> Iterator[str]:
-    yield from _choice(parameters, "FlowLoggingBehavior", frozenset({"Enabled", "Disabled"}), required=True)
-
-
-def _check_event_hooks(parameters: Mapping[str, Any]) -> Iterator[str]:
-    hooks = parameters.get("EventHooks")
-    if not isinstance(hooks, Mapping) or len(hooks) != 1:
-        yield "EventHooks must hold exactly one entry"
-        return
-    ((event, flow),) = hooks.items()
-    if event not in EVENT_HOOKS:
-        yield f"unknown event hook {event!r}"
-    if not isinstance(flow, str):
-        yield f"EventHooks.{event} must be a flow id or ARN"
-
-
-def _check_loop(parameters: Mapping[str, Any]) -> Iterator[str]:
-    value = parameters.get("LoopCount")
-    if isinstance(value, str) and JSONPATH_RE.fullmatch(value):
-        return  # "fully dynamic" is allowed
-    yield from _static_integer(parameters, "LoopCount", 0, 100)
-
-
-def _input_errors(parameters: Mapping[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
-    base = frozenset({NO_MATCHING_ERROR, INPUT_TIME_LIMIT_EXCEEDED})
-    if parameters.get("StoreInput") == "True":
-        # Stored input that times out takes the success branch with the value "Timeout" (the
-        # Store customer input block page), so only NoMatchingError is required. InvalidPhoneNumber
-        # "must be defined only if StoreInput is true, and PhoneNumberValidation is specified".
-        validation = parameters.get("InputValidation")
-        phone = isinstance(validation, Mapping) and "PhoneNumberValidation" in validation
-        allowed = base | {INVALID_PHONE_NUMBER} if phone else base
-        return allowed, frozenset({NO_MATCHING_ERROR})
-    # NoMatchingCondition "must be defined only if StoreInput is False".
-    return base | {NO_MATCHING_CONDITION}, base | {NO_MATCHING_CONDITION}
-
-
-def _metric_errors(parameters: Mapping[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
-    if str(parameters.get("MetricType", "")).startswith("NumberOfAgents"):
-        # The page: NoMatchingCondition "only supported if the MetricType is
-        # OldestContactInQueueAgeSeconds or NumberOfContactsInQueue"; NextAction is the else branch.
-        return frozenset({NO_MATCHING_ERROR}), frozenset({NO_MATCHING_ERROR})
-    both = frozenset({NO_MATCHING_ERROR, NO_MATCHING_CONDITION})
-    return both, both
-
-
-_PROMPT: Final = frozenset(_PROMPT_KEYS)
-
-#: Every action type the project uses, with what its Flow-language page allows.
-ACTION_SPECS: Final[Mapping[str, ActionSpec]] = {
-    "MessageParticipant": ActionSpec(
-        parameters=_PROMPT | {"Media"},
-        single_reference=frozenset({"PromptId"}),
-        check_parameters=_check_message,
-    ),
-    "MessageParticipantIteratively": ActionSpec(
-        parameters=frozenset({"Messages", "InterruptFrequencySeconds"}),
-        flow_types=frozenset({CUSTOMER_QUEUE}),
-        static=frozenset({"InterruptFrequencySeconds"}),
-        check_parameters=_check_iterative_messages,
-        check_conditions=_iterative_conditions,
-    ),
-    "GetParticipantInput": ActionSpec(
-        parameters=_PROMPT
-        | {
-            "Media",
-            "InputTimeLimitSeconds",
-            "StoreInput",
-            "InputValidation",
-            "InputEncryption",
-            "DTMFConfiguration",
-        },
-        static=frozenset({"InputTimeLimitSeconds", "StoreInput", "InputValidation", "DTMFConfiguration"}),
-        single_reference=frozenset({"PromptId"}),
-        check_parameters=_check_input,
-        check_conditions=_input_conditions,
-        errors_for=_input_errors,
-    ),
-    "ConnectParticipantWithLexBot": ActionSpec(
-        parameters=_PROMPT
-        | {"Media", "LexV2Bot", "LexSessionAttributes", "LexInitializationData", "LexTimeoutSeconds"},
-        errors=frozenset({NO_MATCHING_ERROR, NO_MATCHING_CONDITION, INPUT_TIME_LIMIT_EXCEEDED}),
-        required_errors=frozenset({NO_MATCHING_ERROR, NO_MATCHING_CONDITION, INPUT_TIME_LIMIT_EXCEEDED}),
-        single_reference=frozenset({"PromptId"}),
-        check_parameters=_check_lex,
-        check_conditions=_equals_conditions,
-    ),
-    "InvokeLambdaFunction": ActionSpec(
-        parameters=frozenset(
-            {
-                "LambdaFunctionARN",
-                "InvocationTimeLimitSeconds",
-                "InvocationType",
-                "LambdaInvocationAttributes",
-                "ResponseValidation",
-            }
-        ),
-        static=frozenset({"InvocationTimeLimitSeconds", "InvocationType", "ResponseValidation"}),
-        check_parameters=_check_lambda,
-    ),
-    "UpdateContactAttributes": ActionSpec(
-        parameters=frozenset({"Attributes", "TargetContact"}),
-        static=frozenset({"TargetContact"}),
-        check_parameters=_check_attributes,
-    ),
-    "Compare": ActionSpec(
-        parameters=frozenset({"ComparisonValue"}),
-        errors=frozenset({NO_MATCHING_CONDITION}),
-        required_errors=frozenset({NO_MATCHING_CONDITION}),
-        check_parameters=_check_compare,
-        check_conditions=_any_conditions,
-    ),
-    "CheckHoursOfOperation": ActionSpec(
-        parameters=frozenset({"HoursOfOperationId"}),
-        single_reference=frozenset({"HoursOfOperationId"}),
-        check_conditions=_exact_conditions(("Equals", "True"), ("Equals", "False")),
-    ),
-    "CheckMetricData": ActionSpec(
-        parameters=frozenset({"MetricType", "QueueId", "AgentId"}),
-        static=frozenset({"MetricType"}),
-        single_reference=frozenset({"QueueId", "AgentId"}),
-        check_parameters=_check_metric,
-        check_conditions=_metric_conditions,
-        errors_for=_metric_errors,
-    ),
-    "UpdateContactTargetQueue": ActionSpec(
-        parameters=frozenset({"QueueId", "AgentId"}),
-        flow_types=frozenset({CONTACT_FLOW}),
-        single_reference=frozenset({"QueueId", "AgentId"}),
-        check_parameters=_check_target_queue,
-    ),
-    "TransferContactToQueue": ActionSpec(
-        parameters=frozenset(),
-        flow_types=frozenset({CONTACT_FLOW}),
-        errors=frozenset({NO_MATCHING_ERROR, QUEUE_AT_CAPACITY}),
-        required_errors=frozenset({NO_MATCHING_ERROR, QUEUE_AT_CAPACITY}),
-    ),
-    "UpdateContactTextToSpeechVoice": ActionSpec(
-        parameters=frozenset({"TextToSpeechVoice", "TextToSpeechEngine", "TextToSpeechStyle"}),
-        check_parameters=_check_voice,
-    ),
-    "UpdateContactData": ActionSpec(
-        parameters=frozenset(
-            {"Name", "Description", "LanguageCode", "CustomerId", "References", "TargetContact"}
-        ),
-        static=frozenset({"TargetContact"}),
-        check_parameters=_check_contact_data,
-    ),
-    "UpdateFlowLoggingBehavior": ActionSpec(
-        parameters=frozenset({"FlowLoggingBehavior"}),
-        errors=frozenset(),
-        required_errors=frozenset(),
-        static=frozenset({"FlowLoggingBehavior"}),
-        check_parameters=_check_logging,
-    ),
-    "UpdateContactEventHooks": ActionSpec(
-        parameters=frozenset({"EventHooks"}), check_parameters=_check_event_hooks
-    ),
-    "Loop": ActionSpec(
-        parameters=frozenset({"LoopCount"}),
-        errors=frozenset(),
-        required_errors=frozenset(),
-        check_parameters=_check_loop,
-        check_conditions=_exact_conditions(("Equals", "ContinueLooping"), ("Equals", "DoneLooping")),
-    ),
-    "DisconnectParticipant": ActionSpec(
-        parameters=frozenset(), errors=frozenset(), required_errors=frozenset(), terminal=True
-    ),
-    "EndFlowExecution": ActionSpec(
-        parameters=frozenset(),
-        flow_types=frozenset({CUSTOMER_QUEUE}),
-        errors=frozenset(),
-        required_errors=frozenset(),
-        terminal=True,
-    ),
-}
-
-#: Action types that end the contact's run through a flow (the graph walker's safe ends).
-ENDING_ACTION_TYPES: Final = frozenset(
-    {"DisconnectParticipant", "EndFlowExecution", "TransferContactToQueue"}
-)
-
-
-# --- the checker -------------------------------------------------------------------------------------
-
-
-def check_flow(flow: Any, *, flow_name: str, flow_type: str = CONTACT_FLOW) -> list[FlowProblem]:
-    """Every rule ``flow`` breaks, in document order; an empty list means the flow is fine.
-
-    Args:
-        flow: the parsed flow document (placeholders may be resolved or not).
-        flow_name: named in every problem.
-        flow_type: the Connect flow type the document deploys as; decides which actions are allowed.
-    """
-    problems = [FlowProblem(flow_name, None, message) for message in _document_problems(flow, flow_type)]
-    examinable = (
-        flow_type in BOTH_FLOW_TYPES and isinstance(flow, Mapping) and isinstance(flow.get("Actions"), list)
-    )
-    if not examinable or not flow["Actions"]:
-        return problems
-    by_identifier: dict[str, Mapping[str, Any]] = {}
-    for index, action in enumerate(flow["Actions"]):
-        identifier = action.get("Identifier") if isinstance(action, Mapping) else None
-        if not isinstance(identifier, str):
-            problems.append(FlowProblem(flow_name, None, f"Actions[{index}] has no string Identifier"))
-            continue
-        messages = list(_identifier_problems(identifier))
-        if identifier in by_identifier:
-            messages.append("duplicate Identifier")
-        else:
-            by_identifier[identifier] = action
-        problems.extend(FlowProblem(flow_name, identifier, message) for message in messages)
-
-    start = flow.get("StartAction")
-    if start not in by_identifier:
-        problems.append(FlowProblem(flow_name, None, f"StartAction {start!r} is not an action of the flow"))
-    for identifier, action in by_identifier.items():
-        problems.extend(
-            FlowProblem(flow_name, identifier, message)
-            for message in _action_problems(action, flow_type, set(by_identifier))
-        )
-    if isinstance(start, str) and start in by_identifier:
-        reachable = reachable_from(flow, start)
-        problems.extend(
-            FlowProblem(flow_name, identifier, "not reachable from StartAction")
-            for identifier in by_identifier
-            if identifier not in reachable
-        )
-    return problems
-
-
-def _document_problems(flow: Any, flow_type: str) -> Iterator[str]:
-    """Problems of the document as a whole (type, Version, format, size)."""
-    if flow_type not in BOTH_FLOW_TYPES:
-        yield f"unknown flow type {flow_type!r}"
-        return
-    if not isinstance(flow, Mapping):
-        yield "a flow must be a JSON object"
-        return
-    if flow.get("Version") != FLOW_LANGUAGE_VERSION:
-        yield f"Version must be {FLOW_LANGUAGE_VERSION!r}, got {flow.get('Version')!r}"
-    for key in ("modules", "branches"):
-        if key in flow:
-            yield f"{key!r} belongs to the old console-export format, not the Flow language"
-    actions = flow.get("Actions")
-    if not isinstance(actions, list) or not actions:
-        yield "Actions must be a non-empty list"
-    elif len(actions) > MAX_ACTIONS:
-        yield f"{len(actions)} actions exceed the limit of {MAX_ACTIONS}"
-
-
-def require_valid_flow(flow: Any, *, flow_name: str, flow_type: str = CONTACT_FLOW) -> None:
-    """Raise :class:`FlowCheckError` listing every problem of ``flow``, if it has any."""
-    problems = check_flow(flow, flow_name=flow_name, flow_type=flow_type)
-    if problems:
-        raise FlowCheckError(problems)
+    return inner.get("Operator"), operand
 
 
 def transitions_of(action: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -672,11 +155,13 @@ def transitions_of(action: Mapping[str, Any]) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     if isinstance(transitions.get("NextAction"), str):
         found.append(("NextAction", transitions["NextAction"]))
-    for condition in transitions.get("Conditions") or []:
-        operator, operand = _operand(condition)
+    conditions = transitions.get("Conditions")
+    for condition in conditions if isinstance(conditions, list) else []:
+        operator, operand = condition_parts(condition)
         if isinstance(condition, Mapping) and isinstance(condition.get("NextAction"), str):
             found.append((f"Condition {operator} {operand}", condition["NextAction"]))
-    for error in transitions.get("Errors") or []:
+    errors = transitions.get("Errors")
+    for error in errors if isinstance(errors, list) else []:
         if isinstance(error, Mapping) and isinstance(error.get("NextAction"), str):
             found.append((f"Error {error.get('ErrorType')}", error["NextAction"]))
     return found
@@ -700,142 +185,391 @@ def reachable_from(flow: Mapping[str, Any], start: str) -> set[str]:
     return seen
 
 
-def _identifier_problems(identifier: str) -> Iterator[str]:
+# --- the checker ---------------------------------------------------------------------------------
+
+_Raw = tuple[Severity, str, str]
+
+
+def _error(rule: str, message: str) -> _Raw:
+    return Severity.ERROR, rule, message
+
+
+def _warning(rule: str, message: str) -> _Raw:
+    return Severity.WARNING, rule, message
+
+
+def is_opaque(value: str) -> bool:
+    """The whole value is one placeholder (``%Name%``, ``${Name}``): any kind accepts it."""
+    return PLACEHOLDER_VALUE_RE.fullmatch(value) is not None
+
+
+def is_reference(value: str) -> bool:
+    """The whole value is exactly one JSONPath reference."""
+    return REFERENCE_RE.fullmatch(value) is not None
+
+
+class _Check:
+    """One run of the checker over one document."""
+
+    def __init__(self, flow_name: str, flow_type: str) -> None:
+        self.flow_name = flow_name
+        self.flow_type = flow_type
+
+    def finding(self, action: str | None, raw: _Raw) -> Finding:
+        severity, rule, message = raw
+        return Finding(self.flow_name, action, rule, message, severity)
+
+    def run(self, flow: Any) -> Iterator[Finding]:
+        document = list(self._document(flow))
+        yield from (self.finding(None, raw) for raw in document)
+        if self.flow_type not in flow_types() or not isinstance(flow, Mapping):
+            return
+        actions = flow.get("Actions")
+        if not isinstance(actions, list) or not actions:
+            return
+        by_identifier: dict[str, Mapping[str, Any]] = {}
+        yield from self._index(actions, by_identifier)
+        start = flow.get("StartAction")
+        if start not in by_identifier:
+            yield self.finding(
+                None, _error("start-action", f"StartAction {start!r} is not an action of the flow")
+            )
+        identifiers = set(by_identifier)
+        for identifier, action in by_identifier.items():
+            for raw in self._action(action, identifiers):
+                yield self.finding(identifier, raw)
+        if isinstance(start, str) and start in by_identifier:
+            reachable = reachable_from(flow, start)
+            for identifier in by_identifier:
+                if identifier not in reachable:
+                    yield self.finding(identifier, _warning("unreachable", "not reachable from StartAction"))
+
+    def _index(self, actions: list[Any], by_identifier: dict[str, Mapping[str, Any]]) -> Iterator[Finding]:
+        """Fill ``by_identifier`` (first of duplicates wins); findings about the identifiers."""
+        for index, action in enumerate(actions):
+            identifier = action.get("Identifier") if isinstance(action, Mapping) else None
+            if not isinstance(identifier, str):
+                yield self.finding(None, _error("identifier", f"Actions[{index}] has no string Identifier"))
+                continue
+            for raw in _identifier_problems(identifier):
+                yield self.finding(identifier, raw)
+            if identifier in by_identifier:
+                yield self.finding(identifier, _error("duplicate-identifier", "duplicate Identifier"))
+            else:
+                by_identifier[identifier] = action
+
+    def _document(self, flow: Any) -> Iterator[_Raw]:
+        if self.flow_type not in flow_types():
+            yield _error(
+                "flow-type", f"unknown flow type {self.flow_type!r} (one of {', '.join(sorted(FlowType))})"
+            )
+            return
+        if not isinstance(flow, Mapping):
+            yield _error("document", "a flow must be a JSON object")
+            return
+        if flow.get("Version") != FLOW_LANGUAGE_VERSION:
+            yield _error("version", f"Version must be {FLOW_LANGUAGE_VERSION!r}, got {flow.get('Version')!r}")
+        for key in ("modules", "branches"):
+            if key in flow:
+                yield _error("old-format", f"{key!r} belongs to the old console-export format")
+        actions = flow.get("Actions")
+        if not isinstance(actions, list) or not actions:
+            yield _error("actions", "Actions must be a non-empty list")
+        elif len(actions) > MAX_ACTIONS:
+            yield _error("too-many-actions", f"{len(actions)} actions exceed the limit of {MAX_ACTIONS}")
+        metadata = flow.get("Metadata")
+        if metadata is not None and not isinstance(metadata, Mapping):
+            yield _error("metadata", "Metadata must be an object")
+
+    def _action(self, action: Mapping[str, Any], identifiers: set[str]) -> Iterator[_Raw]:
+        name = action.get("Type")
+        spec = ACTION_TYPES.get(name) if isinstance(name, str) else None
+        if spec is None:
+            yield _error("unknown-action-type", f"unknown action type {name!r}")
+            return
+        if self.flow_type not in spec.flow_types:
+            yield _error("flow-type-unsupported", f"{name} is not supported in {self.flow_type} flows")
+        parameters = action.get("Parameters", {})
+        if not isinstance(parameters, Mapping):
+            yield _error("parameter-type", "Parameters must be an object")
+            parameters = {}
+        yield from _parameter_problems(spec, parameters)
+        transitions = action.get("Transitions")
+        if not isinstance(transitions, Mapping):
+            yield _error("transitions", "Transitions must be an object")
+            return
+        if spec.terminal:
+            if transitions:
+                yield _error("terminal-transitions", f"{name} ends the flow: Transitions must be {{}}")
+            return
+        yield from _transition_problems(spec, parameters, transitions, identifiers, self.flow_type)
+
+
+def _identifier_problems(identifier: str) -> Iterator[_Raw]:
     if not identifier:
-        yield "Identifier must not be empty"
+        yield _error("identifier", "Identifier must not be empty")
     if len(identifier) > MAX_IDENTIFIER_LENGTH:
-        yield f"Identifier is longer than {MAX_IDENTIFIER_LENGTH} characters"
+        yield _error("identifier", f"Identifier is longer than {MAX_IDENTIFIER_LENGTH} characters")
     bad = sorted(set(identifier) & FORBIDDEN_IDENTIFIER_CHARACTERS)
     if bad:
-        yield f"Identifier contains forbidden character(s) {' '.join(bad)}"
+        yield _error("identifier", f"Identifier contains forbidden character(s) {' '.join(bad)}")
     if identifier in FORBIDDEN_IDENTIFIERS:
-        yield f"Identifier {identifier!r} is a reserved name"
+        yield _error("identifier", f"Identifier {identifier!r} is a reserved name")
 
 
-def _action_problems(action: Mapping[str, Any], flow_type: str, identifiers: set[str]) -> Iterator[str]:
-    action_type = action.get("Type")
-    spec = ACTION_SPECS.get(action_type) if isinstance(action_type, str) else None
-    if spec is None:
-        yield f"unknown action type {action_type!r} (not a Flow-language type used by this project)"
+# --- parameters ----------------------------------------------------------------------------------
+
+
+def _parameter_problems(spec: ActionType, parameters: Mapping[str, Any]) -> Iterator[_Raw]:
+    yield from _fields_problems(spec.parameters, parameters, prefix="", owner=spec.name)
+    for group in spec.exactly_one_of:
+        given = sorted(group & set(parameters))
+        if len(given) != 1:
+            yield _error(
+                "exactly-one-of",
+                f"exactly one of {', '.join(sorted(group))} must be given, got {', '.join(given) or 'none'}",
+            )
+    for group in spec.at_most_one_of:
+        given = sorted(group & set(parameters))
+        if len(given) > 1:
+            yield _error(
+                "at-most-one-of", f"at most one of {', '.join(sorted(group))}, got {', '.join(given)}"
+            )
+    if "LexBot" in parameters and spec.name == "ConnectParticipantWithLexBot":
+        yield _warning("lex-classic", "LexBot names a Lex classic (V1) bot; use LexV2Bot")
+    for check in spec.cross_checks:
+        for severity, rule, message in check(parameters):
+            yield Severity(severity), rule, message
+
+
+def _fields_problems(
+    specs: tuple[Param, ...] | None, values: Mapping[str, Any], *, prefix: str, owner: str
+) -> Iterator[_Raw]:
+    """Unknown, missing and malformed keys of a parameter object (``specs`` None: any keys)."""
+    if specs is None:
+        for key, value in values.items():
+            yield from _free_value_problems(f"{prefix}{key}", value)
         return
-    if flow_type not in spec.flow_types:
-        yield f"{action_type} is not available in {flow_type} flows"
+    known = {param.name: param for param in specs}
+    for key in values:
+        if key not in known:
+            where = f"{prefix.rstrip('.')} " if prefix else ""
+            yield _error(
+                "unknown-parameter", f"unknown parameter {where}{key!s} for {owner}".replace("  ", " ")
+            )
+    for param in specs:
+        if param.name not in values:
+            if param.required:
+                yield _error("required-parameter", f"parameter {prefix}{param.name} is required")
+            continue
+        yield from _value_problems(param, values[param.name], f"{prefix}{param.name}", owner)
 
-    parameters = action.get("Parameters", {})
-    if not isinstance(parameters, Mapping):
-        yield "Parameters must be an object"
-        parameters = {}
-    yield from _parameter_problems(spec, parameters)
 
-    transitions = action.get("Transitions")
-    if not isinstance(transitions, Mapping):
-        yield "Transitions must be an object"
+def _value_problems(param: Param, value: Any, path: str, owner: str) -> Iterator[_Raw]:
+    if param.kind is Kind.ANY:
         return
-    if spec.terminal:
-        if transitions:
-            yield f"{action_type} is terminal: Transitions must be {{}}"
-        return
-    yield from _transition_problems(spec, parameters, transitions, identifiers)
-
-
-def _parameter_problems(spec: ActionSpec, parameters: Mapping[str, Any]) -> Iterator[str]:
-    unknown = sorted(set(parameters) - spec.parameters)
-    if unknown:
-        yield f"unknown parameter(s) {', '.join(unknown)}"
-    for name, value in parameters.items():
-        if name not in CONTAINER_PARAMETERS and isinstance(value, Mapping | list):
-            yield f"parameter {name} must be a string, got {type(value).__name__}"
-    for path, value in _leaves(parameters):
-        if isinstance(value, str):
-            yield from _value_problems(spec, path, value)
-        else:
-            yield f"parameter {path} must be a string, got {type(value).__name__}"
-    if spec.check_parameters is not None:
-        yield from spec.check_parameters(parameters)
-
-
-def _value_problems(spec: ActionSpec, path: str, value: str) -> Iterator[str]:
-    """Placeholders and JSONPath references in one string parameter (``path`` names it)."""
-    for token in PLACEHOLDER_RE.findall(value):
-        if token not in KNOWN_PLACEHOLDERS:
-            yield f"parameter {path} uses unknown placeholder %{token}%"
-    top = path.split(".", 1)[0].split("[", 1)[0]
-    references = _REFERENCE_CANDIDATE_RE.findall(value)
-    if top in spec.static and references:
-        yield f"parameter {path} must be defined statically"
-    elif top in spec.single_reference and "$." in value and not JSONPATH_RE.fullmatch(value):
-        yield f"parameter {path} must be static or exactly one JSONPath"
+    if param.kind in STRING_KINDS and isinstance(value, str):
+        yield from _string_problems(param, value, path)
+    elif param.kind is Kind.MAP and isinstance(value, Mapping):
+        yield from _map_problems(param, value, path)
+    elif param.kind is Kind.OBJECT and isinstance(value, Mapping):
+        yield from _fields_problems(param.fields, value, prefix=f"{path}.", owner=owner)
+    elif param.kind is Kind.LIST and isinstance(value, list):
+        yield from _list_problems(param, value, path, owner)
     else:
-        for reference in references:
-            if not JSONPATH_RE.fullmatch(reference):
-                yield f"parameter {path} reads {reference!r}, not an allowed JSONPath"
+        wanted = (
+            "a string" if param.kind in STRING_KINDS else "a list" if param.kind is Kind.LIST else "an object"
+        )
+        yield _error("parameter-type", f"parameter {path} must be {wanted}, got {type(value).__name__}")
 
 
-def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
-    """(dotted path, leaf) of every non-container value below ``value``; maps and lists recurse."""
-    if isinstance(value, Mapping):
+def _map_problems(param: Param, value: Mapping[str, Any], path: str) -> Iterator[_Raw]:
+    if param.required and not value:
+        yield _error("required-parameter", f"parameter {path} must not be empty")
+    for key, item in value.items():
+        if not isinstance(item, str):
+            yield _error("parameter-type", f"parameter {path}.{key} must be a string")
+        else:
+            # Accepted flows mix references and text in map values (acme_contact_flow_module:
+            # "$.Attributes.Journey >> went_through_module"): only the namespaces are checked.
+            yield from _references_problems(item, f"{path}.{key}")
+
+
+def _list_problems(param: Param, value: list[Any], path: str, owner: str) -> Iterator[_Raw]:
+    if param.required and not value:
+        yield _error("required-parameter", f"parameter {path} must not be empty")
+    for index, item in enumerate(value):
+        if param.fields is not None and isinstance(item, Mapping):
+            yield from _fields_problems(param.fields, item, prefix=f"{path}[{index}].", owner=owner)
+        else:
+            yield from _free_value_problems(f"{path}[{index}]", item)
+
+
+def _free_value_problems(path: str, value: Any) -> Iterator[_Raw]:
+    """References inside an undocumented structure: only the namespace is checked."""
+    if isinstance(value, str):
+        yield from _references_problems(value, path)
+    elif isinstance(value, Mapping):
         for key, item in value.items():
-            yield from _leaves(item, f"{path}.{key}" if path else str(key))
+            yield from _free_value_problems(f"{path}.{key}", item)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _leaves(item, f"{path}[{index}]")
-    else:
-        yield path, value
+            yield from _free_value_problems(f"{path}[{index}]", item)
+
+
+def _string_problems(param: Param, value: str, path: str) -> Iterator[_Raw]:
+    if param.required and not value.strip():
+        yield _error("required-parameter", f"parameter {path} must not be empty")
+        return
+    if is_opaque(value):
+        return
+    references = REFERENCE_RE.findall(value)
+    if param.kind is Kind.STATIC and references:
+        yield _error("static-parameter", f"parameter {path} must be set statically, not from {references[0]}")
+        return
+    if param.kind is Kind.REFERENCE and not is_reference(value):
+        yield _error("reference-parameter", f"parameter {path} must be exactly one JSONPath reference")
+        return
+    if param.kind is Kind.DYNAMIC and references and not is_reference(value):
+        yield _error("dynamic-parameter", f"parameter {path} must be static or exactly one JSONPath")
+        return
+    yield from _references_problems(value, path)
+    if references and param.kind is not Kind.STATIC:
+        return  # a dynamic value: its static rules apply at run time
+    if param.values is not None and value not in param.values:
+        yield _error(
+            "parameter-value", f"parameter {path} is {value!r}, not one of {', '.join(sorted(param.values))}"
+        )
+    if param.integer is not None:
+        low, high = param.integer
+        if not value.strip().isdigit() or not low <= int(value) <= high:
+            yield _error("parameter-value", f"parameter {path} must be an integer from {low} to {high}")
+
+
+def _references_problems(value: str, path: str) -> Iterator[_Raw]:
+    for reference in REFERENCE_RE.findall(value):
+        reason = classify_reference(reference)
+        if reason is not None:
+            yield _warning("unknown-reference", f"parameter {path} reads {reference}: {reason}")
+
+
+# --- transitions ---------------------------------------------------------------------------------
 
 
 def _transition_problems(
-    spec: ActionSpec, parameters: Mapping[str, Any], transitions: Mapping[str, Any], identifiers: set[str]
-) -> Iterator[str]:
+    spec: ActionType,
+    parameters: Mapping[str, Any],
+    transitions: Mapping[str, Any],
+    identifiers: set[str],
+    flow_type: str,
+) -> Iterator[_Raw]:
     unknown = sorted(set(transitions) - {"NextAction", "Errors", "Conditions"})
     if unknown:
-        yield f"unknown transition field(s) {', '.join(unknown)}"
+        yield _error("transitions", f"unknown transition field(s) {', '.join(unknown)}")
     next_action = transitions.get("NextAction")
-    if not isinstance(next_action, str):
-        yield "NextAction is required"
+    if next_action is None and not transitions and flow_type in _SELF_ENDING_FLOW_TYPES:
+        # Connect accepted acme_hold (AGENT_HOLD) whose MessageParticipantIteratively has
+        # ``Transitions: {}``: in a hold, whisper or queue flow the run simply ends there.
+        yield _warning("flow-ends-here", "no Transitions: the flow ends after this action")
+    elif next_action is None:
+        yield _error("next-action", "NextAction is required")
     elif next_action not in identifiers:
-        yield f"NextAction {next_action!r} is not an action of the flow"
-    yield from _error_problems(spec, parameters, transitions.get("Errors", []), identifiers)
-    yield from _condition_problems(spec, parameters, transitions.get("Conditions", []), identifiers)
-
-
-def _error_problems(
-    spec: ActionSpec, parameters: Mapping[str, Any], errors: Any, identifiers: set[str]
-) -> Iterator[str]:
-    allowed, required = (
-        spec.errors_for(parameters) if spec.errors_for else (spec.errors, spec.required_errors)
-    )
+        yield _error("dangling-transition", f"NextAction {next_action!r} is not an action of the flow")
+    conditions = transitions.get("Conditions", [])
+    if not isinstance(conditions, list):
+        yield _error("transitions", "Conditions must be a list")
+        conditions = []
+    yield from _condition_problems(spec, parameters, conditions, identifiers)
+    errors = transitions.get("Errors", [])
     if not isinstance(errors, list):
-        yield "Errors must be a list"
+        yield _error("transitions", "Errors must be a list")
         errors = []
-    error_types: list[str] = []
-    for error in errors:
-        if not isinstance(error, Mapping) or not isinstance(error.get("ErrorType"), str):
-            yield "every error needs an ErrorType"
-            continue
-        error_type = error["ErrorType"]
-        error_types.append(error_type)
-        if error_type not in allowed:
-            yield f"error type {error_type} is not supported by this action"
-        if error.get("NextAction") not in identifiers:
-            yield f"error {error_type} goes to {error.get('NextAction')!r}, not an action of the flow"
-    for duplicate in sorted({item for item in error_types if error_types.count(item) > 1}):
-        yield f"error type {duplicate} appears more than once"
-    for missing in sorted(required - set(error_types)):
-        yield f"missing error branch {missing}"
+    yield from _error_problems(spec, parameters, errors, identifiers)
 
 
 def _condition_problems(
-    spec: ActionSpec, parameters: Mapping[str, Any], conditions: Any, identifiers: set[str]
-) -> Iterator[str]:
-    if not isinstance(conditions, list):
-        yield "Conditions must be a list"
-        return
-    if spec.check_conditions is None:
+    spec: ActionType, parameters: Mapping[str, Any], conditions: list[Any], identifiers: set[str]
+) -> Iterator[_Raw]:
+    rule = spec.conditions
+    if rule is None:
         if conditions:
-            yield "this action does not support Conditions"
+            yield _error("conditions-unsupported", f"{spec.name} does not support Conditions")
         return
-    yield from spec.check_conditions(parameters, conditions)
-    for condition in conditions:
+    if rule.required and not conditions:
+        yield _error("conditions-required", f"{spec.name} needs at least one condition")
+    operands_seen: list[str] = []
+    for index, condition in enumerate(conditions):
         target = condition.get("NextAction") if isinstance(condition, Mapping) else None
         if target not in identifiers:
-            yield f"a condition goes to {target!r}, not an action of the flow"
+            yield _error("dangling-transition", f"Conditions[{index}] goes to {target!r}, not an action")
+        yield from _one_condition(spec, rule, index, condition, operands_seen)
+    pairs = [(str(op), str(operand)) for op, operand in map(condition_parts, conditions)]
+    for check in spec.condition_checks:
+        for severity, rule_id, message in check(parameters, pairs):
+            yield Severity(severity), rule_id, message
+    if rule.exhaustive and rule.operands is not None and sorted(operands_seen) != sorted(rule.operands):
+        yield _error(
+            "conditions-exhaustive",
+            f"conditions must be exactly one each of {', '.join(sorted(rule.operands))}",
+        )
+
+
+def _one_condition(
+    spec: ActionType, rule: Conditions, index: int, condition: Any, operands_seen: list[str]
+) -> Iterator[_Raw]:
+    """Operator and operand of one condition; its operand is added to ``operands_seen``."""
+    operator, operand = condition_parts(condition)
+    if operator not in OPERATORS:
+        yield _error("operator", f"Conditions[{index}]: {operator!r} is not a Flow-language operator")
+        return
+    if operator not in rule.operators:
+        allowed = ", ".join(sorted(rule.operators))
+        yield _error("operator", f"Conditions[{index}]: {spec.name} allows {allowed}, not {operator}")
+    if not isinstance(operand, str):
+        yield _error("operand", f"Conditions[{index}] needs exactly one string operand")
+        return
+    operands_seen.append(operand)
+    if is_opaque(operand) or is_reference(operand):
+        return
+    if not rule.operand_allowed(operand):
+        yield _error("operand", f"Conditions[{index}]: operand {operand!r} is not allowed for {spec.name}")
+    elif OPERATORS[operator].numeric and operand.strip() and as_number(operand) is None:
+        yield _error("operand", f"Conditions[{index}]: {operator} needs a number, got {operand!r}")
+
+
+def _error_problems(
+    spec: ActionType,
+    parameters: Mapping[str, Any],
+    errors: list[Any],
+    identifiers: set[str],
+) -> Iterator[_Raw]:
+    possible = spec.possible_errors(parameters)
+    given: list[str] = []
+    for index, error in enumerate(errors):
+        if not isinstance(error, Mapping) or not isinstance(error.get("ErrorType"), str):
+            yield _error("error-branch", f"Errors[{index}] needs an ErrorType")
+            continue
+        error_type = error["ErrorType"]
+        given.append(error_type)
+        if error_type not in possible:
+            raised = ", ".join(sorted(possible)) or "nothing"
+            yield _error("error-type", f"{spec.name} cannot raise {error_type} (it raises {raised})")
+        if error.get("NextAction") not in identifiers:
+            yield _error(
+                "dangling-transition",
+                f"error {error_type} goes to {error.get('NextAction')!r}, not an action",
+            )
+    for duplicate in sorted({item for item in given if given.count(item) > 1}):
+        yield _error("error-branch", f"error type {duplicate} has more than one branch")
+    # Risky but legal: an error that can happen with no branch to take.
+    catch_all = NO_MATCHING_ERROR in given
+    for error_type in sorted(possible - set(given)):
+        if error_type == NO_MATCHING_CONDITION:
+            continue  # without its branch, an unmatched value takes NextAction
+        if error_type == INPUT_TIME_LIMIT_EXCEEDED and spec.name in _INPUT_ACTIONS:
+            yield _warning("input-timeout", f"no {error_type} branch: a silent caller takes the error path")
+            continue
+        if error_type == NO_MATCHING_ERROR or not catch_all:
+            yield _warning(
+                "missing-error-branch", f"{spec.name} can fail with {error_type} and has no branch"
+            )

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from config.settings import QUEUE_KEYS
+from flowlang.model import FlowType
 
 #: Directory of the flow templates (``contact_flows/`` at the repository root).
 FLOW_DIR: Final = Path(__file__).resolve().parent.parent / "contact_flows"
@@ -33,13 +34,24 @@ KNOWN_PLACEHOLDERS: Final = frozenset(
         "LexBotAliasArn",
         "HoursOfOperationArn",
         "CustomerQueueFlowArn",
+        "InboundFlowArn",
         *(f"QueueArn_{key}" for key in QUEUE_KEYS),
     }
 )
 
+
+def placeholder_output_key(name: str) -> str:
+    """The stack output (``CfnOutput`` id, alphanumeric) that carries the value of ``%name%``.
+
+    ``cdk deploy --outputs-file`` writes these; ``python -m flowlang import`` reads them back to
+    turn an environment's ARNs into placeholders.
+    """
+    return "Placeholder" + "".join(part[:1].upper() + part[1:] for part in name.split("_"))
+
+
 #: Connect flow types used here (``AWS::Connect::ContactFlow`` ``Type``).
-CONTACT_FLOW: Final = "CONTACT_FLOW"
-CUSTOMER_QUEUE: Final = "CUSTOMER_QUEUE"
+CONTACT_FLOW: Final = FlowType.CONTACT_FLOW.value
+CUSTOMER_QUEUE: Final = FlowType.CUSTOMER_QUEUE.value
 
 
 class PlaceholderError(ValueError):

@@ -44,13 +44,13 @@ from simulator.flow_runtime import (
     ActionFailed,
     BotResult,
     Contact,
-    EndReason,
     Flow,
     FlowRunner,
     InputTimeout,
     LambdaInvocation,
     Trace,
 )
+from simulator.flow_services import FlowServices
 from simulator.world import DEFAULT_CALLER, SYSTEM_NUMBER, LocalArns, LocalTables
 
 #: Actions the customer-queue flow runs before the simulated agent answers.
@@ -242,7 +242,7 @@ def connect_event(
 # --- the simulated Connect instance --------------------------------------------------------------
 
 
-class SimulatedConnect:
+class SimulatedConnect(FlowServices):
     """The ``FlowServices`` of one call: prompts, caller input, Lambda, the bot, hours, queues."""
 
     def __init__(
@@ -258,7 +258,7 @@ class SimulatedConnect:
         monotonic: Callable[[], float],
         on_prompt: Callable[[str], None] | None,
     ) -> None:
-        self.prompts: list[str] = []
+        super().__init__()
         self._settings = settings
         self._config = config
         self._arns = arns
@@ -278,7 +278,14 @@ class SimulatedConnect:
         if self._on_prompt is not None:
             self._on_prompt(text)
 
-    def get_input(self, prompt: str | None, *, timeout_seconds: int, max_length: int | None = None) -> str:
+    def get_input(
+        self,
+        prompt: str | None,
+        *,
+        timeout_seconds: int,
+        max_length: int | None = None,
+        channel: str = "VOICE",
+    ) -> str:
         """Key presses on voice (a choice is the first key; stored input every key), typed text on chat."""
         voice = self._settings.channel == "VOICE"
         if not voice and self._settings.chat_input == "unsupported":
@@ -297,7 +304,12 @@ class SimulatedConnect:
         return received.strip()
 
     def talk_to_bot(
-        self, alias_arn: str, prompt: str | None, session_attributes: Mapping[str, str]
+        self,
+        alias_arn: str,
+        prompt: str | None,
+        session_attributes: Mapping[str, str],
+        *,
+        intents: Iterable[str] = (),
     ) -> BotResult:
         """The Lex simulation behind the bot alias."""
         if alias_arn != self._arns.lex_bot_alias_arn:
@@ -367,12 +379,14 @@ class SimulatedConnect:
             raise ActionFailed(f"unknown queue {queue_arn!r}")
         return self._settings.contacts_in_queue < self._config.queues[key].max_contacts
 
-    def flow_for(self, flow_arn: str) -> Flow:
-        """The flow behind a flow ARN."""
+    def flow_for(self, flow_arn: str) -> Flow | None:
+        """The flow behind a flow ARN (None: not one of ours)."""
         key = self._arns.flow_key(flow_arn)
-        if key is None or key not in self._flows:
-            raise ActionFailed(f"unknown flow {flow_arn!r}")
-        return self._flows[key]
+        return self._flows.get(key) if key is not None else None
+
+    def agent_answers(self, queue_arn: str) -> bool:
+        """An agent takes the contact when ``--agents-available`` is above zero."""
+        return self._settings.agents_available > 0
 
 
 # --- flows ---------------------------------------------------------------------------------------
@@ -393,7 +407,7 @@ def load_flows(arns: LocalArns) -> dict[str, Flow]:
                 f"flow {spec.key}: the simulator has no value for {', '.join(f'%{n}%' for n in unknown)}"
             )
         resolved = resolve_placeholders(text, {name: known[name] for name in used}, flow_name=spec.key)
-        flows[spec.key] = Flow.from_json(spec.key, json.loads(resolved))
+        flows[spec.key] = Flow.from_json(spec.key, json.loads(resolved), flow_type=spec.flow_type)
     return flows
 
 
@@ -542,15 +556,9 @@ def _run_call(
         monotonic=monotonic,
     )
     runner = FlowRunner(services, contact)
-    end = runner.run(flows["inbound"])
-    queue_key: str | None = None
-    if end.reason is EndReason.QUEUED and end.queue_arn:
-        queue_key = arns.queue_key(end.queue_arn)
-        hold_flow_arn = contact.event_hooks.get("CustomerQueue")
-        if hold_flow_arn:
-            hold_end = runner.run(services.flow_for(hold_flow_arn), step_budget=QUEUE_FLOW_STEP_BUDGET)
-            if hold_end.reason is EndReason.DISCONNECTED:
-                queue_key = None
+    services.runner = runner
+    contact_end = runner.run_contact(flows["inbound"], hook_step_budget=QUEUE_FLOW_STEP_BUDGET)
+    queue_key = arns.queue_key(contact_end.queue_arn) if contact_end.queue_arn else None
     if tables.callback_for(contact.contact_id) is not None:
         outcome, queue_key = Outcome.CALLBACK, None
     elif queue_key is not None:

@@ -9,6 +9,10 @@ Subcommands (each one line per input line, one JSON object per output line, UTF-
         {"text", "faq_id", "score"}                  (faq_id null under the threshold)
     python -m simulator [-v] call [--env E] [--channel VOICE|CHAT] [--at ISO] [--say TEXT]... [--json]
         one simulated call (see simulator/call.py)
+    python -m simulator run-flow FILE [--type TYPE] [--channel C] [--say TEXT]... [--json]
+        any flow document in a default world (see simulator/run_flow.py)
+    python -m simulator conformance DIR
+        check and run every flow of a folder (see simulator/conformance.py)
 
 Input lines end at ``\\n`` only (a stray ``\\r`` or other control character inside a line stays
 part of it, so the output has exactly as many lines as the input); a trailing ``\\r`` of a CRLF
@@ -272,8 +276,28 @@ def register_call(subparsers: Any) -> None:
     register(subparsers)
 
 
+def register_run_flow(subparsers: Any) -> None:
+    """Add the ``run-flow`` subcommand (any flow document in a default world, :mod:`simulator.run_flow`)."""
+    from simulator.run_flow import register_run_flow as register
+
+    register(subparsers)
+
+
+def register_conformance(subparsers: Any) -> None:
+    """Add the ``conformance`` subcommand (check and run a folder of flows, :mod:`simulator.conformance`)."""
+    from simulator.conformance import register_conformance as register
+
+    register(subparsers)
+
+
 #: Subcommands in help order; a new one is one more ``register_*`` function here.
-SUBCOMMANDS: Final[tuple[Callable[[Any], None], ...]] = (register_classify, register_faq, register_call)
+SUBCOMMANDS: Final[tuple[Callable[[Any], None], ...]] = (
+    register_classify,
+    register_faq,
+    register_call,
+    register_run_flow,
+    register_conformance,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -21,6 +21,7 @@ from constructs_lib.lex_bot import KoreanLexBot
 from constructs_lib.monitoring import ContactCenterMonitoring
 from constructs_lib.phone_number_flow import PhoneNumberFlowAssociation
 from flowlang import FLOWS, placeholders_in, read_template
+from flowlang.templates import placeholder_output_key
 from lexbot import load_bot_definition
 from stacks.connect_stack import ConnectStack
 from stacks.stateful_stack import StatefulStack
@@ -124,6 +125,15 @@ class BotStack(Stack):
         )
         self.monitoring = ContactCenterMonitoring(self, "Monitoring", config=config, functions=self.functions)
 
+        # Every ARN a flow may reference, under the key ``python -m flowlang import`` maps back to
+        # its placeholder (``cdk deploy --outputs-file`` collects them).
+        for name, value in sorted(available.items()):
+            CfnOutput(
+                self,
+                placeholder_output_key(name),
+                value=value,
+                description=f"ARN behind %{name}% in contact_flows/ templates",
+            )
         CfnOutput(self, "LexBotId", value=self.lex_bot.bot.attr_id)
         CfnOutput(self, "LexBotAliasArn", value=self.lex_bot.alias_arn)
         for key, flow in self.flows.items():
