@@ -9,7 +9,15 @@ from typing import ClassVar
 from aws_cdk import aws_connect as connect
 from constructs import Construct
 
-from flowlang import FlowSpec, load_template, require_valid_flow, resolve_placeholders
+from flowlang import (
+    KNOWN_PLACEHOLDERS,
+    FlowSpec,
+    PlaceholderError,
+    load_template,
+    placeholders_in,
+    require_valid_flow,
+    resolve_placeholders,
+)
 
 
 class FlowContentTooLargeError(ValueError):
@@ -48,6 +56,12 @@ class TemplatedContactFlow(Construct):
         super().__init__(scope, construct_id)
         template = load_template(spec)
         require_valid_flow(template, flow_name=flow_name, flow_type=spec.flow_type)
+        unknown = sorted(placeholders_in(json.dumps(template)) - KNOWN_PLACEHOLDERS)
+        if unknown:
+            raise PlaceholderError(
+                f"flow {flow_name}: unknown placeholder(s) {', '.join(f'%{name}%' for name in unknown)} "
+                "(the contract is flowlang.templates.KNOWN_PLACEHOLDERS)"
+            )
         # Compact JSON: smaller Content, and the template's layout never shows up in diffs.
         compact = json.dumps(template, ensure_ascii=False, separators=(",", ":"))
         self.content = resolve_placeholders(compact, placeholders, flow_name=flow_name)

@@ -31,15 +31,14 @@ from flowlang.model import (
     FLOW_LANGUAGE_VERSION,
     FORBIDDEN_IDENTIFIER_CHARACTERS,
     FORBIDDEN_IDENTIFIERS,
-    HOLD_FLOW_TYPES,
     INPUT_TIME_LIMIT_EXCEEDED,
     MAX_ACTIONS,
     MAX_IDENTIFIER_LENGTH,
     NO_MATCHING_CONDITION,
     NO_MATCHING_ERROR,
     OPERATORS,
+    SELF_ENDING_FLOW_TYPES,
     STRING_KINDS,
-    WHISPER_FLOW_TYPES,
     ActionType,
     Conditions,
     Ending,
@@ -56,8 +55,8 @@ PLACEHOLDER_VALUE_RE: Final = re.compile(r"%[A-Za-z][A-Za-z0-9_]*%|\$\{[^}]*\}")
 ENDING_ACTION_TYPES: Final = frozenset(
     name for name, action_type in ACTION_TYPES.items() if action_type.ending is not Ending.NONE
 )
-#: Flow types whose run ends by itself (the contact goes on elsewhere): an action may end them.
-_SELF_ENDING_FLOW_TYPES: Final = HOLD_FLOW_TYPES | WHISPER_FLOW_TYPES | {FlowType.CUSTOMER_QUEUE}
+#: A whole number written in ASCII (``"²".isdigit()`` is true, ``int("²")`` is not).
+_INTEGER_RE: Final = re.compile(r"-?[0-9]+")
 #: Input blocks: without an ``InputTimeLimitExceeded`` branch a silent caller takes the generic error.
 _INPUT_ACTIONS: Final = frozenset({"GetParticipantInput", "ConnectParticipantWithLexBot"})
 
@@ -169,11 +168,10 @@ def transitions_of(action: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 def reachable_from(flow: Mapping[str, Any], start: str) -> set[str]:
     """Identifiers of the actions reachable from ``start`` through any transition."""
-    by_identifier = {
-        action["Identifier"]: action
-        for action in flow.get("Actions") or []
-        if isinstance(action, Mapping) and isinstance(action.get("Identifier"), str)
-    }
+    by_identifier: dict[str, Mapping[str, Any]] = {}
+    for action in flow.get("Actions") or []:
+        if isinstance(action, Mapping) and isinstance(action.get("Identifier"), str):
+            by_identifier.setdefault(action["Identifier"], action)  # the first of duplicates, as checked
     seen: set[str] = set()
     pending = [start]
     while pending:
@@ -230,7 +228,7 @@ class _Check:
         by_identifier: dict[str, Mapping[str, Any]] = {}
         yield from self._index(actions, by_identifier)
         start = flow.get("StartAction")
-        if start not in by_identifier:
+        if not isinstance(start, str) or start not in by_identifier:
             yield self.finding(
                 None, _error("start-action", f"StartAction {start!r} is not an action of the flow")
             )
@@ -442,7 +440,7 @@ def _string_problems(param: Param, value: str, path: str) -> Iterator[_Raw]:
         )
     if param.integer is not None:
         low, high = param.integer
-        if not value.strip().isdigit() or not low <= int(value) <= high:
+        if not _INTEGER_RE.fullmatch(value.strip()) or not low <= int(value) <= high:
             yield _error("parameter-value", f"parameter {path} must be an integer from {low} to {high}")
 
 
@@ -467,13 +465,13 @@ def _transition_problems(
     if unknown:
         yield _error("transitions", f"unknown transition field(s) {', '.join(unknown)}")
     next_action = transitions.get("NextAction")
-    if next_action is None and not transitions and flow_type in _SELF_ENDING_FLOW_TYPES:
+    if next_action is None and not transitions and flow_type in SELF_ENDING_FLOW_TYPES:
         # Connect accepted acme_hold (AGENT_HOLD) whose MessageParticipantIteratively has
         # ``Transitions: {}``: in a hold, whisper or queue flow the run simply ends there.
         yield _warning("flow-ends-here", "no Transitions: the flow ends after this action")
     elif next_action is None:
         yield _error("next-action", "NextAction is required")
-    elif next_action not in identifiers:
+    elif not isinstance(next_action, str) or next_action not in identifiers:
         yield _error("dangling-transition", f"NextAction {next_action!r} is not an action of the flow")
     conditions = transitions.get("Conditions", [])
     if not isinstance(conditions, list):
@@ -500,14 +498,20 @@ def _condition_problems(
     operands_seen: list[str] = []
     for index, condition in enumerate(conditions):
         target = condition.get("NextAction") if isinstance(condition, Mapping) else None
-        if target not in identifiers:
+        if not isinstance(target, str) or target not in identifiers:
             yield _error("dangling-transition", f"Conditions[{index}] goes to {target!r}, not an action")
         yield from _one_condition(spec, rule, index, condition, operands_seen)
     pairs = [(str(op), str(operand)) for op, operand in map(condition_parts, conditions)]
     for check in spec.condition_checks:
         for severity, rule_id, message in check(parameters, pairs):
             yield Severity(severity), rule_id, message
-    if rule.exhaustive and rule.operands is not None and sorted(operands_seen) != sorted(rule.operands):
+    dynamic = any(is_opaque(operand) or is_reference(operand) for operand in operands_seen)
+    if (
+        rule.exhaustive
+        and rule.operands is not None
+        and not dynamic
+        and sorted(operands_seen) != sorted(rule.operands)
+    ):
         yield _error(
             "conditions-exhaustive",
             f"conditions must be exactly one each of {', '.join(sorted(rule.operands))}",
@@ -519,7 +523,7 @@ def _one_condition(
 ) -> Iterator[_Raw]:
     """Operator and operand of one condition; its operand is added to ``operands_seen``."""
     operator, operand = condition_parts(condition)
-    if operator not in OPERATORS:
+    if not isinstance(operator, str) or operator not in OPERATORS:
         yield _error("operator", f"Conditions[{index}]: {operator!r} is not a Flow-language operator")
         return
     if operator not in rule.operators:
@@ -529,7 +533,10 @@ def _one_condition(
         yield _error("operand", f"Conditions[{index}] needs exactly one string operand")
         return
     operands_seen.append(operand)
-    if is_opaque(operand) or is_reference(operand):
+    if is_reference(operand):
+        yield from _references_problems(operand, f"Conditions[{index}]")
+        return
+    if is_opaque(operand):
         return
     if not rule.operand_allowed(operand):
         yield _error("operand", f"Conditions[{index}]: operand {operand!r} is not allowed for {spec.name}")
@@ -554,7 +561,7 @@ def _error_problems(
         if error_type not in possible:
             raised = ", ".join(sorted(possible)) or "nothing"
             yield _error("error-type", f"{spec.name} cannot raise {error_type} (it raises {raised})")
-        if error.get("NextAction") not in identifiers:
+        if not isinstance(error.get("NextAction"), str) or error["NextAction"] not in identifiers:
             yield _error(
                 "dangling-transition",
                 f"error {error_type} goes to {error.get('NextAction')!r}, not an action",

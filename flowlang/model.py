@@ -72,6 +72,9 @@ WHISPER_FLOW_TYPES: Final = frozenset(
 )
 #: Hold flows: looped while a participant is on hold.
 HOLD_FLOW_TYPES: Final = frozenset({FlowType.CUSTOMER_HOLD, FlowType.AGENT_HOLD})
+#: Flow types whose run ends by itself while the contact goes on (queue, hold, whisper): an action
+#: with ``Transitions: {}`` may end them — Connect accepted acme_hold (AGENT_HOLD) written so.
+SELF_ENDING_FLOW_TYPES: Final = HOLD_FLOW_TYPES | WHISPER_FLOW_TYPES | {FlowType.CUSTOMER_QUEUE}
 
 
 class Channel(StrEnum):

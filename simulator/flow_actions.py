@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from flowlang.model import INPUT_TIME_LIMIT_EXCEEDED, NO_MATCHING_ERROR, QUEUE_AT_CAPACITY
+from flowlang.references import REFERENCE_RE
 from simulator.flow_runtime import (
     MAX_ATTRIBUTE_BYTES,
     Action,
@@ -43,6 +44,8 @@ Handler = Callable[[FlowRun, Action], Outcome]
 DEFAULT_STORED_INPUT_LENGTH: Final = 20
 _E164_RE: Final = re.compile(r"\+[1-9][0-9]{6,14}")
 _SIMULATED_ACCOUNT: Final = "111122223333"
+#: Parameters that name a resource (their last key ends in Id, Arn or ARN).
+_IDENTIFYING_RE: Final = re.compile(r"(Id|Arn|ARN)$")
 
 
 def _failed(error: ActionFailed) -> Error:
@@ -87,8 +90,9 @@ def get_participant_input(run: FlowRun, action: Action) -> Outcome:
     validation = validation if isinstance(validation, Mapping) else {}
     custom = validation.get("CustomValidation")
     max_length = DEFAULT_STORED_INPUT_LENGTH
-    if isinstance(custom, Mapping) and str(custom.get("MaximumLength", "")).isdigit():
-        max_length = int(custom["MaximumLength"])
+    written = run.value(custom.get("MaximumLength")) if isinstance(custom, Mapping) else None
+    if written is not None and written.isascii() and written.isdigit() and int(written) > 0:
+        max_length = int(written)
     try:
         received = run.services.get_input(
             run.prompt(action),
@@ -164,7 +168,8 @@ def disconnect_participant(run: FlowRun, action: Action) -> Outcome:
 
 
 def show_view(run: FlowRun, action: Action) -> Outcome:
-    view = run.value(action.parameters.get("ViewResource"))
+    resource = action.parameters.get("ViewResource")
+    view = run.value(resource.get("Id")) if isinstance(resource, Mapping) else None
     outcome = _effect(run, action, f"view {view or '(unnamed)'} shown")
     if isinstance(outcome, Error):
         return outcome
@@ -196,7 +201,8 @@ def check_hours_of_operation(run: FlowRun, action: Action) -> Outcome:
 
 def check_metric_data(run: FlowRun, action: Action) -> Outcome:
     metric_type = str(action.parameters.get("MetricType"))
-    queue = _queue(run, action)
+    agent = run.value(action.parameters["AgentId"]) if "AgentId" in action.parameters else None
+    queue = f"{agent}/agent-queue" if agent else _queue(run, action)
     if not queue or not run.services.known_queue(queue):
         return Error(NO_MATCHING_ERROR, "no queue to read the metric of")
     try:
@@ -217,11 +223,18 @@ def get_metric_data(run: FlowRun, action: Action) -> Outcome:
     outcome = _effect(run, action, f"metrics read for {queue}")
     if isinstance(outcome, Error):
         return outcome
-    metrics = {
-        "ContactsInQueue": as_text(int(run.services.metric("CONTACTS_IN_QUEUE", queue))),
-        "AgentsAvailable": as_text(int(run.services.metric("AGENTS_AVAILABLE", queue))),
-        "OldestContactInQueueAgeSeconds": as_text(int(run.services.metric("OLDEST_CONTACT_AGE", queue))),
-        **{str(key): as_text(value) for key, value in outcome.items()},
+    services = run.services
+    agents = as_text(int(services.metric("AGENTS_AVAILABLE", queue)))
+    # The keys the contact-attribute reference documents for the Get metrics block.
+    metrics: dict[str, Any] = {
+        "Queue": {
+            "Name": queue.rsplit("/", 1)[-1],
+            "ARN": queue,
+            "Size": as_text(int(services.metric("CONTACTS_IN_QUEUE", queue))),
+            "OldestContactAge": as_text(int(services.metric("OLDEST_CONTACT_AGE", queue))),
+        },
+        "Agents": {state: {"Count": agents} for state in ("Online", "Available", "Staffed")},
+        **outcome,
     }
     run.contact.data["Metrics"] = metrics
     return Next()
@@ -294,8 +307,8 @@ def wait(run: FlowRun, action: Action) -> Outcome:
     outcome = _effect(run, action, "waited")
     if isinstance(outcome, Error):
         return outcome
-    result = outcome.get("Result")
-    return Next(str(result), has_value=True) if result else Next()
+    # Nothing the simulated contact does interrupts the wait: its time runs out.
+    return Next(str(outcome.get("Result") or "WaitCompleted"), has_value=True)
 
 
 # --- contact actions -----------------------------------------------------------------------------
@@ -521,7 +534,19 @@ def _recording(behavior: Any) -> str:
 
 
 def _effect(run: FlowRun, action: Action, description: str | None = None) -> Mapping[str, Any] | Error:
-    """Ask the world to do the action; trace it; the world's result, or the error to take."""
+    """Ask the world to do the action; trace it; the world's result, or the error to take.
+
+    An identifying parameter (``…Id``, ``…Arn``) that is one reference naming nothing takes the error
+    branch, as Connect does when a dynamic ARN or id resolves to nothing; a data field that names
+    nothing is sent empty.
+    """
+    unresolved = sorted(
+        path
+        for path, raw in _references(action.parameters)
+        if _IDENTIFYING_RE.search(path) and run.reference(raw) is None
+    )
+    if unresolved:
+        return Error(NO_MATCHING_ERROR, f"{', '.join(unresolved)} resolve(s) to nothing")
     request = run.resolve(dict(action.parameters))
     try:
         result = run.services.effect(action.type, request, run.contact)
@@ -533,6 +558,19 @@ def _effect(run: FlowRun, action: Action, description: str | None = None) -> Map
         description or (describe(request) if describe else f"{action.type}: {_compact(request)}")
     )
     return result
+
+
+def _references(value: Any, path: str = "") -> list[tuple[str, str]]:
+    """(parameter path, reference) of every value that is exactly one JSONPath reference."""
+    if isinstance(value, str):
+        return [(path, value)] if REFERENCE_RE.fullmatch(value) else []
+    if isinstance(value, Mapping):
+        return [
+            found for key, item in value.items() for found in _references(item, f"{path}.{key}".lstrip("."))
+        ]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) for found in _references(item, f"{path}[{index}]")]
+    return []
 
 
 def _store(namespace: str, defaults: Callable[[FlowRun], Mapping[str, Any]]) -> Handler:
@@ -613,7 +651,9 @@ def invoke_lambda_function(run: FlowRun, action: Action) -> Outcome:
     except ActionFailed as error:
         return _failed(error)
     if asynchronous:
-        run.runner.event(f"function {arn} invoked asynchronously")
+        invocation_id = f"simulated-invocation-{len(run.runner.trace.path)}"
+        run.contact.data["LambdaInvocation"] = {"InvocationId": invocation_id}
+        run.runner.event(f"function {arn} invoked asynchronously ({invocation_id})")
         return Next()
     if not _valid_response(response, response_type):
         return Error(NO_MATCHING_ERROR, f"the response is not a valid {response_type}")

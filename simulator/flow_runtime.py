@@ -43,10 +43,11 @@ from flowlang.model import (
     NO_MATCHING_ERROR,
     OPERATORS,
     QUEUE_AT_CAPACITY,
+    SELF_ENDING_FLOW_TYPES,
     ActionType,
     FlowType,
 )
-from flowlang.references import REFERENCE_RE
+from flowlang.references import REFERENCE_RE, reference_parts
 
 if TYPE_CHECKING:
     from simulator.flow_services import FlowServices
@@ -552,7 +553,7 @@ class FlowRun:
             if handler is None:
                 raise self.fail(action, f"unknown action type {action.type!r}")
             self.runner.validate(self.flow, action)
-            outcome = handler(self, action)
+            outcome = self.unsupported_channel(action) or handler(self, action)
             if isinstance(outcome, Stop):
                 end = FlowEnd(
                     outcome.reason, self.flow.name, action.identifier, outcome.queue_arn, outcome.flow_arn
@@ -560,7 +561,11 @@ class FlowRun:
                 return end, None
             if isinstance(outcome, Jump):
                 return FlowEnd(EndReason.TRANSFERRED, self.flow.name, action.identifier), outcome.flow
-            if isinstance(outcome, Next) and not action.transitions:
+            if (
+                isinstance(outcome, Next)
+                and not action.transitions
+                and self.flow.flow_type in SELF_ENDING_FLOW_TYPES
+            ):
                 # Accepted in hold and whisper flows (acme_hold): with no Transitions the run ends.
                 self.runner.event(f"{self.flow.name}/{action.identifier}: no Transitions, the flow ends")
                 return FlowEnd(EndReason.ENDED, self.flow.name, action.identifier), None
@@ -575,6 +580,17 @@ class FlowRun:
                 return FlowEnd(EndReason.UNHANDLED_ERROR, self.flow.name, action.identifier), None
             self.runner.trace.transitions.append((self.flow.name, action.identifier, branch.label))
             action = self.flow.action(branch.target, came_from=action.identifier)
+
+    def unsupported_channel(self, action: Action) -> Error | None:
+        """The error an action takes on a channel its page does not support (None: supported).
+
+        GetParticipantInput is left to the world: its page says "an entered string for other
+        channels" while its restrictions say voice only (``python -m simulator call --chat-input``).
+        """
+        model = action.model
+        if model is None or action.type == "GetParticipantInput" or self.contact.channel in model.channels:
+            return None
+        return Error(NO_MATCHING_ERROR, f"{action.type} is not supported on {self.contact.channel}")
 
     def route(self, action: Action, outcome: Next | Error) -> Branch | None:
         """The branch ``outcome`` takes; None for an error with no branch at all."""
@@ -624,7 +640,7 @@ class FlowRun:
 
     def reference(self, path: str) -> Any:
         """The value of one JSONPath reference; None when it names nothing (set)."""
-        parts = [part for part in path[2:].split(".") if part]
+        parts = reference_parts(path)
         if not parts:
             return None
         current: Any = self.contact.namespaces(self.flow_attributes)

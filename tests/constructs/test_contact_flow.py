@@ -172,5 +172,7 @@ def test_an_unknown_placeholder_in_a_template_fails_synth(
     broken["Actions"][1]["Parameters"]["HoursOfOperationId"] = "%HolidayHoursArn%"
     (tmp_path / CUSTOMER_QUEUE.file_name).write_text(json.dumps(broken, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setattr(flowlang.templates, "FLOW_DIR", tmp_path)
-    with pytest.raises(FlowCheckError, match=r"%HolidayHoursArn%"):
+    with pytest.raises(
+        PlaceholderError, match=r"aicc-dev-customer_queue: unknown placeholder.*%HolidayHoursArn%"
+    ):
         synth(CUSTOMER_QUEUE, {"HolidayHoursArn": dummy_arn("holiday")})

@@ -15,7 +15,8 @@ import pytest
 from config import EnvironmentConfig
 from config.settings import QUEUE_KEYS
 from constructs_lib.faq_loader import FAQ_FILE
-from flowlang import FLOWS, check_flow, placeholders_in
+from flowlang import FLOWS, KNOWN_PLACEHOLDERS, check_flow, placeholders_in
+from flowlang.templates import placeholder_output_key
 from lexbot import FALLBACK_INTENT, load_bot_definition
 from tests.infrastructure.conftest import SynthResult
 
@@ -260,6 +261,17 @@ def test_both_flows_are_deployed_resolved_and_pass_the_checker(synth: SynthResul
         assert placeholders_in(text) == set()
         document = json.loads(text)
         assert check_flow(document, flow_name=spec.key, flow_type=spec.flow_type) == []
+
+
+def test_every_placeholder_arn_is_a_stack_output_for_flow_import(
+    synth: SynthResult, environment: str
+) -> None:
+    # ``python -m flowlang import`` maps an environment's ARNs back to placeholders from these.
+    outputs = synth.raw(environment, "bot")["Outputs"]
+    for name in KNOWN_PLACEHOLDERS:
+        output = outputs[placeholder_output_key(name)]
+        assert f"%{name}%" in output["Description"]
+        assert output["Value"], name
 
 
 def test_inbound_flow_targets_every_queue_the_bot_alias_and_the_function(
