@@ -118,6 +118,8 @@ def run_import(args: argparse.Namespace, out: TextIO) -> int:
     """``import``: 0 when the template is written, 1 when the export cannot become one."""
     if not _NAME_RE.fullmatch(args.name):
         raise UsageError(f"--name must be lower-case letters, digits and _ (a file name), got {args.name!r}")
+    if not Path(args.directory).is_dir():
+        raise UsageError(f"no such directory: {args.directory}")
     exported, outputs = read_json(args.exported), read_json(args.outputs)
     try:
         template = to_template(exported, outputs, name=args.name, flow_type=args.flow_type)
@@ -148,9 +150,10 @@ def run_diff(args: argparse.Namespace, out: TextIO) -> int:
 def run_layout(args: argparse.Namespace, out: TextIO) -> int:
     """``layout``: every action placed, in place; 0."""
     documents = [(path, read_json(path)) for path in args.files]
-    for path, document in documents:
+    for path, document in documents:  # every file readable and a flow before any is written
         if not isinstance(document, dict):
             raise UsageError(f"{path} is not a flow document (a JSON object)")
+    for path, document in documents:
         before = len(unplaced(document))
         place_actions(document)
         Path(path).write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -164,7 +167,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
-            raise UsageError("a command is required: check, import or diff")
+            raise UsageError("a command is required: check, import, diff or layout")
         handlers = {"check": run_check, "import": run_import, "diff": run_diff, "layout": run_layout}
         return handlers[args.command](args, stream)
     except UsageError as error:

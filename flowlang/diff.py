@@ -83,8 +83,9 @@ def _action_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]
     changes: list[str] = []
     if old.get("Type") != new.get("Type"):
         changes.append(f"type: {old.get('Type')} → {new.get('Type')}")
-    old_parameters = dict(_leaves(old.get("Parameters") or {}))
-    new_parameters = dict(_leaves(new.get("Parameters") or {}))
+    # An empty Parameters object has no leaf worth naming.
+    old_parameters = {path: value for path, value in _leaves(old.get("Parameters") or {}) if path}
+    new_parameters = {path: value for path, value in _leaves(new.get("Parameters") or {}) if path}
     for path in sorted(set(old_parameters) | set(new_parameters)):
         before, after = old_parameters.get(path, _MISSING), new_parameters.get(path, _MISSING)
         if before == after:

@@ -12,7 +12,7 @@ nothing environment-specific slips into the template. The result must pass the c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final
 
 from flowlang.checker import check_flow, errors_of
@@ -47,12 +47,15 @@ def to_template(exported: Any, outputs: Any, *, name: str, flow_type: str) -> di
     if not isinstance(exported, Mapping):
         raise FlowImportError("the exported flow must be a JSON object")
     values = placeholder_values(outputs)
-    # Longest first: an ARN that contains another (a queue ARN contains the instance ARN) wins.
+    # Longest first: an ARN that contains another (a queue ARN contains the instance ARN) wins; a
+    # match must end where the ARN ends (".../queue/q1" is no prefix of ".../queue/q10").
     ordered = sorted(values, key=len, reverse=True)
+    patterns = [(re.compile(re.escape(arn) + r"(?![A-Za-z0-9_./:-])"), f"%{values[arn]}%") for arn in ordered]
 
     def replace(text: str) -> str:
-        for arn in ordered:
-            text = text.replace(arn, f"%{values[arn]}%")
+        for pattern, placeholder in patterns:
+            # A function, not a template: the placeholder is taken as it is (no backslash escapes).
+            text = pattern.sub(_constant(placeholder), text)
         return text
 
     template = _map_strings(exported, replace)
@@ -65,6 +68,10 @@ def to_template(exported: Any, outputs: Any, *, name: str, flow_type: str) -> di
     if problems:
         raise FlowImportError("; ".join(str(problem) for problem in problems))
     return template
+
+
+def _constant(value: str) -> Callable[[re.Match[str]], str]:
+    return lambda _match: value
 
 
 def _map_strings(value: Any, change: Any) -> Any:

@@ -22,7 +22,11 @@ TOP: Final = 40
 
 
 def _depths(document: Mapping[str, Any]) -> dict[str, int]:
-    actions = {a["Identifier"]: a for a in document.get("Actions") or [] if isinstance(a, Mapping)}
+    actions = {
+        a["Identifier"]: a
+        for a in document.get("Actions") or []
+        if isinstance(a, Mapping) and isinstance(a.get("Identifier"), str)
+    }
     depths: dict[str, int] = {}
     start = document.get("StartAction")
     frontier: list[str] = [start] if isinstance(start, str) and start in actions else []
@@ -45,10 +49,19 @@ def _depths(document: Mapping[str, Any]) -> dict[str, int]:
 
 def place_actions(document: dict[str, Any]) -> dict[str, Any]:
     """``document`` with a position for every action (existing positions kept); returns it."""
-    metadata = document.setdefault("Metadata", {})
-    metadata.setdefault("entryPointPosition", dict(ENTRY_POINT))
-    per_action = metadata.setdefault("ActionMetadata", {})
-    identifiers = [a["Identifier"] for a in document.get("Actions") or [] if isinstance(a, Mapping)]
+    if not isinstance(document.get("Metadata"), dict):
+        document["Metadata"] = {}
+    metadata = document["Metadata"]
+    if not _is_position(metadata.get("entryPointPosition")):
+        metadata["entryPointPosition"] = dict(ENTRY_POINT)
+    if not isinstance(metadata.get("ActionMetadata"), dict):
+        metadata["ActionMetadata"] = {}
+    per_action = metadata["ActionMetadata"]
+    identifiers = [
+        a["Identifier"]
+        for a in document.get("Actions") or []
+        if isinstance(a, Mapping) and isinstance(a.get("Identifier"), str)
+    ]
     for stale in [key for key in per_action if key not in identifiers]:
         del per_action[stale]
     rows: dict[int, int] = {}
@@ -57,9 +70,16 @@ def place_actions(document: dict[str, Any]) -> dict[str, Any]:
         column = depths[identifier]
         row = rows.get(column, 0)
         rows[column] = row + 1
-        entry = per_action.setdefault(identifier, {})
-        entry.setdefault("position", {"x": LEFT + column * COLUMN_WIDTH, "y": TOP + row * ROW_HEIGHT})
+        if not isinstance(per_action.get(identifier), dict):
+            per_action[identifier] = {}
+        entry = per_action[identifier]
+        if not _is_position(entry.get("position")):
+            entry["position"] = {"x": LEFT + column * COLUMN_WIDTH, "y": TOP + row * ROW_HEIGHT}
     return document
+
+
+def _is_position(value: Any) -> bool:
+    return isinstance(value, Mapping) and all(isinstance(value.get(axis), int | float) for axis in ("x", "y"))
 
 
 def unplaced(document: Mapping[str, Any]) -> list[str]:
@@ -69,8 +89,8 @@ def unplaced(document: Mapping[str, Any]) -> list[str]:
     per_action = per_action if isinstance(per_action, Mapping) else {}
     missing = []
     for action in document.get("Actions") or []:
-        entry = per_action.get(action.get("Identifier")) if isinstance(action, Mapping) else None
-        position = entry.get("position") if isinstance(entry, Mapping) else None
-        if not (isinstance(position, Mapping) and {"x", "y"} <= set(position)):
-            missing.append(str(action.get("Identifier")))
+        identifier = action.get("Identifier") if isinstance(action, Mapping) else None
+        entry = per_action.get(identifier) if isinstance(identifier, str) else None
+        if not (isinstance(entry, Mapping) and _is_position(entry.get("position"))):
+            missing.append(str(identifier))
     return missing

@@ -70,8 +70,18 @@ def run(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO) -> int:
             file=sys.stderr,
         )
         return 2
+    if not isinstance(types, dict) or not all(isinstance(value, str) for value in types.values()):
+        print(
+            "python -m simulator conformance: error: types.json must map file names to flow types",
+            file=sys.stderr,
+        )
+        return 2
     failures = 0
     for name, flow_type in sorted(types.items()):
+        if not (directory / name).is_file():
+            failures += 1
+            stdout.write(f"FAIL {name}: listed in types.json but not in {directory}\n".encode())
+            continue
         ok, text = conform(directory / name, str(flow_type))
         failures += not ok
         stdout.write((text + "\n").encode("utf-8"))

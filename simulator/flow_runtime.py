@@ -553,7 +553,9 @@ class FlowRun:
             if handler is None:
                 raise self.fail(action, f"unknown action type {action.type!r}")
             self.runner.validate(self.flow, action)
-            outcome = self.unsupported_channel(action) or handler(self, action)
+            outcome = (
+                self.unsupported_channel(action) or self.configured_failure(action) or handler(self, action)
+            )
             if isinstance(outcome, Stop):
                 end = FlowEnd(
                     outcome.reason, self.flow.name, action.identifier, outcome.queue_arn, outcome.flow_arn
@@ -573,10 +575,9 @@ class FlowRun:
             if branch is None:
                 error_type = outcome.error_type if isinstance(outcome, Error) else NO_MATCHING_CONDITION
                 reason = outcome.reason if isinstance(outcome, Error) else ""
-                self.runner.event(
-                    f"{self.flow.name}/{action.identifier}: {error_type} with no branch for it"
-                    f"{': ' + reason if reason else ''}; the contact ends"
-                )
+                where = f"{self.flow.name}/{action.identifier} ({action.type})"
+                because = f": {reason}" if reason else ""
+                self.runner.event(f"{where}: {error_type} with no branch for it{because}; the contact ends")
                 return FlowEnd(EndReason.UNHANDLED_ERROR, self.flow.name, action.identifier), None
             self.runner.trace.transitions.append((self.flow.name, action.identifier, branch.label))
             action = self.flow.action(branch.target, came_from=action.identifier)
@@ -591,6 +592,14 @@ class FlowRun:
         if model is None or action.type == "GetParticipantInput" or self.contact.channel in model.channels:
             return None
         return Error(NO_MATCHING_ERROR, f"{action.type} is not supported on {self.contact.channel}")
+
+    def configured_failure(self, action: Action) -> Error | None:
+        """The error the world makes every action of this type take (``run-flow --fail``), if any."""
+        error_type = self.services.failure(action.type)
+        if not error_type:
+            return None
+        self.runner.event(f"{action.type} failed (the world is configured to fail it with {error_type})")
+        return Error(error_type, "configured to fail")
 
     def route(self, action: Action, outcome: Next | Error) -> Branch | None:
         """The branch ``outcome`` takes; None for an error with no branch at all."""

@@ -175,11 +175,13 @@ class FlowServices:
     def effect(self, action_type: str, request: Mapping[str, Any], contact: Contact) -> Mapping[str, Any]:
         """Do what ``action_type`` asks of a service the simulator does not model in depth.
 
-        Returns what the action stores (handlers decide where); raises ``ActionFailed`` with the
-        configured error type when ``--fail`` names the action type.
+        Returns what the action stores (handlers decide where); may raise ``ActionFailed``.
         """
-        self._fail_if(action_type)
         return {}
+
+    def failure(self, action_type: str) -> str | None:
+        """The error every action of ``action_type`` takes in this world (``--fail``), if any."""
+        return self.options.failing.get(action_type)
 
     def _fail_if(self, name: str) -> None:
         error_type = self.options.failing.get(name)

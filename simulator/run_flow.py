@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
+from flowlang.actions import ACTION_TYPES
 from flowlang.model import FlowType
 from simulator.call import _one_line_errors, _upper_choice
 from simulator.flow_runtime import Contact, FlowError, FlowRunner
@@ -31,6 +32,8 @@ from simulator.flow_services import FlowServices, WorldOptions
 HOOK_STEP_BUDGET: Final = 40
 CHANNELS: Final = ("VOICE", "CHAT", "TASK", "EMAIL")
 DEFAULT_CALLER: Final = "+821012345678"
+#: ``--fail`` names for the services behind Lambda and Lex actions.
+SERVICE_ALIASES: Final = ("Lambda", "Lex")
 _RUN_NAMESPACE: Final = uuid.UUID("0b5e7c1a-2f57-4c1b-9d1e-7a0c5d4e3f21")
 
 
@@ -153,8 +156,9 @@ def _failures(entries: list[str]) -> dict[str, str]:
     failing: dict[str, str] = {}
     for entry in entries:
         name, _, error_type = entry.partition("=")
-        if not name:
-            raise UsageError(f"--fail takes SERVICE[=ERROR], got {entry!r}")
+        if name not in ACTION_TYPES and name not in SERVICE_ALIASES:
+            aliases = " or ".join(SERVICE_ALIASES)
+            raise UsageError(f"--fail names a Flow-language action type or {aliases}, got {name!r}")
         failing[name] = error_type or "NoMatchingError"
     return failing
 
