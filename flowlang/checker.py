@@ -57,8 +57,6 @@ ENDING_ACTION_TYPES: Final = frozenset(
 )
 #: A whole number written in ASCII (``"²".isdigit()`` is true, ``int("²")`` is not).
 _INTEGER_RE: Final = re.compile(r"-?[0-9]+")
-#: Input blocks: without an ``InputTimeLimitExceeded`` branch a silent caller takes the generic error.
-_INPUT_ACTIONS: Final = frozenset({"GetParticipantInput", "ConnectParticipantWithLexBot"})
 
 
 class Severity(StrEnum):
@@ -333,8 +331,6 @@ def _parameter_problems(spec: ActionType, parameters: Mapping[str, Any]) -> Iter
             yield _error(
                 "at-most-one-of", f"at most one of {', '.join(sorted(group))}, got {', '.join(given)}"
             )
-    if "LexBot" in parameters and spec.name == "ConnectParticipantWithLexBot":
-        yield _warning("lex-classic", "LexBot names a Lex classic (V1) bot; use LexV2Bot")
     for check in spec.cross_checks:
         for severity, rule, message in check(parameters):
             yield Severity(severity), rule, message
@@ -573,7 +569,7 @@ def _error_problems(
     for error_type in sorted(possible - set(given)):
         if error_type == NO_MATCHING_CONDITION:
             continue  # without its branch, an unmatched value takes NextAction
-        if error_type == INPUT_TIME_LIMIT_EXCEEDED and spec.name in _INPUT_ACTIONS:
+        if error_type == INPUT_TIME_LIMIT_EXCEEDED:
             yield _warning("input-timeout", f"no {error_type} branch: a silent caller takes the error path")
             continue
         if error_type == NO_MATCHING_ERROR or not catch_all:

@@ -486,7 +486,7 @@ def resume_contact(run: FlowRun, action: Action) -> Outcome:
 
 #: Readable trace lines for service actions, from their resolved parameters.
 _DESCRIPTIONS: Final[Mapping[str, Callable[[Mapping[str, Any]], str]]] = {
-    "UpdateContactRecordingBehavior": lambda p: "recording: " + _recording(p.get("RecordingBehavior")),
+    "UpdateContactRecordingBehavior": lambda p: "recording " + _recording(p.get("RecordingBehavior")),
     "UpdateContactRecordingAndAnalyticsBehavior": lambda p: "recording and analytics updated: " + _compact(p),
     "UpdateContactMediaStreamingBehavior": lambda p: (
         f"media streaming {p.get('MediaStreamingState', 'set')}"
@@ -522,15 +522,19 @@ def _compact(value: Any) -> str:
 
 
 def _recording(behavior: Any) -> str:
+    """``started: agent and customer`` / ``stopped`` / ``IVR enabled``, from RecordingBehavior."""
     if not isinstance(behavior, Mapping):
         return "updated"
     parts = []
     for key, value in behavior.items():
-        if isinstance(value, list):
-            parts.append(f"{key} {' and '.join(str(item).lower() for item in value) or 'none'}")
+        if key == "RecordedParticipants" and isinstance(value, list):
+            who = " and ".join(str(item).lower() for item in value)
+            parts.append(f"started: {who}" if who else "stopped")
+        elif key == "IVRRecordingBehavior":
+            parts.append(f"IVR {str(value).lower()}")
         else:
             parts.append(f"{key} {_compact(value)}")
-    return "; ".join(parts)
+    return "; ".join(parts) or "updated"
 
 
 def _effect(run: FlowRun, action: Action, description: str | None = None) -> Mapping[str, Any] | Error:

@@ -115,6 +115,12 @@ def _get_participant_input_rules(parameters: Mapping[str, Any]) -> Iterator[tupl
 # --- MessageParticipantIteratively ---------------------------------------------------------------
 
 
+def _lex_classic(parameters: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """Lex classic (V1) still deploys but its support ended: advise LexV2Bot."""
+    if "LexBot" in parameters:
+        yield "warning", "lex-classic", "LexBot names a Lex classic (V1) bot; use LexV2Bot"
+
+
 def _stored_input_conditions(
     parameters: Mapping[str, Any], conditions: list[tuple[str, str]]
 ) -> Iterator[tuple[str, str, str]]:
@@ -185,6 +191,7 @@ ACTIONS: Final = (
             ),
         ),
         exactly_one_of=(frozenset({"LexV2Bot", "LexBot"}),),
+        cross_checks=(_lex_classic,),
         at_most_one_of=(MESSAGE_NAMES, frozenset({"LexInitializationData", "LexInitilizationData"})),
         errors=frozenset({NO_MATCHING_ERROR, NO_MATCHING_CONDITION, INPUT_TIME_LIMIT_EXCEEDED}),
         conditions=Conditions(

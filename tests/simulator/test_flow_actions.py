@@ -297,7 +297,7 @@ def test_service_events_are_readable(name: str, start: str) -> None:
 
 def test_the_recording_event_names_the_recorded_participants() -> None:
     runner, _, _ = run_example("UpdateContactRecordingBehavior")
-    assert "recording: RecordedParticipants agent and customer" in runner.trace.events
+    assert "recording started: agent and customer" in runner.trace.events
 
 
 def test_tag_events_show_resolved_values() -> None:

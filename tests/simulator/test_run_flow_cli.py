@@ -390,7 +390,7 @@ def test_fail_lambda_takes_the_error_branch(tmp_path: Path) -> None:
 def test_fail_recording_without_an_error_branch_ends_the_contact(tmp_path: Path) -> None:
     working = run_document(tmp_path, recording_flow())
     assert working["path"] == ["record", "welcome", "disconnect"]
-    assert any(event.startswith("recording: ") for event in working["trace"])
+    assert any(event.startswith("recording ") for event in working["trace"])
     failing = run_document(
         tmp_path, recording_flow(), "--fail", "UpdateContactRecordingBehavior=NoMatchingError"
     )
