@@ -10,6 +10,10 @@ Wisdom/Q, recording, streaming, tags, routing criteria, Voice ID, tasks, callbac
 ``effect`` (which may fail them as configured), store a deterministic result where the flow can
 read it (``$.Customer``, ``$.Case``, ``$.Views``, ``$.Wisdom``, ``$.MediaStreams``, ``$.Tags``...)
 and say what they did in the trace.
+
+One module for every handler (past 500 lines): it is the runtime half of the one registry, kept
+beside the model's four category modules in the same order, so a new action type is one entry in
+each.
 """
 
 from __future__ import annotations

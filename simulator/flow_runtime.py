@@ -23,7 +23,8 @@ the Flow-language reference:
   (an endless loop) stops it with :class:`StepLimitExceeded`. Nothing is silently skipped.
 
 The interpreter knows nothing of AWS: :mod:`simulator.call` and :mod:`simulator.run_flow` give it
-its world.
+its world. Past 500 lines on purpose: the contact, the parsed flow, the outcomes and the run loop
+are the interpreter's one state machine; the per-action behaviour lives in :mod:`simulator.flow_actions`.
 """
 
 from __future__ import annotations
