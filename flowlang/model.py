@@ -22,6 +22,12 @@ from enum import StrEnum
 from typing import Any, Final
 
 FLOW_LANGUAGE_VERSION: Final = "2019-10-30"
+#: Where the action pages of the Flow-language reference live (each ActionType's ``doc`` is below it).
+REFERENCE_DOCS: Final = "https://docs.aws.amazon.com/connect/latest/APIReference/"
+#: The instance the documentation examples of the model name (Seoul, a documentation account id).
+EXAMPLE_INSTANCE_ARN: Final = (
+    "arn:aws:connect:ap-northeast-2:111122223333:instance/4f2c8a1e-7b3d-4e5f-9a10-2b3c4d5e6f70"
+)
 MAX_ACTIONS: Final = 250
 MAX_IDENTIFIER_LENGTH: Final = 50
 FORBIDDEN_IDENTIFIER_CHARACTERS: Final = frozenset("%:()\\/=$,;[]{}")

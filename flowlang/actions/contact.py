@@ -14,8 +14,10 @@ from typing import Any, Final
 
 from flowlang.model import (
     ALL_FLOW_TYPES,
+    EXAMPLE_INSTANCE_ARN,
     NO_MATCHING_ERROR,
     QUEUE_AT_CAPACITY,
+    REFERENCE_DOCS,
     ActionType,
     Category,
     Channel,
@@ -26,12 +28,9 @@ from flowlang.model import (
     Param,
 )
 
-_DOC: Final = "https://docs.aws.amazon.com/connect/latest/APIReference/"
-
-_INSTANCE: Final = "arn:aws:connect:ap-northeast-2:111122223333:instance/4f2c8a1e-7b3d-4e5f-9a10-2b3c4d5e6f70"
-_QUEUE_ARN: Final = _INSTANCE + "/queue/9d1e2f3a-4b5c-4d6e-8f70-a1b2c3d4e5f6"
-_FLOW_ARN: Final = _INSTANCE + "/contact-flow/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
-_MODULE_ARN: Final = _INSTANCE + "/flow-module/5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9"
+_QUEUE_ARN: Final = EXAMPLE_INSTANCE_ARN + "/queue/9d1e2f3a-4b5c-4d6e-8f70-a1b2c3d4e5f6"
+_FLOW_ARN: Final = EXAMPLE_INSTANCE_ARN + "/contact-flow/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+_MODULE_ARN: Final = EXAMPLE_INSTANCE_ARN + "/flow-module/5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9"
 _PHONE_ARN: Final = (
     "arn:aws:connect:ap-northeast-2:111122223333:phone-number/7c8d9e0f-1a2b-4c3d-9e4f-5a6b7c8d9e0f"
 )
@@ -247,7 +246,7 @@ ACTIONS: Final = (
     ActionType(
         name="CompleteOutboundCall",
         category=Category.CONTACT,
-        doc=_DOC + "contact-actions-completeoutboundcall.html",
+        doc=REFERENCE_DOCS + "contact-actions-completeoutboundcall.html",
         summary="Dials the outbound destination of an outbound contact (Call phone number block).",
         parameters=(
             Param("CallerId", Kind.OBJECT, fields=(Param("Number", Kind.DYNAMIC),)),
@@ -277,7 +276,7 @@ ACTIONS: Final = (
     ActionType(
         name="CreateCase",
         category=Category.CONTACT,
-        doc=_DOC + "createcase.html",
+        doc=REFERENCE_DOCS + "createcase.html",
         summary="Creates a case from a case template, optionally linking the contact to it.",
         parameters=(
             _CASE_LINK,
@@ -296,7 +295,7 @@ ACTIONS: Final = (
     ActionType(
         name="CreateTask",
         category=Category.CONTACT,
-        doc=_DOC + "createtask.html",
+        doc=REFERENCE_DOCS + "createtask.html",
         summary="Creates a task that runs a flow, now, after a delay or at a scheduled time.",
         parameters=(
             Param("ContactFlowId", Kind.DYNAMIC),
@@ -326,7 +325,7 @@ ACTIONS: Final = (
     ActionType(
         name="CreateWisdomSession",
         category=Category.CONTACT,
-        doc=_DOC + "createwisdomsession.html",
+        doc=REFERENCE_DOCS + "createwisdomsession.html",
         summary="Creates an Amazon Q in Connect (Wisdom) session for the contact.",
         parameters=(Param("WisdomAssistantArn", Kind.DYNAMIC, required=True),),
         channels=frozenset({Channel.VOICE, Channel.CHAT, Channel.EMAIL}),
@@ -343,7 +342,7 @@ ACTIONS: Final = (
     ActionType(
         name="DequeueContactAndTransferToQueue",
         category=Category.CONTACT,
-        doc=_DOC + "contact-actions-dequeuecontactandtransfertoqueue.html",
+        doc=REFERENCE_DOCS + "contact-actions-dequeuecontactandtransfertoqueue.html",
         summary="Moves a queued contact to another queue (queue-to-queue transfer, customer queue flows).",
         parameters=_QUEUE_OR_AGENT,
         at_most_one_of=(frozenset({"QueueId", "AgentId"}),),
@@ -356,7 +355,7 @@ ACTIONS: Final = (
     ActionType(
         name="EndFlowModuleExecution",
         category=Category.CONTACT,
-        doc=_DOC + "endflowmoduleexecution.html",
+        doc=REFERENCE_DOCS + "endflowmoduleexecution.html",
         summary="Ends the module's run and returns to the invoking flow (Return block).",
         errors=frozenset(),
         flow_types=frozenset({FlowType.FLOW_MODULE}),
@@ -371,7 +370,7 @@ ACTIONS: Final = (
     ActionType(
         name="GetCase",
         category=Category.CONTACT,
-        doc=_DOC + "getcase.html",
+        doc=REFERENCE_DOCS + "getcase.html",
         summary="Searches the customer's cases and keeps the chosen case fields in the Case namespace.",
         parameters=(
             _CASE_LINK,
@@ -393,7 +392,7 @@ ACTIONS: Final = (
     ActionType(
         name="InvokeFlowModule",
         category=Category.CONTACT,
-        doc=_DOC + "flow-language-actions-invoke-flow-module.html",
+        doc=REFERENCE_DOCS + "flow-language-actions-invoke-flow-module.html",
         summary="Runs a flow module, then continues with NextAction.",
         parameters=(Param("FlowModuleId", Kind.DYNAMIC, required=True),),
         flow_types=frozenset({FlowType.CONTACT_FLOW, FlowType.FLOW_MODULE}),
@@ -408,7 +407,7 @@ ACTIONS: Final = (
     ActionType(
         name="StartOutboundChatContact",
         category=Category.CONTACT,
-        doc=_DOC + "contact-actions-startoutboundchatcontact.html",
+        doc=REFERENCE_DOCS + "contact-actions-startoutboundchatcontact.html",
         summary="Starts an outbound SMS chat contact to a customer (Send message block).",
         parameters=(
             Param(
@@ -447,7 +446,7 @@ ACTIONS: Final = (
     ActionType(
         name="TagContact",
         category=Category.CONTACT,
-        doc=_DOC + "contact-actions-tagcontact.html",
+        doc=REFERENCE_DOCS + "contact-actions-tagcontact.html",
         summary="Sets user-defined tags on the current contact (all or none).",
         parameters=(Param("Tags", Kind.MAP, required=True),),
         errors=frozenset({NO_MATCHING_ERROR}),
@@ -460,7 +459,7 @@ ACTIONS: Final = (
     ActionType(
         name="TransferContactToAgent",
         category=Category.CONTACT,
-        doc=_DOC + "contact-actions-transfercontacttoagent.html",
+        doc=REFERENCE_DOCS + "contact-actions-transfercontacttoagent.html",
         summary="Ends the flow and transfers the customer to the agent (Transfer to agent, beta).",
         errors=frozenset({NO_MATCHING_ERROR}),
         flow_types=frozenset({FlowType.AGENT_TRANSFER, FlowType.QUEUE_TRANSFER, FlowType.FLOW_MODULE}),
@@ -474,7 +473,7 @@ ACTIONS: Final = (
     ActionType(
         name="TransferContactToQueue",
         category=Category.CONTACT,
-        doc=_DOC + "contact-actions-transfercontacttoqueue.html",
+        doc=REFERENCE_DOCS + "contact-actions-transfercontacttoqueue.html",
         summary="Puts the contact into its TargetQueue; the flow ends on success.",
         errors=frozenset({QUEUE_AT_CAPACITY, NO_MATCHING_ERROR}),
         flow_types=_INBOUND,
@@ -488,7 +487,7 @@ ACTIONS: Final = (
     ActionType(
         name="UnTagContact",
         category=Category.CONTACT,
-        doc=_DOC + "contact-actions-untagcontact.html",
+        doc=REFERENCE_DOCS + "contact-actions-untagcontact.html",
         summary="Removes user-defined tags from the current contact.",
         parameters=(Param("TagKeys", Kind.LIST, required=True, notes="A list of static tag keys."),),
         cross_checks=(_static_tag_keys,),
@@ -497,7 +496,7 @@ ACTIONS: Final = (
     ActionType(
         name="UpdateCase",
         category=Category.CONTACT,
-        doc=_DOC + "updatecase.html",
+        doc=REFERENCE_DOCS + "updatecase.html",
         summary="Updates fields of an existing case.",
         parameters=(
             _CASE_LINK,
@@ -516,7 +515,7 @@ ACTIONS: Final = (
     ActionType(
         name="UpdateContactAttributes",
         category=Category.CONTACT,
-        doc=_DOC + "contact-actions-updatecontactattributes.html",
+        doc=REFERENCE_DOCS + "contact-actions-updatecontactattributes.html",
         summary="Sets user-defined attributes on the current or related contact (all or none).",
         parameters=(
             Param(
@@ -541,7 +540,7 @@ ACTIONS: Final = (
     ActionType(
         name="UpdateContactCallbackNumber",
         category=Category.CONTACT,
-        doc=_DOC + "contact-actions-updatecontactcallbacknumber.html",
+        doc=REFERENCE_DOCS + "contact-actions-updatecontactcallbacknumber.html",
         summary="Sets the number CreateCallbackContact dials (defaults to the caller ID).",
         parameters=(Param("CallbackNumber", Kind.REFERENCE, required=True),),
         errors=frozenset({"InvalidCallbackNumber", "CallbackNumberNotDialable"}),
@@ -552,7 +551,7 @@ ACTIONS: Final = (
     ActionType(
         name="UpdateContactData",
         category=Category.CONTACT,
-        doc=_DOC + "contact-actions-updatecontactdata.html",
+        doc=REFERENCE_DOCS + "contact-actions-updatecontactdata.html",
         summary="Sets Connect-defined contact data (name, language, Voice ID, Wisdom session...).",
         parameters=(
             Param("Name", Kind.DYNAMIC),
@@ -584,7 +583,7 @@ ACTIONS: Final = (
     ActionType(
         name="UpdateContactEventHooks",
         category=Category.CONTACT,
-        doc=_DOC + "contact-actions-updatecontacteventhooks.html",
+        doc=REFERENCE_DOCS + "contact-actions-updatecontacteventhooks.html",
         summary="Sets one event hook (whisper, hold, queue, disconnect... flow) of the contact.",
         parameters=(
             Param(
@@ -611,7 +610,9 @@ ACTIONS: Final = (
         ),
         cross_checks=(_one_event_hook,),
         example={
-            "EventHooks": {"CustomerQueue": _INSTANCE + "/contact-flow/3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f"}
+            "EventHooks": {
+                "CustomerQueue": EXAMPLE_INSTANCE_ARN + "/contact-flow/3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f"
+            }
         },
         notes=(
             "All flow types. Corpus: CustomerQueue (acme_main, acme_contact_flow_module), CustomerRemaining "
@@ -622,7 +623,7 @@ ACTIONS: Final = (
     ActionType(
         name="UpdateContactMediaProcessing",
         category=Category.CONTACT,
-        doc=_DOC + "contact-actions-updatecontactmediaprocessing.html",
+        doc=REFERENCE_DOCS + "contact-actions-updatecontactmediaprocessing.html",
         summary="Configures a Lambda processor for in-flight chat messages.",
         parameters=(
             Param(
@@ -653,7 +654,7 @@ ACTIONS: Final = (
     ActionType(
         name="UpdateContactMediaStreamingBehavior",
         category=Category.CONTACT,
-        doc=_DOC + "contact-actions-updatecontactmediastreamingbehavior.html",
+        doc=REFERENCE_DOCS + "contact-actions-updatecontactmediastreamingbehavior.html",
         summary="Starts or stops streaming the customer's audio (Start/Stop media streaming).",
         parameters=(
             Param("MediaStreamingState", Kind.STATIC, required=True, values=_ENABLED),
@@ -680,7 +681,7 @@ ACTIONS: Final = (
     ActionType(
         name="UpdateContactRecordingAndAnalyticsBehavior",
         category=Category.CONTACT,
-        doc=_DOC + "contact-actions-updatecontactrecordingandanalyticsbehavior.html",
+        doc=REFERENCE_DOCS + "contact-actions-updatecontactrecordingandanalyticsbehavior.html",
         summary="Sets recording, Contact Lens analytics and redaction per channel (voice, chat, screen).",
         parameters=(
             Param(
@@ -768,7 +769,7 @@ ACTIONS: Final = (
     ActionType(
         name="UpdateContactRecordingBehavior",
         category=Category.CONTACT,
-        doc=_DOC + "contact-actions-updatecontactrecordingbehavior.html",
+        doc=REFERENCE_DOCS + "contact-actions-updatecontactrecordingbehavior.html",
         summary="Sets call/screen/IVR recording and Contact Lens analytics (Set recording and analytics).",
         parameters=(
             Param(
@@ -819,13 +820,13 @@ ACTIONS: Final = (
     ActionType(
         name="ResumeContact",
         category=Category.CONTACT,
-        doc=_DOC + "contact-actions-updatecontactresumecontact.html",
+        doc=REFERENCE_DOCS + "contact-actions-updatecontactresumecontact.html",
         summary="Resumes a paused contact.",
     ),
     ActionType(
         name="UpdateContactRoutingBehavior",
         category=Category.CONTACT,
-        doc=_DOC + "contact-actions-updatecontactroutingbehavior.html",
+        doc=REFERENCE_DOCS + "contact-actions-updatecontactroutingbehavior.html",
         summary="Changes the contact's routing priority or queue age (Change routing priority / age).",
         parameters=(
             Param("QueuePriority", Kind.STATIC, integer=(1, 9_223_372_036_854_775_807)),
@@ -848,7 +849,7 @@ ACTIONS: Final = (
     ActionType(
         name="UpdateContactTargetQueue",
         category=Category.CONTACT,
-        doc=_DOC + "contact-actions-updatecontacttargetqueue.html",
+        doc=REFERENCE_DOCS + "contact-actions-updatecontacttargetqueue.html",
         summary="Sets the contact's TargetQueue (Set working queue).",
         parameters=_QUEUE_OR_AGENT,
         at_most_one_of=(frozenset({"QueueId", "AgentId"}),),
@@ -858,7 +859,7 @@ ACTIONS: Final = (
     ActionType(
         name="UpdateContactTextToSpeechVoice",
         category=Category.CONTACT,
-        doc=_DOC + "contact-actions-updatecontacttexttospeechvoice.html",
+        doc=REFERENCE_DOCS + "contact-actions-updatecontacttexttospeechvoice.html",
         summary="Sets the Amazon Polly voice, engine and style for text to speech (Set voice).",
         parameters=(
             Param("TextToSpeechVoice", Kind.DYNAMIC),
@@ -885,7 +886,7 @@ ACTIONS: Final = (
     ActionType(
         name="UpdatePreviousContactParticipantState",
         category=Category.CONTACT,
-        doc=_DOC + "contact-actions-updatepreviouscontactparticipantstate.html",
+        doc=REFERENCE_DOCS + "contact-actions-updatepreviouscontactparticipantstate.html",
         summary="Holds or disconnects the previous participants of a transferred contact (voice).",
         parameters=(
             Param(

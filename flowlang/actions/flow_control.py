@@ -17,10 +17,12 @@ from typing import Any, Final
 from flowlang.model import (
     ALL_CHANNELS,
     ALL_FLOW_TYPES,
+    EXAMPLE_INSTANCE_ARN,
     HOLD_FLOW_TYPES,
     NO_MATCHING_CONDITION,
     NO_MATCHING_ERROR,
     NUMBER_OPERATORS,
+    REFERENCE_DOCS,
     ActionType,
     Category,
     Channel,
@@ -30,9 +32,6 @@ from flowlang.model import (
     Kind,
     Param,
 )
-
-_DOC: Final = "https://docs.aws.amazon.com/connect/latest/APIReference/"
-_INSTANCE: Final = "arn:aws:connect:ap-northeast-2:111122223333:instance/9a2f3c1e-5b7d-4e8f-a1c2-3d4e5f6a7b8c"
 
 #: "Available in inbound flows, transfer flows, and customer queue flows; not in hold or whisper flows"
 #: (CheckHoursOfOperation, CheckMetricData, DistributeByPercentage, UpdateRoutingCriteria), plus modules
@@ -157,7 +156,7 @@ ACTIONS: Final = (
     ActionType(
         name="CheckHoursOfOperation",
         category=Category.FLOW_CONTROL,
-        doc=_DOC + "flow-control-actions-checkhoursofoperation.html",
+        doc=REFERENCE_DOCS + "flow-control-actions-checkhoursofoperation.html",
         summary="Whether an hours of operation (default: the target queue's) is in hours: True or False.",
         parameters=(
             Param(
@@ -174,7 +173,10 @@ ACTIONS: Final = (
             result="True when the hours of operation are in hours, False when out of hours.",
         ),
         flow_types=_ROUTING_FLOW_TYPES,
-        example={"HoursOfOperationId": _INSTANCE + "/operating-hours/0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d"},
+        example={
+            "HoursOfOperationId": EXAMPLE_INSTANCE_ARN
+            + "/operating-hours/0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d"
+        },
         example_conditions=(("Equals", "True"), ("Equals", "False")),
         notes=(
             "scv_queue_transfer (QUEUE_TRANSFER) gives no HoursOfOperationId and wires Equals True / "
@@ -184,7 +186,7 @@ ACTIONS: Final = (
     ActionType(
         name="CheckMetricData",
         category=Category.FLOW_CONTROL,
-        doc=_DOC + "flow-control-actions-checkmetricdata.html",
+        doc=REFERENCE_DOCS + "flow-control-actions-checkmetricdata.html",
         summary="Loads one real-time metric of a queue (default: the contact's target queue) to compare.",
         parameters=(
             Param("MetricType", Kind.STATIC, required=True, values=METRIC_TYPES),
@@ -205,7 +207,7 @@ ACTIONS: Final = (
         flow_types=_ROUTING_FLOW_TYPES,
         example={
             "MetricType": "OldestContactInQueueAgeSeconds",
-            "QueueId": _INSTANCE + "/queue/5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9",
+            "QueueId": EXAMPLE_INSTANCE_ARN + "/queue/5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9",
         },
         example_conditions=(("NumberGreaterThan", "300"),),
         notes=(
@@ -219,7 +221,7 @@ ACTIONS: Final = (
     ActionType(
         name="CheckOutboundCallStatus",
         category=Category.FLOW_CONTROL,
-        doc=_DOC + "flow-control-actions-checkoutboundcallstatus.html",
+        doc=REFERENCE_DOCS + "flow-control-actions-checkoutboundcallstatus.html",
         summary="Branches on answering-machine detection of an outbound campaign call.",
         errors=frozenset({NO_MATCHING_ERROR}),
         conditions=Conditions(
@@ -243,7 +245,7 @@ ACTIONS: Final = (
     ActionType(
         name="CheckVoiceId",
         category=Category.FLOW_CONTROL,
-        doc=_DOC + "flow-control-actions-checkvoiceid.html",
+        doc=REFERENCE_DOCS + "flow-control-actions-checkvoiceid.html",
         summary="Branches on Voice ID enrollment, authentication or fraud-detection results.",
         parameters=(
             Param(
@@ -285,7 +287,7 @@ ACTIONS: Final = (
     ActionType(
         name="Compare",
         category=Category.FLOW_CONTROL,
-        doc=_DOC + "flow-control-actions-compare.html",
+        doc=REFERENCE_DOCS + "flow-control-actions-compare.html",
         summary="Compares one value of the flow data (a single JSONPath) with its conditions.",
         parameters=(Param("ComparisonValue", Kind.REFERENCE, required=True),),
         errors=frozenset({NO_MATCHING_CONDITION}),
@@ -300,7 +302,7 @@ ACTIONS: Final = (
     ActionType(
         name="DistributeByPercentage",
         category=Category.FLOW_CONTROL,
-        doc=_DOC + "flow-control-actions-distributebypercentage.html",
+        doc=REFERENCE_DOCS + "flow-control-actions-distributebypercentage.html",
         summary="Draws a random number from 1 to 100 to split contacts by percentage.",
         errors=frozenset({NO_MATCHING_CONDITION}),
         conditions=Conditions(
@@ -322,7 +324,7 @@ ACTIONS: Final = (
     ActionType(
         name="EndFlowExecution",
         category=Category.FLOW_CONTROL,
-        doc=_DOC + "flow-control-actions-endflowexecution.html",
+        doc=REFERENCE_DOCS + "flow-control-actions-endflowexecution.html",
         summary="Ends the flow without disconnecting the participant (the contact goes on).",
         errors=frozenset(),
         ending=Ending.END_FLOW,
@@ -338,7 +340,7 @@ ACTIONS: Final = (
     ActionType(
         name="GetMetricData",
         category=Category.FLOW_CONTROL,
-        doc=_DOC + "flow-control-actions-getmetricdata.html",
+        doc=REFERENCE_DOCS + "flow-control-actions-getmetricdata.html",
         summary="Loads real-time queue metrics (default: the target queue) into the flow data.",
         parameters=(
             Param("QueueId", Kind.DYNAMIC, notes="[Optional]; not with AgentId."),
@@ -353,14 +355,14 @@ ACTIONS: Final = (
         at_most_one_of=(frozenset({"QueueId", "AgentId"}),),
         errors=frozenset({NO_MATCHING_ERROR}),
         example={
-            "QueueId": _INSTANCE + "/queue/5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9",
+            "QueueId": EXAMPLE_INSTANCE_ARN + "/queue/5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9",
             "QueueChannel": "Voice",
         },
     ),
     ActionType(
         name="Loop",
         category=Category.FLOW_CONTROL,
-        doc=_DOC + "flow-control-actions-loop.html",
+        doc=REFERENCE_DOCS + "flow-control-actions-loop.html",
         summary="Counts the runs of this action: ContinueLooping LoopCount times, then DoneLooping once.",
         parameters=(
             Param(
@@ -391,7 +393,7 @@ ACTIONS: Final = (
     ActionType(
         name="StartVoiceIdStream",
         category=Category.FLOW_CONTROL,
-        doc=_DOC + "flow-control-actions-startvoiceidstream.html",
+        doc=REFERENCE_DOCS + "flow-control-actions-startvoiceidstream.html",
         summary="Starts streaming the caller's audio to Voice ID (authentication and fraud detection).",
         errors=frozenset({NO_MATCHING_ERROR}),
         flow_types=ALL_FLOW_TYPES - HOLD_FLOW_TYPES,
@@ -402,7 +404,7 @@ ACTIONS: Final = (
     ActionType(
         name="TransferToFlow",
         category=Category.FLOW_CONTROL,
-        doc=_DOC + "flow-control-actions-transfertoflow.html",
+        doc=REFERENCE_DOCS + "flow-control-actions-transfertoflow.html",
         summary="Jumps to the beginning of another flow (inbound or transfer flow).",
         parameters=(
             Param(
@@ -423,7 +425,9 @@ ACTIONS: Final = (
             }
         ),
         ending=Ending.TRANSFER_FLOW,
-        example={"ContactFlowId": _INSTANCE + "/contact-flow/7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d"},
+        example={
+            "ContactFlowId": EXAMPLE_INSTANCE_ARN + "/contact-flow/7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d"
+        },
         notes=(
             "Inbound and transfer flows only (not hold, customer queue or whisper flows); modules and "
             "campaign flows are allowed as nothing forbids them. The error branch is taken when the target "
@@ -433,7 +437,7 @@ ACTIONS: Final = (
     ActionType(
         name="UpdateFlowAttributes",
         category=Category.FLOW_CONTROL,
-        doc=_DOC + "flow-control-actions-updateflowattributes.html",
+        doc=REFERENCE_DOCS + "flow-control-actions-updateflowattributes.html",
         summary="Sets flow attributes ($.FlowAttributes) for the current flow only, all or nothing.",
         parameters=(
             Param(
@@ -461,7 +465,7 @@ ACTIONS: Final = (
     ActionType(
         name="UpdateFlowLoggingBehavior",
         category=Category.FLOW_CONTROL,
-        doc=_DOC + "flow-control-actions-updateflowloggingbehavior.html",
+        doc=REFERENCE_DOCS + "flow-control-actions-updateflowloggingbehavior.html",
         summary="Enables or disables flow logging for the rest of the contact segment.",
         parameters=(
             Param(
@@ -478,7 +482,7 @@ ACTIONS: Final = (
     ActionType(
         name="UpdateRoutingCriteria",
         category=Category.FLOW_CONTROL,
-        doc=_DOC + "flow-control-actions-updateroutingcriteria.html",
+        doc=REFERENCE_DOCS + "flow-control-actions-updateroutingcriteria.html",
         summary="Sets the contact's routing criteria: steps of agent-proficiency expressions with expiries.",
         parameters=(
             Param(
@@ -530,7 +534,7 @@ ACTIONS: Final = (
     ActionType(
         name="Wait",
         category=Category.FLOW_CONTROL,
-        doc=_DOC + "flow-control-actions-wait.html",
+        doc=REFERENCE_DOCS + "flow-control-actions-wait.html",
         summary="Pauses the flow for a time or until an event (customer returned, bot participant left).",
         parameters=(
             Param(

@@ -21,7 +21,9 @@ from typing import Any, Final
 from flowlang.model import (
     ALL_CHANNELS,
     ALL_FLOW_TYPES,
+    EXAMPLE_INSTANCE_ARN,
     NO_MATCHING_ERROR,
+    REFERENCE_DOCS,
     ActionType,
     Category,
     CrossCheck,
@@ -29,9 +31,6 @@ from flowlang.model import (
     Kind,
     Param,
 )
-
-_DOC: Final = "https://docs.aws.amazon.com/connect/latest/APIReference/"
-_INSTANCE: Final = "arn:aws:connect:ap-northeast-2:111122223333:instance/8a1f3c52-4d7e-4b1a-9c3e-2f6d5b7a9e10"
 
 MULTIPLE_FOUND_ERROR: Final = "MultipleFoundError"
 NONE_FOUND_ERROR: Final = "NoneFoundError"
@@ -327,7 +326,7 @@ ACTIONS: Final = (
     ActionType(
         name="AssociateContactToCustomerProfile",
         category=Category.INTERACTION,
-        doc=_DOC + "interactions-associatecontacttocustomerprofile.html",
+        doc=REFERENCE_DOCS + "interactions-associatecontacttocustomerprofile.html",
         summary="Associates a contact with an existing customer profile (Customer Profiles AddProfileKey).",
         parameters=(
             Param(
@@ -349,7 +348,7 @@ ACTIONS: Final = (
     ActionType(
         name="CreateCallbackContact",
         category=Category.INTERACTION,
-        doc=_DOC + "interactions-createcallbackcontact.html",
+        doc=REFERENCE_DOCS + "interactions-createcallbackcontact.html",
         summary="Creates a callback contact to the contact's callback number, routed by a queue or agent.",
         parameters=(
             Param("QueueId", Kind.DYNAMIC, notes="Optional; default: the contact's current target queue."),
@@ -389,7 +388,7 @@ ACTIONS: Final = (
         channels=ALL_CHANNELS,
         cross_checks=(_check_callback_settings,),
         example={
-            "QueueId": _INSTANCE + "/queue/3c7e9a12-5b4d-4f8e-a1c6-9d2b7e4f0a35",
+            "QueueId": EXAMPLE_INSTANCE_ARN + "/queue/3c7e9a12-5b4d-4f8e-a1c6-9d2b7e4f0a35",
             "InitialCallDelaySeconds": "30",
             "MaximumConnectionAttempts": "3",
             "RetryDelaySeconds": "600",
@@ -406,7 +405,7 @@ ACTIONS: Final = (
     ActionType(
         name="CreateCustomerProfile",
         category=Category.INTERACTION,
-        doc=_DOC + "interactions-createcustomerprofile.html",
+        doc=REFERENCE_DOCS + "interactions-createcustomerprofile.html",
         summary="Creates a customer profile; its id is stored in $.Customer.ProfileId.",
         parameters=(
             Param(
@@ -436,7 +435,7 @@ ACTIONS: Final = (
     ActionType(
         name="InvokeLambdaFunction",
         category=Category.INTERACTION,
-        doc=_DOC + "interactions-invokelambdafunction.html",
+        doc=REFERENCE_DOCS + "interactions-invokelambdafunction.html",
         summary="Invokes an AWS Lambda function; its response is available under $.External.",
         parameters=(
             Param("LambdaFunctionARN", Kind.DYNAMIC, required=True),
@@ -493,7 +492,7 @@ ACTIONS: Final = (
     ActionType(
         name="GetCustomerProfile",
         category=Category.INTERACTION,
-        doc=_DOC + "interactions-getcustomerprofile.html",
+        doc=REFERENCE_DOCS + "interactions-getcustomerprofile.html",
         summary="Finds one customer profile by up to five search identifiers; fields go to $.Customer.",
         parameters=(
             Param(
@@ -538,7 +537,7 @@ ACTIONS: Final = (
     ActionType(
         name="GetCustomerProfileObject",
         category=Category.INTERACTION,
-        doc=_DOC + "interactions-getcustomerprofileobject.html",
+        doc=REFERENCE_DOCS + "interactions-getcustomerprofileobject.html",
         summary="Retrieves a profile object (asset, order, case) by recency or identifier into $.Customer.",
         parameters=(
             Param(
@@ -586,7 +585,7 @@ ACTIONS: Final = (
     ActionType(
         name="GetCalculatedAttributesForCustomerProfile",
         category=Category.INTERACTION,
-        doc=_DOC + "interactions-getcalculatedattributesforcustomerprofile.html",
+        doc=REFERENCE_DOCS + "interactions-getcalculatedattributesforcustomerprofile.html",
         summary="Retrieves calculated attributes of a customer profile into $.Customer.",
         parameters=(
             Param(
@@ -618,7 +617,7 @@ ACTIONS: Final = (
     ActionType(
         name="UpdateCustomerProfile",
         category=Category.INTERACTION,
-        doc=_DOC + "interactions-updatecustomerprofile.html",
+        doc=REFERENCE_DOCS + "interactions-updatecustomerprofile.html",
         summary="Updates the customer profile created or retrieved earlier in the flow.",
         parameters=(
             Param(

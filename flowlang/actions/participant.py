@@ -15,9 +15,11 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from flowlang.model import (
+    EXAMPLE_INSTANCE_ARN,
     INPUT_TIME_LIMIT_EXCEEDED,
     NO_MATCHING_CONDITION,
     NO_MATCHING_ERROR,
+    REFERENCE_DOCS,
     ActionType,
     Category,
     Channel,
@@ -28,10 +30,6 @@ from flowlang.model import (
     Param,
 )
 
-_DOC: Final = "https://docs.aws.amazon.com/connect/latest/APIReference/"
-_INSTANCE_ARN: Final = (
-    "arn:aws:connect:ap-northeast-2:111122223333:instance/8a4e1c2f-3b5d-4e6f-9a7b-0c1d2e3f4a5b"
-)
 _LEX_ALIAS_ARN: Final = "arn:aws:lex:ap-northeast-2:111122223333:bot-alias/KR7QJ2X9PL/TSTALIASID"
 #: "A valid integer larger than zero" with no documented upper bound.
 _NO_UPPER_BOUND: Final = 2**31 - 1
@@ -150,7 +148,7 @@ ACTIONS: Final = (
     ActionType(
         name="ConnectParticipantWithLexBot",
         category=Category.PARTICIPANT,
-        doc=_DOC + "participant-actions-connectparticipantwithlexbot.html",
+        doc=REFERENCE_DOCS + "participant-actions-connectparticipantwithlexbot.html",
         summary="Hands the participant to an Amazon Lex bot; the recognized intent is the result.",
         parameters=(
             *PROMPT_PARAMETERS,
@@ -221,7 +219,7 @@ ACTIONS: Final = (
     ActionType(
         name="DisconnectParticipant",
         category=Category.PARTICIPANT,
-        doc=_DOC + "participant-actions-disconnectparticipant.html",
+        doc=REFERENCE_DOCS + "participant-actions-disconnectparticipant.html",
         summary="Disconnects the participant from the contact and stops the flow.",
         errors=frozenset(),
         flow_types=_INPUT_FLOW_TYPES,
@@ -235,7 +233,7 @@ ACTIONS: Final = (
     ActionType(
         name="GetParticipantInput",
         category=Category.PARTICIPANT,
-        doc=_DOC + "participant-actions-getparticipantinput.html",
+        doc=REFERENCE_DOCS + "participant-actions-getparticipantinput.html",
         summary="Plays a prompt and gathers DTMF input: one key to branch on, or a stored (validated) entry.",
         parameters=(
             *PROMPT_PARAMETERS,
@@ -331,7 +329,7 @@ ACTIONS: Final = (
     ActionType(
         name="MessageParticipant",
         category=Category.PARTICIPANT,
-        doc=_DOC + "participant-actions-messageparticipant.html",
+        doc=REFERENCE_DOCS + "participant-actions-messageparticipant.html",
         summary="Plays a prompt (voice) or sends a message (chat) to the participant.",
         parameters=(*PROMPT_PARAMETERS, MEDIA),
         exactly_one_of=(MESSAGE_NAMES,),
@@ -350,7 +348,7 @@ ACTIONS: Final = (
     ActionType(
         name="MessageParticipantIteratively",
         category=Category.PARTICIPANT,
-        doc=_DOC + "participant-actions-messageparticipantiteratively.html",
+        doc=REFERENCE_DOCS + "participant-actions-messageparticipantiteratively.html",
         summary="Loops a list of prompts while the participant waits in queue or on hold.",
         parameters=(
             Param(
@@ -386,7 +384,7 @@ ACTIONS: Final = (
         example={
             "Messages": [
                 {"Text": "상담원 연결을 기다리고 계십니다. 잠시만 기다려 주세요."},
-                {"PromptId": _INSTANCE_ARN + "/prompt/5f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"},
+                {"PromptId": EXAMPLE_INSTANCE_ARN + "/prompt/5f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"},
             ],
             "InterruptFrequencySeconds": "60",
         },
@@ -402,7 +400,7 @@ ACTIONS: Final = (
     ActionType(
         name="ShowView",
         category=Category.PARTICIPANT,
-        doc=_DOC + "participant-actions-showview.html",
+        doc=REFERENCE_DOCS + "participant-actions-showview.html",
         summary="Shows a view (step-by-step guide) in the agent workspace; the user's choice is the result.",
         parameters=(
             Param(
