@@ -25,7 +25,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO_ROOT / "lambda_src"), str(REPO_ROOT)]
 
 from bot.models import KST  # noqa: E402 - the asset root must be on the path first
-from simulator.call import CallSettings, simulate_call  # noqa: E402
+from simulator.call import simulate_call  # noqa: E402
+from simulator.world import CallSettings  # noqa: E402
 
 TARGET_CALL_SECONDS = 3.0
 TARGET_TURN_MS = 200.0

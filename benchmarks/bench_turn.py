@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO_ROOT / "lambda_src")]
+# The asset root for the bot's packages; the repository root for the tests' in-memory repositories.
+sys.path[:0] = [str(REPO_ROOT / "lambda_src"), str(REPO_ROOT)]
 
 from bot.classifier_chain import ClassifierChain  # noqa: E402 - the asset root must be on the path first
 from bot.engine import BotEngine  # noqa: E402
@@ -33,7 +34,7 @@ from bot.local_classifier import default_classifier  # noqa: E402
 from bot.models import KST  # noqa: E402
 from handlers import lex_hook  # noqa: E402
 from handlers.observability import logger  # noqa: E402
-from storage.memory import (  # noqa: E402
+from tests.support.memory import (  # noqa: E402
     InMemoryConversationLog,
     InMemoryOrderRepository,
     InMemoryReservationRepository,

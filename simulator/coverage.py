@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from simulator.flow_runtime import Flow, Trace
+from simulator.flow_data import Flow, Trace
 
 
 @dataclass

@@ -21,17 +21,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from flowlang.model import INPUT_TIME_LIMIT_EXCEEDED, NO_MATCHING_ERROR, QUEUE_AT_CAPACITY
 from flowlang.references import REFERENCE_RE
-from simulator.flow_runtime import (
+from simulator.flow_data import (
     MAX_ATTRIBUTE_BYTES,
     Action,
     ActionFailed,
     EndReason,
     Error,
-    FlowRun,
     InputTimeout,
     Jump,
     LambdaInvocation,
@@ -42,7 +41,11 @@ from simulator.flow_runtime import (
     first_intent_condition,
 )
 
-Handler = Callable[[FlowRun, Action], Outcome]
+if TYPE_CHECKING:
+    # The run loop imports this module for its handlers; the handlers only need its type.
+    from simulator.flow_runtime import FlowRun
+
+Handler = Callable[["FlowRun", Action], Outcome]
 
 #: Stored input Connect collects when a block sets no MaximumLength (the keypad's own limit).
 DEFAULT_STORED_INPUT_LENGTH: Final = 20
@@ -461,9 +464,7 @@ def invoke_flow_module(run: FlowRun, action: Action) -> Outcome:
         run.runner.event(f"module {module_id} ran (no document: simulated as returning)")
         return Next()
     run.runner.event(f"module {module.name} entered")
-    from simulator.flow_runtime import FlowRun as Run
-
-    end, jump = Run(run.runner, module, {}).execute(None)
+    end, jump = run.run_module(module)
     if jump is not None:
         return Jump(jump)
     if end.reason is EndReason.RETURNED:

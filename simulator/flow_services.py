@@ -6,8 +6,10 @@ success with an empty map, hours are open, one agent is staffed and available, a
 does not know answers with the flow's first intent condition (or ``FallbackIntent``), and the
 services Connect talks to (Customer Profiles, cases, views, Wisdom/Q, recording, streaming,
 tags, routing criteria, Voice ID, tasks, callbacks) succeed with deterministic results, each
-written into the trace. :class:`WorldOptions` steers each of those; the offline call
-(:mod:`simulator.call`) subclasses this class with the real handlers, bot and tables.
+written into the trace. :class:`WorldOptions` steers each of those; the offline call's simulated
+instance (:class:`simulator.connect.SimulatedConnect`) subclasses this class with the real
+handlers, bot and tables. What the default world says a bot heard when the flow offers no intent
+to pick is Lex's ``FallbackIntent`` (:data:`lexbot.FALLBACK_INTENT`).
 """
 
 from __future__ import annotations
@@ -15,15 +17,10 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any
 
-from simulator.flow_runtime import ActionFailed, BotResult, Contact, Flow, InputTimeout, LambdaInvocation
-
-if TYPE_CHECKING:
-    from simulator.flow_runtime import FlowRunner
-
-#: What the default world says a bot heard when the flow offers no intent to pick.
-FALLBACK_INTENT: Final = "FallbackIntent"
+from lexbot import FALLBACK_INTENT
+from simulator.flow_data import ActionFailed, BotResult, Contact, Flow, InputTimeout, LambdaInvocation
 
 
 @dataclass
@@ -71,7 +68,6 @@ class FlowServices:
         self.options = options or WorldOptions()
         self.prompts: list[str] = []
         self._inputs: deque[str] = deque(self.options.inputs)
-        self.runner: FlowRunner | None = None
 
     # -- what the participant hears and says
 

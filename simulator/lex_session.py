@@ -24,16 +24,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
-from simulator.flow_runtime import ActionFailed, BotResult, InputTimeout
+from bot.text import NOT_WORD_RE
+from lexbot import FALLBACK_INTENT
+from simulator.flow_data import ActionFailed, BotResult, InputTimeout
 
-FALLBACK_INTENT: Final = "FallbackIntent"
 #: Turns one bot conversation may take before the simulator calls it a loop.
 MAX_BOT_TURNS: Final = 40
 #: The hook answers only with these (see handlers.lex_hook); anything else is not modelled.
 _MODELLED_DIALOG_ACTIONS: Final = frozenset({"ElicitIntent", "Close"})
 
-_NOT_WORD_RE = re.compile(r"[\W_]+")
-_DTMF_RE = re.compile(r"[0-9#*]+")
+#: Key presses on a phone pad (Lex's ``DTMF`` input mode; what a keypad prompt of a flow takes).
+DTMF_RE: Final = re.compile(r"[0-9#*]+")
 # Sample utterances may name slots ("{orderNumber} 조회해 주세요"); the name is not caller text.
 _SLOT_REFERENCE_RE = re.compile(r"\{[^{}]*\}")
 
@@ -46,7 +47,7 @@ class BotConversationError(RuntimeError):
 
 
 def _bigrams(text: str) -> frozenset[str]:
-    compact = _NOT_WORD_RE.sub("", _SLOT_REFERENCE_RE.sub(" ", text).lower())
+    compact = NOT_WORD_RE.sub("", _SLOT_REFERENCE_RE.sub(" ", text).lower())
     if len(compact) < 2:
         return frozenset({compact}) if compact else frozenset()
     return frozenset(compact[index : index + 2] for index in range(len(compact) - 1))
@@ -192,7 +193,7 @@ class LexBotSimulator:
         top = interpretations[0].intent_name
         if self._channel != "VOICE":
             input_mode = "Text"
-        elif utterance and _DTMF_RE.fullmatch(utterance.strip()):
+        elif utterance and DTMF_RE.fullmatch(utterance.strip()):
             input_mode = "DTMF"
         else:
             input_mode = "Speech"

@@ -1,182 +1,48 @@
-"""``python -m simulator run-flow``: run any flow document — ours or anybody's — in a default world.
+"""Run any flow document — ours or anybody's — in the default world of :mod:`simulator.flow_services`.
 
 Every referenced resource exists (any ARN, id or placeholder names a simulated resource), Lambda
 functions answer success with an empty map, hours are open, one agent is staffed, a bot the world
 does not know answers the caller's words with the flow's first intent condition (or
-``FallbackIntent``), and the services Connect talks to succeed deterministically
-(:mod:`simulator.flow_services`). Options steer each of those.
+``FallbackIntent``), and the services Connect talks to succeed deterministically;
+:class:`~simulator.flow_services.WorldOptions` steers each of those.
 
-``--json`` prints one object ``{"outcome", "prompts", "path", "attributes", "trace", "error"}``:
+:func:`run_document` returns ``{"outcome", "prompts", "path", "attributes", "trace", "error"}``:
 ``outcome`` is how the contact's path ended (``disconnected``, ``queued``, ``ended``,
 ``returned``, ``transferred``, ``unhandled_error``, ``step_budget``) or ``error`` when the
-runtime itself could not continue (``error`` then says why). Exit 0 for a completed run, 1 when
-the runtime could not continue, 2 for bad usage or an unreadable file.
+runtime itself could not continue (``error`` then says why). ``python -m simulator run-flow``
+(:mod:`simulator.commands.run_flow`) and ``conformance`` print it.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import uuid
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any, BinaryIO, Final
+from typing import Any, Final
 
-from flowlang.actions import ACTION_TYPES
-from flowlang.model import FlowType
-from simulator.call import _one_line_errors, _upper_choice
-from simulator.flow_runtime import Contact, FlowError, FlowRunner
+from simulator.flow_data import Contact, Flow, FlowError
+from simulator.flow_runtime import FlowRunner
 from simulator.flow_services import FlowServices, WorldOptions
+from simulator.world import DEFAULT_CALLER, SYSTEM_NUMBER
 
 #: Actions a hold, queue or whisper flow runs before the simulation moves on (they loop by design).
 HOOK_STEP_BUDGET: Final = 40
-CHANNELS: Final = ("VOICE", "CHAT", "TASK", "EMAIL")
-DEFAULT_CALLER: Final = "+821012345678"
-#: ``--fail`` names for the services behind Lambda and Lex actions.
-SERVICE_ALIASES: Final = ("Lambda", "Lex")
+#: The instance every run's contact belongs to.
+INSTANCE_ARN: Final = "arn:aws:connect:ap-northeast-2:111122223333:instance/simulated"
 _RUN_NAMESPACE: Final = uuid.UUID("0b5e7c1a-2f57-4c1b-9d1e-7a0c5d4e3f21")
 
 
-class UsageError(ValueError):
-    """Bad usage: one line, exit 2."""
-
-
-def register_run_flow(subparsers: Any) -> None:
-    """Add the ``run-flow`` subcommand."""
-    parser = subparsers.add_parser(
-        "run-flow",
-        help="run one flow document in a default world where every resource exists",
-        description=(
-            "Run one Flow-language document (a console export, an AWS sample or ours) to an end. "
-            "Placeholders (%%Name%%, ${Name}) and ARNs name simulated resources."
-        ),
-    )
-    _one_line_errors(parser)
-    parser.add_argument("file", help="the flow document (JSON)")
-    parser.add_argument(
-        "--type",
-        dest="flow_type",
-        type=_upper_choice(tuple(FlowType)),
-        default=FlowType.CONTACT_FLOW.value,
-        help="flow type (default CONTACT_FLOW; FLOW_MODULE for modules)",
-    )
-    parser.add_argument("--channel", type=_upper_choice(CHANNELS), default="VOICE", help="default VOICE")
-    parser.add_argument(
-        "--say", action="append", default=[], metavar="TEXT", help="the caller's next input (repeatable)"
-    )
-    parser.add_argument("--closed", action="store_true", help="every hours of operation is closed")
-    parser.add_argument("--agents", type=_count, default=1, help="agents staffed in every queue (default 1)")
-    parser.add_argument("--contacts-in-queue", type=_count, default=0, help="contacts waiting (default 0)")
-    parser.add_argument("--queue-capacity", type=_count, default=None, help="contacts a queue takes")
-    parser.add_argument(
-        "--lambda-response",
-        type=_json_object,
-        default=None,
-        metavar="JSON",
-        help='what every Lambda function answers (default {}), e.g. \'{"result": "ok"}\'',
-    )
-    parser.add_argument("--intent", default=None, help="the intent every bot recognises")
-    parser.add_argument(
-        "--fail",
-        action="append",
-        default=[],
-        metavar="SERVICE[=ERROR]",
-        help="make an action type's service (or Lambda, Lex) fail, with ERROR (default NoMatchingError)",
-    )
-    parser.add_argument(
-        "--flow",
-        action="append",
-        default=[],
-        metavar="ID=FILE[:TYPE]",
-        help="the document of a flow or module the flow references by ARN, id or placeholder",
-    )
-    parser.add_argument("--percent", type=_percent, default=1, help="DistributeByPercentage's draw (1-100)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.set_defaults(handler=run)
-
-
-def _count(value: str) -> int:
-    if not value.isdigit():
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 0: {value!r}")
-    return int(value)
-
-
-def _percent(value: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= 100:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 100: {value!r}")
-    return int(value)
-
-
-def _json_object(value: str) -> dict[str, Any]:
-    try:
-        parsed = json.loads(value)
-    except json.JSONDecodeError:
-        raise argparse.ArgumentTypeError(f"not JSON: {value!r}") from None
-    if not isinstance(parsed, dict):
-        raise argparse.ArgumentTypeError("must be a JSON object")
-    return parsed
-
-
-def read_document(path: str) -> Any:
-    """The JSON document at ``path``; an unreadable file is a usage error."""
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"no such file: {path}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"cannot read {path}: {error}") from None
-    except json.JSONDecodeError as error:
-        raise UsageError(f"{path} is not JSON: {error.msg} (line {error.lineno})") from None
-
-
-def _load_flow(path: str, flow_type: str, *, name: str | None = None) -> Any:
-    from simulator.flow_runtime import Flow
-
-    try:
-        return Flow.from_json(name or Path(path).name, read_document(path), flow_type=flow_type)
-    except FlowError as error:
-        raise UsageError(str(error)) from None
-
-
-def _referenced_flows(entries: list[str]) -> dict[str, Any]:
-    flows: dict[str, Any] = {}
-    for entry in entries:
-        key, separator, rest = entry.partition("=")
-        if not separator or not key or not rest:
-            raise UsageError(f"--flow takes ID=FILE[:TYPE], got {entry!r}")
-        path, _, flow_type = rest.partition(":") if rest.count(":") == 1 else (rest, "", "")
-        flow_type = flow_type.upper() or FlowType.CONTACT_FLOW.value
-        if flow_type not in set(FlowType):
-            raise UsageError(f"--flow {key}: unknown flow type {flow_type!r}")
-        flows[key] = _load_flow(path, flow_type, name=key)
-    return flows
-
-
-def _failures(entries: list[str]) -> dict[str, str]:
-    failing: dict[str, str] = {}
-    for entry in entries:
-        name, _, error_type = entry.partition("=")
-        if name not in ACTION_TYPES and name not in SERVICE_ALIASES:
-            aliases = " or ".join(SERVICE_ALIASES)
-            raise UsageError(f"--fail names a Flow-language action type or {aliases}, got {name!r}")
-        failing[name] = error_type or "NoMatchingError"
-    return failing
-
-
 def run_document(
-    flow: Any, *, options: WorldOptions, channel: str = "VOICE", contact_id: str | None = None
+    flow: Flow, *, options: WorldOptions, channel: str = "VOICE", contact_id: str | None = None
 ) -> dict[str, Any]:
-    """Run a parsed flow in the world of ``options``; the ``--json`` object."""
+    """Run a parsed flow in the world of ``options``; the ``--json`` object of ``run-flow``."""
     services = FlowServices(options)
     contact = Contact(
         contact_id=contact_id or str(uuid.uuid5(_RUN_NAMESPACE, flow.name)),
         channel=channel,
         customer_address=DEFAULT_CALLER if channel == "VOICE" else None,
-        system_address="+8215880000" if channel == "VOICE" else "",
-        instance_arn="arn:aws:connect:ap-northeast-2:111122223333:instance/simulated",
+        system_address=SYSTEM_NUMBER if channel == "VOICE" else "",
+        instance_arn=INSTANCE_ARN,
     )
     runner = FlowRunner(services, contact)
-    services.runner = runner
     result: dict[str, Any] = {"outcome": None, "prompts": services.prompts, "error": None}
     try:
         end = runner.run_contact(flow, hook_step_budget=HOOK_STEP_BUDGET)
@@ -192,52 +58,3 @@ def run_document(
         trace=list(runner.trace.events),
     )
     return {key: result.get(key) for key in ("outcome", "prompts", "path", "attributes", "trace", "error")}
-
-
-def options_from_args(args: argparse.Namespace) -> WorldOptions:
-    """The default world, steered by the command line."""
-    lambda_responses: Mapping[str, Any] = {"*": args.lambda_response} if args.lambda_response else {}
-    return WorldOptions(
-        inputs=list(args.say),
-        hours_open=not args.closed,
-        agents_staffed=args.agents,
-        contacts_in_queue=args.contacts_in_queue,
-        queue_capacity=args.queue_capacity,
-        lambda_responses=lambda_responses,
-        failing=_failures(args.fail),
-        bot_intents={"*": args.intent} if args.intent else {},
-        flows=_referenced_flows(args.flow),
-        percent=args.percent,
-    )
-
-
-def run(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO) -> int:
-    """``run-flow``: 0 for a completed run, 1 when the runtime could not continue, 2 for bad usage."""
-    try:
-        flow = _load_flow(args.file, args.flow_type)
-        options = options_from_args(args)
-    except UsageError as error:
-        stdout.flush()
-        import sys
-
-        print(f"python -m simulator run-flow: error: {error}", file=sys.stderr)
-        return 2
-    result = run_document(flow, options=options, channel=args.channel)
-    if args.json:
-        stdout.write(json.dumps(result, ensure_ascii=False).encode("utf-8") + b"\n")
-    else:
-        stdout.write(_readable(result).encode("utf-8"))
-    stdout.flush()
-    return 1 if result["outcome"] == "error" else 0
-
-
-def _readable(result: Mapping[str, Any]) -> str:
-    lines = [f"outcome: {result['outcome']}"]
-    if result["error"]:
-        lines.append(f"error: {result['error']}")
-    lines.extend(f"  ♪ {prompt}" for prompt in result["prompts"])
-    lines.append("path: " + " → ".join(result["path"]))
-    lines.extend(f"  · {event}" for event in result["trace"])
-    if result["attributes"]:
-        lines.append("attributes: " + json.dumps(result["attributes"], ensure_ascii=False))
-    return "\n".join(lines) + "\n"

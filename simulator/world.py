@@ -1,11 +1,14 @@
-"""The simulated contact center around the flows: tables, function settings, hours, agents, ARNs.
+"""The simulated contact center around the flows: a call's settings, function settings, ARNs, data.
 
 Everything is derived from what deploys, never from a hand-kept copy:
 
-* **Tables** are in-process DynamoDB (moto) tables created with
-  :func:`constructs_lib.table_definitions.create_table_request` — the definitions the stateful
-  stack deploys — and seeded with the FAQ data file, the sample orders of
-  ``simulator/data/orders.json`` and the caller's profile.
+* **A call's settings** (:class:`CallSettings`): the time, the channel, the caller and the state
+  of the contact center (agents available, contacts waiting, Bedrock's mode, failing functions)
+  — what ``python -m simulator call`` takes as options.
+* **Tables** are created from :func:`constructs_lib.table_definitions.create_table_request` —
+  the definitions the stateful stack deploys — by :class:`simulator.fakes.LocalTables`, and
+  seeded with the FAQ data file, the sample orders of ``simulator/data/orders.json`` and the
+  caller's profile; :func:`table_names` names them.
 * **Function settings** are the environment variables the bot stack gives each function, built
   by the same code (:mod:`constructs_lib.function_environment`, CDK-free) from the same
   :class:`config.settings.EnvironmentConfig`; table names point at the local tables. The handlers
@@ -16,18 +19,18 @@ Everything is derived from what deploys, never from a hand-kept copy:
 * **ARNs** of the flows' ``%Placeholder%`` tokens are local fake ARNs that map back to the queue
   key, the hours, the function or the bot.
 
-Nothing here imports moto, boto3 or the CDK at module import: a call pays for moto only when it
-starts its tables.
+Nothing here imports moto, boto3 or the CDK.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Final
+from typing import Final
 
 from config.settings import QUEUE_KEYS, EnvironmentConfig
 from constructs_lib.function_environment import (
@@ -39,17 +42,23 @@ from constructs_lib.function_environment import (
 )
 
 __all__ = [
+    "BEDROCK_MODES",
     "CALLER_NAME",
+    "CHANNELS",
+    "CHAT_INPUT_MODES",
     # The functions' variables and timeouts exactly as deployed, re-exported for the call runner.
     "CONTACT_FLOW_TIMEOUT_SECONDS",
+    "CONTACT_NAMESPACE",
     "DEFAULT_CALLER",
+    "FAILING_FUNCTIONS",
     "FOUND_ORDER_ID",
     "MISSING_ORDER_ID",
     "ORDERS_FILE",
     "SIMULATED_ACCOUNT",
     "SYSTEM_NUMBER",
+    "TIERS",
+    "CallSettings",
     "LocalArns",
-    "LocalTables",
     "SampleOrder",
     "business_calendar_environment",
     "contact_flow_environment",
@@ -73,6 +82,46 @@ ORDERS_FILE: Final = Path(__file__).with_name("data") / "orders.json"
 FOUND_ORDER_ID: Final = "ORD20260001"
 #: An order number that is never seeded (scripts use it for "order not found").
 MISSING_ORDER_ID: Final = "ORD99999999"
+
+#: How a contact id is derived (deterministic: the same call gives the same callback reference).
+CONTACT_NAMESPACE: Final = uuid.UUID("5b0c2d1e-6a43-4f0e-9a59-3c1f7d2b8e41")
+CHANNELS: Final = ("VOICE", "CHAT")
+#: How a GetParticipantInput block (no Lex) treats a chat customer: takes the typed text, or takes
+#: the error branch as Connect's "Get customer input" block page documents for chat without Lex.
+CHAT_INPUT_MODES: Final = ("typed", "unsupported")
+TIERS: Final = ("STANDARD", "VIP")
+BEDROCK_MODES: Final = ("off", "fail", "live")
+#: Functions ``--fail-function`` can make fail (every invocation times out).
+FAILING_FUNCTIONS: Final = ("contact_flow", "lex_hook")
+
+
+# --- one call's settings -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CallSettings:
+    """Everything one call depends on (the command-line options of ``python -m simulator call``)."""
+
+    at: datetime
+    env: str = "dev"
+    channel: str = "VOICE"
+    caller: str = DEFAULT_CALLER
+    customer_tier: str = "STANDARD"
+    agents_available: int = 1
+    contacts_in_queue: int = 0
+    bedrock: str = "off"
+    model_id: str | None = None
+    region: str | None = None
+    #: Functions whose every invocation times out, to exercise the flows' error branches.
+    failing_functions: frozenset[str] = frozenset()
+    #: One of CHAT_INPUT_MODES.
+    chat_input: str = "typed"
+
+    @property
+    def contact_id(self) -> str:
+        """A UUID derived from channel, caller and time: reruns of a call are identical."""
+        name = f"{self.env}|{self.channel}|{self.caller}|{self.at.isoformat()}"
+        return str(uuid.uuid5(CONTACT_NAMESPACE, name))
 
 
 # --- sample data ---------------------------------------------------------------------------------
@@ -153,91 +202,3 @@ class LocalArns:
     def flow_key(self, arn: str) -> str | None:
         """The flow key of a flow ARN, None for anything else."""
         return next((key for key, value in self.flow_arns.items() if value == arn), None)
-
-
-# --- local tables --------------------------------------------------------------------------------
-
-
-class LocalTables:
-    """In-process DynamoDB tables for one call (a context manager around moto's ``mock_aws``).
-
-    Bedrock ``live`` needs real credentials and the real endpoint: then moto leaves credentials
-    alone and lets ``bedrock-runtime`` through, and mocks only the tables.
-    """
-
-    def __init__(self, config: EnvironmentConfig, *, pass_bedrock_through: bool = False) -> None:
-        self._config = config
-        self.names = table_names(config)
-        moto_config: dict[str, Any] = {}  # moto's DefaultConfig (a TypedDict)
-        if pass_bedrock_through:
-            moto_config = {
-                "core": {"mock_credentials": False, "passthrough": {"services": ["bedrock-runtime"]}}
-            }
-        self._moto_config = moto_config
-        self._mock: Any = None
-        self._client: Any = None
-
-    def __enter__(self) -> LocalTables:
-        from moto import mock_aws
-
-        from constructs_lib.table_definitions import TABLE_DEFINITIONS, create_table_request
-        from storage.dynamodb import reset_shared_dynamodb_client
-
-        self._mock = mock_aws(config=self._moto_config) if self._moto_config else mock_aws()  # type: ignore[call-overload]
-        self._mock.start()
-        # The handlers' shared client must be built inside the mock, against these tables.
-        reset_shared_dynamodb_client()
-        import boto3
-
-        self._client = boto3.client("dynamodb", region_name=self._config.region)
-        for definition in TABLE_DEFINITIONS:
-            self._client.create_table(**create_table_request(definition, self.names[definition.key]))
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        from storage.dynamodb import reset_shared_dynamodb_client
-
-        reset_shared_dynamodb_client()
-        if self._mock is not None:
-            self._mock.stop()
-            self._mock = None
-
-    @property
-    def client(self) -> Any:
-        """A low-level DynamoDB client on the local tables."""
-        if self._client is None:
-            raise RuntimeError("LocalTables is not started")
-        return self._client
-
-    def seed_faq(self, entries: Iterable[Any]) -> None:
-        """Write the FAQ (``bot.models.FaqEntry``) with the deploy-time loader's own sync function."""
-        from handlers.faq_loader import sync_faq_table
-
-        sync_faq_table(self.client, self.names["faq"], entries)
-
-    def seed_orders(self, orders: Iterable[SampleOrder]) -> None:
-        """Write orders as the order system does (``order_id``, ``status``, optional ``detail``)."""
-        for order in orders:
-            item = {"order_id": {"S": order.order_id}, "status": {"S": order.status}}
-            if order.detail:
-                item["detail"] = {"S": order.detail}
-            self.client.put_item(TableName=self.names["orders"], Item=item)
-
-    def seed_customer(self, phone_number: str, *, tier: str, name: str = CALLER_NAME) -> None:
-        """Write the caller's profile (``phone_number`` in E.164, ``tier``, ``name``)."""
-        self.client.put_item(
-            TableName=self.names["customers"],
-            Item={"phone_number": {"S": phone_number}, "tier": {"S": tier}, "name": {"S": name}},
-        )
-
-    def callback_for(self, contact_id: str) -> dict[str, str] | None:
-        """The callback request stored for ``contact_id`` (strings only), or None."""
-        response = self.client.get_item(
-            TableName=self.names["callbacks"], Key={"contact_id": {"S": contact_id}}, ConsistentRead=True
-        )
-        item = response.get("Item")
-        if not item:
-            return None
-        return {key: value["S"] for key, value in item.items() if "S" in value}

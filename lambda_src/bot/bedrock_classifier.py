@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 import unicodedata
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from bot.models import Classification, Intent
+from bot.text import WHITESPACE_RE
 
 if TYPE_CHECKING:
     import boto3
@@ -157,7 +157,6 @@ _TOOL_CONFIG: Final[dict[str, Any]] = {
 }
 
 _EXPECTED_TOOL_INPUT_KEYS: Final = frozenset({"intent", "confidence"})
-_WHITESPACE_RE: Final = re.compile(r"\s+")
 # Control, format (zero-width, bidi overrides: a classic way to hide text), surrogate,
 # private-use and unassigned characters carry no meaning for intent and only help obfuscation.
 _DROPPED_CATEGORIES: Final = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
@@ -258,7 +257,7 @@ def sanitize_caller_text(text: str) -> str:
         for char in text[: MAX_CALLER_TEXT_CHARS * 4]
         if char.isspace() or unicodedata.category(char) not in _DROPPED_CATEGORIES
     ]
-    collapsed = _WHITESPACE_RE.sub(" ", "".join(kept)).strip()
+    collapsed = WHITESPACE_RE.sub(" ", "".join(kept)).strip()
     return collapsed.replace("<", "＜").replace(">", "＞")[:MAX_CALLER_TEXT_CHARS]
 
 

@@ -22,12 +22,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from bot.messages import WEEKDAY_NAMES
 from bot.models import KST
 
 #: Weekday names as written in BUSINESS_DAYS, in ``date.weekday()`` order (Monday = 0).
 WEEKDAY_CODES: tuple[str, ...] = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
-
-_KOREAN_WEEKDAYS = ("월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일")
 
 #: Granularity of "as soon as possible" callbacks during business hours.
 CALLBACK_SLOT_MINUTES = 30
@@ -152,7 +151,7 @@ def speak_korean_datetime(moment: datetime) -> str:
     local = _to_korea_time(moment)
     meridiem = "오전" if local.hour < 12 else "오후"
     hour_12 = local.hour % 12 or 12
-    spoken = f"{local.month}월 {local.day}일 {_KOREAN_WEEKDAYS[local.weekday()]} {meridiem} {hour_12}시"
+    spoken = f"{local.month}월 {local.day}일 {WEEKDAY_NAMES[local.weekday()]} {meridiem} {hour_12}시"
     if local.minute:
         spoken += f" {local.minute}분"
     return spoken

@@ -1,7 +1,10 @@
-"""Entity extraction from Korean caller utterances: phone number, date, order number, amount.
+"""Entity extraction from Korean caller utterances: phone number, date, order number, amount,
+menu choice and product name.
 
 All parsers are pure functions of their input (the date parser takes "today" from the caller,
 in Korea time; nothing here reads the system clock) and return None when nothing is found.
+The dialogs (:mod:`bot.dialogs`) decide what to do with what is found; everything about reading
+Korean — numbers spoken or written, dates, choices — is here.
 
 Formats understood
 ------------------
@@ -31,22 +34,43 @@ Order number
 
 Amount
     Won amounts ending in 원: ``35,000원``, ``35000 원``, ``3만 5천원``, ``삼만원``, ``만 원``.
+
+Menu choice
+    The option's number ("2", "2번", "이번이요", "두 번째", "둘"), one of its words ("의류",
+    "옷"), or both when they agree ("2번 의류요"); fillers before it ("음, ...") are ignored.
+    Several numbers, a number out of range or a number and a word that disagree give None.
+
+Product name
+    The caller's words without leading fillers and polite endings ("음, 노트북이요" → "노트북").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.models import KST, Entities
-from bot.text import PHONE_NUMBER_RE, normalize, parse_korean_number, spoken_digits_to_ascii
+from bot.text import (
+    MOBILE_AREA,
+    NOT_WORD_RE,
+    PHONE_DIGITS_RE,
+    PHONE_NUMBER_RE,
+    PHONE_SEPARATOR,
+    normalize,
+    parse_korean_number,
+    spoken_digits_to_ascii,
+)
 
 # --- phone numbers --------------------------------------------------------------------------------
 
 _MOBILE_RE = re.compile(
-    r"(?<![\d+])(?:\+82[\s.\-]?0?|0)(?P<prefix>1[016789])[\s.\-]?(?P<middle>\d{3,4})[\s.\-]?(?P<last>\d{4})(?!\d)"
+    rf"(?<![\d+])(?:\+82{PHONE_SEPARATOR}0?|0)(?P<prefix>{MOBILE_AREA})"
+    rf"{PHONE_SEPARATOR}(?P<middle>\d{{3,4}}){PHONE_SEPARATOR}(?P<last>\d{{4}})(?!\d)"
 )
+#: The form CONTENT.md asks a caller for: 01X-XXXX-XXXX, as digits.
+_ELEVEN_DIGIT_MOBILE_RE = re.compile(r"01\d{9}")
 
 
 def parse_phone_number(text: str) -> str | None:
@@ -58,6 +82,16 @@ def parse_phone_number(text: str) -> str | None:
             continue
         return f"0{prefix}{middle}{match.group('last')}"
     return None
+
+
+def parse_mobile_number(text: str) -> str | None:
+    """The first mobile number in ``text`` when it has the 01X-XXXX-XXXX form, as digits, or None.
+
+    :func:`parse_phone_number` also knows the older 10-digit numbers (011-123-4567); a caller
+    asked for a number to book under must give the 11-digit form CONTENT.md asks for.
+    """
+    phone = parse_phone_number(text)
+    return phone if phone is not None and _ELEVEN_DIGIT_MOBILE_RE.fullmatch(phone) else None
 
 
 # --- dates ----------------------------------------------------------------------------------------
@@ -219,7 +253,6 @@ def _resolve_weekday(week: str | None, weekday: int, today: date) -> date:
 
 _ORDER_PREFIXED_RE = re.compile(r"ORD\s*[-_]?\s*(?P<digits>\d(?:[\s\-]?\d){7,11})(?![\d])", re.IGNORECASE)
 _DIGIT_GROUPS_RE = re.compile(r"(?<![\d\-.])\d+(?:(?:\s|\s?-\s?)\d+)*(?![\d])")
-_LANDLINE_OR_MOBILE_RE = re.compile(r"0(?:1[016789]|2|[3-6][1-5]|70|50[2-8])\d{7,8}")
 
 
 def parse_order_number(text: str) -> str | None:
@@ -232,7 +265,7 @@ def parse_order_number(text: str) -> str | None:
         digits = re.sub(r"\D", "", run)
         if not 8 <= len(digits) <= 12:
             continue
-        if _LANDLINE_OR_MOBILE_RE.fullmatch(digits) and PHONE_NUMBER_RE.fullmatch(run.strip()):
+        if PHONE_DIGITS_RE.fullmatch(digits) and PHONE_NUMBER_RE.fullmatch(run.strip()):
             continue
         if _ISO_DATE_RE.fullmatch(run.strip()):
             continue
@@ -265,6 +298,113 @@ def parse_amount_won(text: str) -> int | None:
             if value is not None and value > 0:
                 return value
     return None
+
+
+# --- menu choices ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One numbered option of a menu."""
+
+    label: str  # as listed in the prompt
+    synonyms: tuple[str, ...]  # compact (no spaces) words that select it
+
+    @classmethod
+    def of(cls, label: str, words: str) -> Choice:
+        """The option ``label`` selected by each space-separated word of ``words``."""
+        return cls(label, tuple(words.split()))
+
+
+# Fillers a caller starts with ("음, 이번이요"); only stripped when followed by a pause or space
+# and not by 번/째, so that "네 번째" keeps its 네.
+_LEADING_FILLER_RE = re.compile(r"^(?:(?:음+|어+|아+|으+|저기요?|그+|저+|에+|네|예)[\s,.…~]+(?!번|째))+")
+_DIGITS_RE = re.compile(r"\d+")
+# A whole answer that is a spoken number: "일번이요", "둘", "세 번째요", "넷째".
+_SPOKEN_NUMBER_RE = re.compile(
+    r"^(?P<num>하나|다섯|첫|둘|두|셋|세|넷|네|일|이|삼|사|오)(?P<suffix>번째|번|째)?"
+    r"(?:으로|로)?(?:할게요|할께요|이요|이에요|입니다|예요|요|이)?$"
+)
+_SPOKEN_NUMBERS: dict[str, int] = {
+    "하나": 1, "일": 1, "첫": 1, "둘": 2, "두": 2, "이": 2, "셋": 3, "세": 3, "삼": 3,
+    "넷": 4, "네": 4, "사": 4, "오": 5, "다섯": 5,
+}  # fmt: skip
+# These are also ordinary words ("두 개", "세", "네" = yes, "첫"): a number only with 번/째.
+_NEEDS_SUFFIX = frozenset({"첫", "두", "세", "네"})
+
+
+def _compact(text: str) -> str:
+    return NOT_WORD_RE.sub("", normalize(text).lower())
+
+
+def _number_in(text: str) -> int | None:
+    """The option number the caller said, 0 when they said several, None when none."""
+    normalized = _LEADING_FILLER_RE.sub("", normalize(text).lower())
+    compact = NOT_WORD_RE.sub("", normalized)
+    digits = set(_DIGITS_RE.findall(compact))
+    if len(digits) > 1:
+        return 0
+    if digits:
+        return int(digits.pop())
+    match = _SPOKEN_NUMBER_RE.match(compact)
+    if match is None or (match["num"] in _NEEDS_SUFFIX and not match["suffix"]):
+        return None
+    return _SPOKEN_NUMBERS[match["num"]]
+
+
+def _word_choice(compact: str, choices: tuple[Choice, ...]) -> int | None:
+    """1-based option whose synonym appears in the text; the longest synonym wins, ties are None."""
+    best_length = 0
+    best: set[int] = set()
+    for index, choice in enumerate(choices, start=1):
+        length = max((len(word) for word in choice.synonyms if word in compact), default=0)
+        if length > best_length:
+            best_length, best = length, {index}
+        elif length and length == best_length:
+            best.add(index)
+    return best.pop() if len(best) == 1 else None
+
+
+def parse_choice(text: str, choices: tuple[Choice, ...], *, allow_numbers: bool = True) -> int | None:
+    """The 1-based option the caller chose, or None when unclear, out of range or contradictory."""
+    word = _word_choice(_compact(text), choices)
+    if not allow_numbers:
+        return word
+    number = _number_in(text)
+    if number is None:
+        return word
+    if not 1 <= number <= len(choices) or (word is not None and word != number):
+        return None
+    return number
+
+
+# --- product names --------------------------------------------------------------------------------
+
+# Polite endings around a product name: "노트북이요", "넥타이예요", "노트북에 대해서 문의하려고요".
+_PRODUCT_TRAILER_RE = re.compile(
+    r"\s*(?:(?:에\s*대해서?|에\s*대한|관련해서?|관련)\s*)?"
+    r"(?:문의(?:하려고요|하려구요|드려요|드립니다|합니다|할게요|요)|궁금해요|에요|예요|입니다|요)?[\s.?!~]*$"
+)
+_HANGUL_FIRST, _HANGUL_LAST, _FINALS = 0xAC00, 0xD7A3, 28
+
+
+def _has_final_consonant(syllable: str) -> bool:
+    code = ord(syllable)
+    return _HANGUL_FIRST <= code <= _HANGUL_LAST and (code - _HANGUL_FIRST) % _FINALS != 0
+
+
+def parse_product_name(text: str) -> str:
+    """The product name without fillers and polite endings ("음, 노트북이요" → "노트북").
+
+    Never None: whatever remains is the name (the dialog judges its length).
+    """
+    name = _PRODUCT_TRAILER_RE.sub("", _LEADING_FILLER_RE.sub("", normalize(text))).strip()
+    # The copula 이 follows a final consonant ("노트북이요"); after a vowel it belongs to the
+    # word ("넥타이요"). "고양이요" therefore becomes "고양": an accepted cosmetic loss.
+    ended_politely = text.rstrip(" .?!~").endswith(("요", "다"))
+    if ended_politely and len(name) > 2 and name.endswith("이") and _has_final_consonant(name[-2]):
+        name = name[:-1]
+    return name
 
 
 # --- all together ---------------------------------------------------------------------------------

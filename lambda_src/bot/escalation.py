@@ -26,7 +26,6 @@ Priorities: ``CRITICAL`` for urgent words, ``HIGH`` for VIP callers, ``NORMAL`` 
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -34,6 +33,7 @@ from typing import Final, Literal
 
 from bot import messages
 from bot.models import CustomerTier, Intent, Queue
+from bot.text import NOT_WORD_RE
 
 Priority = Literal["CRITICAL", "HIGH", "NORMAL"]
 
@@ -99,13 +99,11 @@ INTENT_REASONS: Final[dict[Intent, Reason]] = {
     Intent.AGENT_REQUEST: Reason.AGENT_REQUEST,
 }
 
-# Keywords are matched on text without spaces or punctuation: callers (and speech recognition)
-# split words freely ("열 받아", "짜 증 나").
-_NOT_WORD_RE = re.compile(r"[\W_]+")
-
 
 def _compact(text: str) -> str:
-    return _NOT_WORD_RE.sub("", unicodedata.normalize("NFKC", text or ""))
+    # Keywords are matched on text without spaces or punctuation: callers (and speech
+    # recognition) split words freely ("열 받아", "짜 증 나").
+    return NOT_WORD_RE.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
 def escalate(reason: Reason) -> Escalation:

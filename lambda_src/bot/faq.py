@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 from bot.local_classifier import canonical_form, ngram_features
@@ -210,8 +210,3 @@ def _strongest(weights: Iterable[tuple[str, float]]) -> tuple[tuple[str, float],
     for keyword, weight in weights:
         best[keyword] = max(weight, best.get(keyword, 0.0))
     return tuple(sorted(best.items()))
-
-
-def faq_ids(entries: Sequence[FaqEntry]) -> list[str]:
-    """The ids of ``entries`` in order (handy for logs and metrics dimensions)."""
-    return [entry.faq_id for entry in entries]

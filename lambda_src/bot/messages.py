@@ -111,13 +111,14 @@ RESERVATION_PHONE_REPROMPT: Final = (
     "전화번호를 확인하지 못했습니다. 010-1234-5678처럼 휴대전화 번호 11자리를 다시 말씀해 주세요."
 )
 
-_WEEKDAY_NAMES: Final = ("월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일")
+#: Korean weekday names in ``date.weekday()`` order (Monday = 0).
+WEEKDAY_NAMES: Final = ("월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일")
 
 
 def spoken_date(day: date, *, today: date) -> str:
     """A date as a caller hears it: "12월 1일 화요일", with the year only when it is not this year."""
     year = f"{day.year}년 " if day.year != today.year else ""
-    return f"{year}{day.month}월 {day.day}일 {_WEEKDAY_NAMES[day.weekday()]}"
+    return f"{year}{day.month}월 {day.day}일 {WEEKDAY_NAMES[day.weekday()]}"
 
 
 def reservation_service_selected(service: str) -> str:

@@ -1,7 +1,8 @@
 """Storage ports: what the bot logic needs from storage, as Protocols.
 
-The DynamoDB implementations live in ``storage/``; in-memory ones (``storage.memory``) serve
-unit tests and benchmarks. Keys match the tables of the stateful stack:
+The DynamoDB implementations live in ``storage/``; in-memory test doubles
+(``tests/support/memory.py``, outside the Lambda asset) serve unit tests and benchmarks. Keys
+match the tables of the stateful stack:
 
 ======================  =====================  ================  =====================================
 table                   partition key          sort key          notes

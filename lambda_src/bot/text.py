@@ -1,4 +1,4 @@
-"""Text hygiene for caller utterances: normalization, phone-number masking and spoken digits.
+"""Text hygiene for caller utterances: normalization, phone numbers, spoken digits and numerals.
 
 Everything here is pure standard library and total: every public function accepts any ``str``
 and never raises, because its input is whatever a caller said or typed.
@@ -22,7 +22,11 @@ _PRE_NORMALIZE_LIMIT = 8 * MAX_TEXT_LENGTH
 # and their skin-tone modifiers.
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "So", "Sk"})
 _VARIATION_SELECTORS = frozenset(chr(c) for c in range(0xFE00, 0xFE10))
-_WHITESPACE_RE = re.compile(r"\s+")
+#: Any run of whitespace (collapsed to one space).
+WHITESPACE_RE = re.compile(r"\s+")
+#: Any run of what is neither a letter nor a digit (spaces, punctuation, ``_``): removed to compare
+#: words however a caller or the speech recognizer split them ("열 받아", "짜 증 나").
+NOT_WORD_RE = re.compile(r"[\W_]+")
 
 
 def normalize(text: str) -> str:
@@ -44,7 +48,7 @@ def normalize(text: str) -> str:
             continue
         else:
             kept.append(char)
-    collapsed = _WHITESPACE_RE.sub(" ", "".join(kept)).strip()
+    collapsed = WHITESPACE_RE.sub(" ", "".join(kept)).strip()
     return collapsed[:MAX_TEXT_LENGTH].rstrip()
 
 
@@ -106,21 +110,47 @@ def spoken_digits_to_ascii(text: str, *, min_digits: int = 3) -> str:
                 out.append(char)
             elif (char == "에" and index > 0) or char in " .-":
                 out.append(char if char in ".-" else " ")
-        return _WHITESPACE_RE.sub(" ", "".join(out))
+        return WHITESPACE_RE.sub(" ", "".join(out))
 
     return _DIGIT_RUN_RE.sub(rewrite, text)
 
 
 # --- phone numbers --------------------------------------------------------------------------------
 
+#: First group of a Korean mobile number without its leading zero (010, 011, 016-019).
+MOBILE_AREA = r"1[016789]"
 # First group of a Korean number without its leading zero: mobile 01X, Seoul 02, the regional
 # 0[3-6][1-5], internet phones 070 and personal/virtual numbers 050X.
-_AREA = r"1[016789]|2|[3-6][1-5]|70|50[2-8]"
-_SEP = r"[\s.\-]?"
+_AREA = rf"{MOBILE_AREA}|2|[3-6][1-5]|70|50[2-8]"
+#: What may stand between the groups of a written phone number: nothing, a space, a dot or a hyphen.
+PHONE_SEPARATOR = r"[\s.\-]?"
+_SEP = PHONE_SEPARATOR
 #: A Korean mobile or landline number (groups ``area``, ``middle``, ``last``; area without its 0).
 PHONE_NUMBER_RE = re.compile(
     rf"(?<![\d+])(?:\+82{_SEP}\(?0?|\(?0)(?P<area>{_AREA})\)?{_SEP}(?P<middle>\d{{3,4}}){_SEP}(?P<last>\d{{4}})(?!\d)"
 )
+#: A Korean mobile or landline number as digits only: ``0``, the first group, 7 or 8 more digits.
+PHONE_DIGITS_RE = re.compile(rf"0(?:{_AREA})\d{{7,8}}")
+#: An E.164 number (``+`` and up to 15 digits), as Connect reports a caller.
+E164_RE = re.compile(r"\+[1-9]\d{6,14}")
+_NATIONAL_NUMBER_RE = re.compile(r"0\d{8,10}")
+_NUMBER_PUNCTUATION_RE = re.compile(r"[\s\-.()]")
+
+
+def normalize_phone_number(raw: object) -> str | None:
+    """The caller number in E.164 form, or None when ``raw`` is not a phone number.
+
+    Connect passes E.164 (``+821012345678``); a number typed into the flow or given to the
+    simulator may be national (``010-1234-5678``), which becomes ``+821012345678``.
+    """
+    if not isinstance(raw, str):
+        return None
+    compact = _NUMBER_PUNCTUATION_RE.sub("", raw)
+    if E164_RE.fullmatch(compact):
+        return compact
+    if _NATIONAL_NUMBER_RE.fullmatch(compact):
+        return "+82" + compact[1:]
+    return None
 
 
 def _masked(area: str, last: str) -> str:

@@ -18,7 +18,6 @@ raises: an exception would only send the caller down the flow's error branch wit
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -27,7 +26,8 @@ from typing import Any
 from bot.business_calendar import BusinessCalendar, speak_digits, speak_korean_datetime
 from bot.models import KST, CustomerTier
 from bot.ports import CallbackRepository, CallbackRequest, CustomerRepository
-from bot.text import mask_e164
+from bot.text import mask_e164, normalize_phone_number
+from handlers.event_reading import as_mapping, as_string
 from handlers.lambda_context import ContainerApp
 from handlers.observability import MetricsPublisher, logger, start_invocation, traced
 from handlers.settings import ContactFlowSettings
@@ -38,28 +38,10 @@ ACTION_REGISTER_CALLBACK = "register_callback"
 #: Digits in a callback reference: short enough to read out, long enough to be unique in practice.
 REFERENCE_DIGITS = 8
 
-_E164_RE = re.compile(r"\+[1-9]\d{6,14}")
-_KOREAN_NATIONAL_RE = re.compile(r"0\d{8,10}")
 _MAX_CONTACT_ID_LENGTH = 256
 
 Clock = Callable[[], datetime]
 StringMap = dict[str, str]
-
-
-def normalize_phone_number(raw: object) -> str | None:
-    """The caller number in E.164 form, or None when ``raw`` is not a phone number.
-
-    Connect passes E.164 (``+821012345678``); a number typed into the flow may be national
-    (``010-1234-5678``), which becomes ``+821012345678``.
-    """
-    if not isinstance(raw, str):
-        return None
-    compact = re.sub(r"[\s\-.()]", "", raw)
-    if _E164_RE.fullmatch(compact):
-        return compact
-    if _KOREAN_NATIONAL_RE.fullmatch(compact):
-        return "+82" + compact[1:]
-    return None
 
 
 def callback_reference(contact_id: str) -> str:
@@ -92,10 +74,10 @@ class ContactFlowApp:
 
     def handle(self, event: Any) -> StringMap:
         """Dispatch on ``Details.Parameters.action``; never raises."""
-        details = _mapping(_mapping(event).get("Details"))
-        parameters = _mapping(details.get("Parameters"))
-        contact_data = _mapping(details.get("ContactData"))
-        action = _string(parameters.get("action")).strip()
+        details = as_mapping(as_mapping(event).get("Details"))
+        parameters = as_mapping(details.get("Parameters"))
+        contact_data = as_mapping(details.get("ContactData"))
+        action = as_string(parameters.get("action")).strip()
         try:
             if action == ACTION_LOOKUP_CUSTOMER:
                 return self._lookup_customer(contact_data, parameters)
@@ -213,7 +195,7 @@ def handle_event(
     """
     started = time.perf_counter()
     try:
-        contact_id = _contact_id(_mapping(_mapping(_mapping(event).get("Details")).get("ContactData")))
+        contact_id = _contact_id(as_mapping(as_mapping(as_mapping(event).get("Details")).get("ContactData")))
         start_invocation(contact_id=contact_id or "unknown", context=context, cold_start=cold_start)
         app = app_provider()
         if app is None:
@@ -235,16 +217,8 @@ def handle_event(
 # --- defensive event reading --------------------------------------------------------------------------
 
 
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _string(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
 def _caller_number(contact_data: Mapping[str, Any], parameters: Mapping[str, Any]) -> str | None:
-    endpoint = _mapping(contact_data.get("CustomerEndpoint"))
+    endpoint = as_mapping(contact_data.get("CustomerEndpoint"))
     # The endpoint address is what the network reported; a flow parameter is a fallback for
     # chat or tasks, where there is no telephone endpoint.
     return normalize_phone_number(endpoint.get("Address")) or normalize_phone_number(
@@ -255,7 +229,7 @@ def _caller_number(contact_data: Mapping[str, Any], parameters: Mapping[str, Any
 def _contact_id(contact_data: Mapping[str, Any]) -> str | None:
     # ContactId is what Connect retries with and what the conversation log is keyed on.
     for key in ("ContactId", "InitialContactId"):
-        value = _string(contact_data.get(key)).strip()
+        value = as_string(contact_data.get(key)).strip()
         if value and len(value) <= _MAX_CONTACT_ID_LENGTH:
             return value
     return None

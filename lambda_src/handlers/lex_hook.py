@@ -44,6 +44,7 @@ from bot.escalation import Reason, escalate, for_customer
 from bot.models import KST, CustomerTier, FaqEntry
 from bot.ports import ConversationLog, ConversationTurn, FaqRepository
 from bot.text import mask_phone_numbers
+from handlers.event_reading import as_mapping, as_string
 from handlers.lambda_context import ContainerApp, remaining_seconds
 from handlers.observability import MetricsPublisher, logger, start_invocation, traced
 from handlers.settings import LexHookSettings
@@ -81,8 +82,8 @@ class LexRequest:
     @classmethod
     def from_event(cls, event: Any, *, fallback_contact_id: str = "unknown") -> LexRequest:
         """Read an event; missing fields and wrong types get safe defaults instead of errors."""
-        root = _mapping(event)
-        session_state = _mapping(root.get("sessionState"))
+        root = as_mapping(event)
+        session_state = as_mapping(root.get("sessionState"))
         session = string_attributes(session_state.get("sessionAttributes"))
         contact_id = (
             _bounded_id(session.get("contactId")) or _bounded_id(root.get("sessionId")) or fallback_contact_id
@@ -90,14 +91,14 @@ class LexRequest:
         channel = session.get("channel", "").strip().upper() or _channel_from_input_mode(
             root.get("inputMode")
         )
-        intent_name = _string(_mapping(session_state.get("intent")).get("name"))
+        intent_name = as_string(as_mapping(session_state.get("intent")).get("name"))
         return cls(
-            text=_string(root.get("inputTranscript")),
+            text=as_string(root.get("inputTranscript")),
             contact_id=contact_id,
             channel=channel[:32],
             customer_tier=_tier(session.get("customerTier")),
             intent_name=intent_name if _INTENT_NAME_RE.fullmatch(intent_name) else FALLBACK_INTENT,
-            invocation_source=_string(root.get("invocationSource"))[:32],
+            invocation_source=as_string(root.get("invocationSource"))[:32],
             session=session,
         )
 
@@ -108,7 +109,7 @@ def string_attributes(raw: Any) -> dict[str, str]:
     Scalars are converted (booleans as ``true``/``false``); nested values are dropped.
     """
     attributes: dict[str, str] = {}
-    for key, value in _mapping(raw).items():
+    for key, value in as_mapping(raw).items():
         if not isinstance(key, str) or not key:
             continue
         if isinstance(value, bool):
@@ -301,10 +302,14 @@ def load_faq_entries_with_fallback(repository: FaqRepository) -> list[FaqEntry]:
     return entries
 
 
-def build_app(settings: LexHookSettings, *, clock: Clock | None = None) -> LexHookApp:
+def build_app(
+    settings: LexHookSettings, *, clock: Clock | None = None, bedrock_client: Any | None = None
+) -> LexHookApp:
     """Wire the engine, classifiers and DynamoDB repositories for ``settings``.
 
     Called once per container. The FAQ is read here, so it is cached for the container's life.
+    ``bedrock_client`` replaces the ``bedrock-runtime`` client built from the settings when
+    Bedrock is enabled (the simulator's throttled stand-in); Lambda always builds its own.
     """
     from bot.classifier_chain import ClassifierChain
     from bot.engine import BotEngine
@@ -321,8 +326,12 @@ def build_app(settings: LexHookSettings, *, clock: Clock | None = None) -> LexHo
     if settings.bedrock_enabled and settings.bedrock_model_id:
         from bot.bedrock_classifier import BedrockClassifier, make_bedrock_runtime_client
 
-        client = make_bedrock_runtime_client(
-            region=settings.aws_region, timeout_seconds=settings.bedrock_timeout_seconds
+        client = (
+            bedrock_client
+            if bedrock_client is not None
+            else make_bedrock_runtime_client(
+                region=settings.aws_region, timeout_seconds=settings.bedrock_timeout_seconds
+            )
         )
         bedrock = BedrockClassifier(client, settings.bedrock_model_id)
     classifier = ClassifierChain(
@@ -405,16 +414,8 @@ def handle_event(
 # --- defensive event reading --------------------------------------------------------------------------
 
 
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _string(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
 def _bounded_id(value: Any) -> str:
-    text = _string(value).strip()
+    text = as_string(value).strip()
     return text if len(text) <= _MAX_CONTACT_ID_CHARS else ""
 
 
@@ -427,7 +428,7 @@ def _tier(value: str | None) -> CustomerTier:
 
 def _channel_from_input_mode(input_mode: Any) -> str:
     # Without the contact flow's attribute: speech and keypad input come from a phone call.
-    mode = _string(input_mode)
+    mode = as_string(input_mode)
     if mode in {"Speech", "DTMF"}:
         return "VOICE"
     if mode == "Text":

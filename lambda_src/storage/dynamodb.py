@@ -50,23 +50,39 @@ _client_lock = threading.Lock()
 _shared_client: Any = None
 
 
+def make_dynamodb_client(
+    *,
+    region: str | None = None,
+    connect_timeout: float = CONNECT_TIMEOUT_SECONDS,
+    read_timeout: float = READ_TIMEOUT_SECONDS,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> Any:
+    """A new low-level DynamoDB client with short timeouts and standard-mode retries.
+
+    The one DynamoDB client factory: the handlers' shared client and the simulator's local
+    tables are built here. ``region`` defaults to ``AWS_REGION`` (set in every Lambda).
+    """
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        "dynamodb",
+        region_name=region,
+        config=Config(
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            retries={"total_max_attempts": max_attempts, "mode": "standard"},
+        ),
+    )
+
+
 def shared_dynamodb_client() -> Any:
     """The container-wide DynamoDB client, built on first use (region from ``AWS_REGION``)."""
     global _shared_client  # noqa: PLW0603 - one client per container is the point
     if _shared_client is None:
         with _client_lock:
             if _shared_client is None:
-                import boto3
-                from botocore.config import Config
-
-                _shared_client = boto3.client(
-                    "dynamodb",
-                    config=Config(
-                        connect_timeout=CONNECT_TIMEOUT_SECONDS,
-                        read_timeout=READ_TIMEOUT_SECONDS,
-                        retries={"total_max_attempts": MAX_ATTEMPTS, "mode": "standard"},
-                    ),
-                )
+                _shared_client = make_dynamodb_client()
     return _shared_client
 
 

@@ -1,20 +1,17 @@
 """Scripted calls through ``python -m simulator call``, and the flow coverage they reach.
 
 Every call of :mod:`tests.calls.scripts` runs through the real command-line entry point
-(``simulator.cli.main``) in-process; a spy around ``simulate_call`` keeps each call's trace for
-the coverage report. Two calls run in a subprocess to check exit status and stdout for real.
+(``simulator.cli.main``) in-process; a spy around ``simulate_call`` (as the ``call`` subcommand
+sees it) keeps each call's trace for the coverage report. Two calls run in a subprocess to check
+exit status and stdout for real.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,10 +19,11 @@ import pytest
 from simulator import call as call_module
 from simulator import cli
 from simulator.call import CallResult
+from simulator.commands import call as call_command
 from simulator.coverage import FlowCoverage
 from tests.calls.scripts import SCRIPTED_CALLS, WEEKEND, ScriptedCall
+from tests.support.simulator_process import run_simulator
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.xdist_group("scripted_calls")
 
 #: Results by call name, shared by the per-call tests and the coverage test of one worker.
@@ -46,7 +44,7 @@ def run_scripted(
         captured.append(result)
         return result
 
-    monkeypatch.setattr(call_module, "simulate_call", spy)
+    monkeypatch.setattr(call_command, "simulate_call", spy)
     stdout = io.BytesIO()
     status = cli.main(scripted.argv(), stdin=io.BytesIO(), stdout=stdout)
     assert status == 0
@@ -125,22 +123,10 @@ def cli_json(argv: list[str]) -> dict[str, Any]:
 # --- the real process --------------------------------------------------------------------------------
 
 
-def run_module(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTHON", "AWS_"))}
-    env["AWS_EC2_METADATA_DISABLED"] = "true"
-    return subprocess.run(  # noqa: S603 - our own interpreter and module, fixed arguments
-        [sys.executable, "-m", "simulator", *args],
-        input=stdin,
-        capture_output=True,
-        cwd=REPO_ROOT,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_a_completed_call_exits_zero_with_exactly_one_json_object_on_stdout() -> None:
-    completed = run_module("call", "--json", "--at", WEEKEND, "--say", "상담원 연결해 주세요", "--say", "1")
+    completed = run_simulator(
+        "call", "--json", "--at", WEEKEND, "--say", "상담원 연결해 주세요", "--say", "1"
+    )
     assert completed.returncode == 0, completed.stderr.decode()
     lines = completed.stdout.decode("utf-8").splitlines()
     assert len(lines) == 1
@@ -150,7 +136,7 @@ def test_a_completed_call_exits_zero_with_exactly_one_json_object_on_stdout() ->
 
 
 def test_a_bad_option_is_one_line_on_stderr_and_exit_two() -> None:
-    completed = run_module("call", "--channel", "FAX")
+    completed = run_simulator("call", "--channel", "FAX")
     assert completed.returncode == 2
     assert completed.stdout == b""
     error = completed.stderr.decode("utf-8")

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.models import Intent
 from simulator import cli
+from simulator.commands import classify, common, faq
+from tests.support.simulator_process import run_simulator
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 INTENTS = {intent.value for intent in Intent}
 
 LONG_LINE = "배송이 너무 늦어요 " * 500  # 5,000 characters
@@ -41,20 +39,6 @@ NASTY_LINES: list[bytes] = [
     "마지막 줄 (줄바꿈 없음)".encode(),
 ]
 NASTY_INPUT = b"\n".join(NASTY_LINES)
-
-
-def _run(*args: str, stdin: bytes) -> subprocess.CompletedProcess[bytes]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTHON", "AWS_"))}
-    env["AWS_EC2_METADATA_DISABLED"] = "true"  # nothing in these runs may reach the network
-    return subprocess.run(  # noqa: S603 - our own interpreter and module, fixed arguments
-        [sys.executable, "-m", "simulator", *args],
-        input=stdin,
-        capture_output=True,
-        cwd=REPO_ROOT,
-        env=env,
-        timeout=120,
-        check=False,
-    )
 
 
 def _json_lines(completed: subprocess.CompletedProcess[bytes]) -> list[dict[str, Any]]:
@@ -79,7 +63,7 @@ def _assert_classify_record(record: dict[str, Any]) -> None:
 
 
 def test_classify_off_writes_one_record_per_input_line() -> None:
-    records = _json_lines(_run("classify", stdin=NASTY_INPUT))
+    records = _json_lines(run_simulator("classify", stdin=NASTY_INPUT))
 
     assert len(records) == len(NASTY_LINES)
     for record in records:
@@ -105,7 +89,7 @@ def test_classify_fail_falls_back_to_local_on_every_line() -> None:
     ]
     stdin = "\n".join(lines).encode() + b"\n"
 
-    records = _json_lines(_run("classify", "--bedrock", "fail", "--explain", stdin=stdin))
+    records = _json_lines(run_simulator("classify", "--bedrock", "fail", "--explain", stdin=stdin))
 
     assert [record["text"] for record in records] == lines
     for record in records:
@@ -123,7 +107,7 @@ def test_classify_fail_falls_back_to_local_on_every_line() -> None:
 def test_faq_writes_one_record_per_input_line() -> None:
     stdin = NASTY_INPUT + b"\n" + "영업시간이 어떻게 되나요?".encode()
 
-    records = _json_lines(_run("faq", stdin=stdin))
+    records = _json_lines(run_simulator("faq", stdin=stdin))
 
     assert len(records) == len(NASTY_LINES) + 1
     for record in records:
@@ -173,16 +157,16 @@ def test_no_subcommand_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str
 
 def test_iter_lines_splits_on_newline_only() -> None:
     stream = io.BytesIO(b"\xef\xbb\xbfone\r\ntwo\rstill two\n\nfour\x0bfour\n\xffend")
-    assert list(cli.iter_lines(stream)) == ["one", "two\rstill two", "", "four\x0bfour", "\ufffdend"]
+    assert list(common.iter_lines(stream)) == ["one", "two\rstill two", "", "four\x0bfour", "\ufffdend"]
 
 
 def test_iter_lines_of_empty_input_is_empty() -> None:
-    assert list(cli.iter_lines(io.BytesIO(b""))) == []
+    assert list(common.iter_lines(io.BytesIO(b""))) == []
 
 
 def test_write_json_line_keeps_korean_readable_and_escapes_controls() -> None:
     stream = io.BytesIO()
-    cli.write_json_line(stream, {"text": "안녕\r\n\x00"})
+    common.write_json_line(stream, {"text": "안녕\r\n\x00"})
     assert stream.getvalue() == '{"text": "안녕\\r\\n\\u0000"}\n'.encode()
 
 
@@ -200,7 +184,7 @@ class _BrokenMatcher:
 
 
 def test_a_failing_chain_still_gives_one_record() -> None:
-    record = cli.classify_record(_BrokenChain(), "안녕", remaining_seconds=None, explain=False)
+    record = classify.classify_record(_BrokenChain(), "안녕", remaining_seconds=None, explain=False)
     assert record == {
         "text": "안녕",
         "intent": None,
@@ -211,7 +195,7 @@ def test_a_failing_chain_still_gives_one_record() -> None:
 
 
 def test_a_failing_matcher_still_gives_one_record() -> None:
-    assert cli.faq_record(_BrokenMatcher(), "영업시간") == {
+    assert faq.faq_record(_BrokenMatcher(), "영업시간") == {
         "text": "영업시간",
         "faq_id": None,
         "score": 0.0,
@@ -225,7 +209,7 @@ def test_classify_reports_the_failing_setup_on_one_line(
     def broken_setup(args: Any) -> Any:
         raise FileNotFoundError("intent_examples.json")
 
-    monkeypatch.setattr(cli, "build_chain", broken_setup)
+    monkeypatch.setattr(classify, "build_chain", broken_setup)
     # main() configures the process's logging for a command-line run; keep pytest's intact.
     monkeypatch.setattr(cli, "_configure_logging", lambda *, verbose: None)
     assert cli.main(["classify"], stdin=io.BytesIO(b"hi\n"), stdout=io.BytesIO()) == 1

@@ -10,17 +10,13 @@ import pytest
 
 from bot.models import KST
 from config.settings import load_environment
-from simulator import call as call_module
-from simulator import cli, world
-from simulator.call import (
-    CallSettings,
-    InteractiveCaller,
-    ScriptedCaller,
-    SimulatedConnect,
-    SimulatedLambdaContext,
-    simulate_call,
-)
-from simulator.flow_runtime import ActionFailed, Contact, InputTimeout, LambdaInvocation
+from simulator import cli, fakes, world
+from simulator.call import simulate_call
+from simulator.commands import call as call_command
+from simulator.connect import SimulatedConnect, SimulatedLambdaContext
+from simulator.fakes import InteractiveCaller, ScriptedCaller
+from simulator.flow_data import ActionFailed, Contact, InputTimeout, LambdaInvocation
+from simulator.world import CallSettings
 
 AT = datetime(2026, 3, 10, 10, 0, tzinfo=KST)
 
@@ -149,19 +145,21 @@ def test_the_handlers_get_the_variables_their_settings_require() -> None:
     assert flow.calendar.holidays  # Korean public holidays reach the function
 
 
-def test_bedrock_fail_really_calls_bedrock_and_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bedrock_fail_really_calls_bedrock_and_falls_back() -> None:
     attempts: list[str] = []
-    real_factory = cli._throttled_bedrock_client
 
     def counting_factory(region: str) -> Any:
-        client = real_factory(region)
+        client = fakes.throttled_bedrock_client(region)
         client.meta.events.register(
             "provide-client-params.bedrock-runtime.Converse", lambda **_: attempts.append("converse")
         )
         return client
 
-    monkeypatch.setattr(cli, "_throttled_bedrock_client", counting_factory)
-    result = simulate_call(CallSettings(at=AT, bedrock="fail"), ScriptedCaller(["앱이 자꾸 꺼져요"]))
+    result = simulate_call(
+        CallSettings(at=AT, bedrock="fail"),
+        ScriptedCaller(["앱이 자꾸 꺼져요"]),
+        failing_bedrock_client=counting_factory,
+    )
     assert attempts, "the throttled Bedrock client was never called"
     assert (result.outcome.value, result.queue) == ("transferred", "tech_support")
 
@@ -208,5 +206,5 @@ def test_without_say_the_call_is_interactive(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_at_without_offset_is_korea_time() -> None:
-    assert call_module.parse_at("2026-03-10T10:00") == AT
-    assert call_module.parse_at("2026-03-10T01:00:00+00:00") == AT
+    assert call_command.parse_at("2026-03-10T10:00") == AT
+    assert call_command.parse_at("2026-03-10T01:00:00+00:00") == AT

@@ -18,7 +18,8 @@ from flowlang.actions import ACTION_TYPES
 from flowlang.model import NO_MATCHING_ERROR, ActionType, Channel, FlowType
 from simulator import flow_actions
 from simulator.flow_actions import HANDLERS, Handler
-from simulator.flow_runtime import Contact, EndReason, Flow, FlowEnd, FlowRunner
+from simulator.flow_data import Contact, EndReason, Flow, FlowEnd
+from simulator.flow_runtime import FlowRunner
 from simulator.flow_services import FlowServices, WorldOptions
 
 ACTION = "act"  # the identifier of the action under test

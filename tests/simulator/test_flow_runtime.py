@@ -10,7 +10,8 @@ import pytest
 
 from flowlang.actions import ACTION_TYPES
 from flowlang.model import OPERATORS, FlowType
-from simulator.flow_runtime import (
+from lexbot import FALLBACK_INTENT
+from simulator.flow_data import (
     MAX_ATTRIBUTE_BYTES,
     ActionFailed,
     BotResult,
@@ -20,12 +21,12 @@ from simulator.flow_runtime import (
     Flow,
     FlowEnd,
     FlowError,
-    FlowRunner,
     InputTimeout,
     LambdaInvocation,
     StepLimitExceeded,
 )
-from simulator.flow_services import FALLBACK_INTENT, FlowServices, WorldOptions
+from simulator.flow_runtime import FlowRunner
+from simulator.flow_services import FlowServices, WorldOptions
 
 QUEUE = "arn:aws:connect:ap-northeast-2:111122223333:instance/i-1/queue/general"
 HOURS = "arn:aws:connect:ap-northeast-2:111122223333:instance/i-1/operating-hours/weekdays"

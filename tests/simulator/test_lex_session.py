@@ -7,10 +7,9 @@ from typing import Any
 
 import pytest
 
-from lexbot import load_bot_definition
-from simulator.flow_runtime import ActionFailed, InputTimeout
+from lexbot import FALLBACK_INTENT, load_bot_definition
+from simulator.flow_data import ActionFailed, InputTimeout
 from simulator.lex_session import (
-    FALLBACK_INTENT,
     MAX_BOT_TURNS,
     BotConversationError,
     BotIdentity,

@@ -1,4 +1,7 @@
-"""The dialogs of CONTENT.md as state machines (bot.dialogs), driven step by step."""
+"""The dialogs of CONTENT.md as state machines (bot.dialogs), driven step by step.
+
+How the caller's Korean is read (choices, product names, dates, numbers) is tested in test_entities.py.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +23,6 @@ from bot.dialogs import (
     Outcome,
     Step,
     advance,
-    parse_choice,
     prompt_for,
     reservation_reference,
     start,
@@ -28,7 +30,7 @@ from bot.dialogs import (
 from bot.escalation import Reason
 from bot.models import KST, Queue
 from bot.ports import Order, Reservation
-from storage.memory import InMemoryOrderRepository, InMemoryReservationRepository
+from tests.support.memory import InMemoryOrderRepository, InMemoryReservationRepository
 
 # A Monday, late evening in Korea: "내일" is Tuesday 24 November.
 NOW = datetime(2026, 11, 23, 23, 30, tzinfo=KST)
@@ -64,85 +66,13 @@ def run(
     return turns
 
 
-# --- choices ---------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("1", 1),
-        ("1번", 1),
-        ("1번이요.", 1),
-        ("일번", 1),
-        ("일 번이요", 1),
-        ("하나", 1),
-        ("하나요", 1),
-        ("첫번째", 1),
-        ("첫 번째요", 1),
-        ("전자제품", 1),
-        ("전자제품이요", 1),
-        ("노트북 문의예요", 1),
-        ("청소기요", 1),  # 청소기 is an appliance even though it contains 청소
-        ("2번 의류요", 2),
-        ("음, 이번이요", 2),
-        ("둘째", 2),
-        ("옷이요", 2),
-        ("삼번", 3),
-        ("세 번째요", 3),
-        ("생활용품이요", 3),
-        ("4", 4),
-        ("네 번째", 4),
-        ("넷이요", 4),
-        ("기타요", 4),
-        ("그 외의 상품이요", 4),
-    ],
-)
-def test_category_by_number_spoken_number_or_word(text: str, expected: int) -> None:
-    assert parse_choice(text, CATEGORIES) == expected
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "",
-        "네",  # "yes", not 4
-        "5번",
-        "12",
-        "2번 전자제품",  # number and word disagree
-        "1번이랑 2번",
-        "잘 모르겠어요",
-        "이번에 주문한 거요",  # "this time", not option 2
-    ],
-)
-def test_unclear_choices_are_rejected(text: str) -> None:
-    assert parse_choice(text, CATEGORIES) is None
+# --- menus -----------------------------------------------------------------------------------------
 
 
 def test_menus_of_content_md() -> None:
     assert [choice.label for choice in CATEGORIES] == ["전자제품", "의류", "생활용품", "기타"]
     assert [choice.label for choice in QUESTION_TYPES] == ["가격 정보", "재고 확인", "상품 상세정보", "기타"]
     assert [choice.label for choice in SERVICES] == ["상담 예약", "방문 서비스", "전화 상담", "기타"]
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("가격 정보요", 1), ("얼마예요", 1), ("재고 있나요", 2), ("사양이 궁금해요", 3), ("상품 상세정보", 3)],
-)
-def test_question_type_words(text: str, expected: int) -> None:
-    assert parse_choice(text, QUESTION_TYPES) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("상담 예약이요", 1), ("방문 서비스", 2), ("설치 기사 방문이요", 2), ("전화 상담이요", 3), ("3번", 3)],
-)
-def test_service_words(text: str, expected: int) -> None:
-    assert parse_choice(text, SERVICES) == expected
-
-
-def test_numbers_can_be_disallowed() -> None:
-    assert parse_choice("1번", SERVICES, allow_numbers=False) is None
-    assert parse_choice("방문이요", SERVICES, allow_numbers=False) == 2
 
 
 # --- product inquiry -------------------------------------------------------------------------------
@@ -197,22 +127,10 @@ def test_product_name_must_be_2_to_100_characters(answer: str, reprompt: str) ->
     assert (turn.state.step, turn.state.failures) == (Step.PRODUCT, 1)
 
 
-@pytest.mark.parametrize(
-    ("answer", "product"),
-    [
-        ("노트북이요", "노트북"),
-        ("노트북이에요", "노트북"),
-        ("넥타이요", "넥타이"),
-        ("넥타이예요", "넥타이"),
-        ("음, 삼성 노트북입니다", "삼성 노트북"),
-        ("무선 청소기에 대해서 문의하려고요", "무선 청소기"),
-        ("요가 매트", "요가 매트"),
-        ("고양이 사료", "고양이 사료"),
-    ],
-)
-def test_product_name_loses_fillers_and_polite_endings(answer: str, product: str) -> None:
-    turn = run(DialogName.PRODUCT_INQUIRY, ["1", answer], make_context())[-1]
-    assert turn.state is not None and turn.state.values["product"] == product
+def test_the_product_step_keeps_the_name_without_fillers_and_endings() -> None:
+    # How names are read is tested in tests/unit/test_entities.py (TestProductName).
+    turn = run(DialogName.PRODUCT_INQUIRY, ["1", "음, 삼성 노트북입니다"], make_context())[-1]
+    assert turn.state is not None and turn.state.values["product"] == "삼성 노트북"
 
 
 def test_product_name_of_exactly_100_characters_is_accepted() -> None:

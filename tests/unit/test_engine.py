@@ -30,7 +30,7 @@ from bot.faq import FaqMatcher, load_faq_entries
 from bot.local_classifier import default_classifier
 from bot.models import KST, Classification, CustomerTier, FaqEntry, FaqMatch, Intent
 from bot.ports import CallbackRequest, ConversationTurn, CustomerProfile, Order, Reservation
-from storage.memory import (
+from tests.support.memory import (
     InMemoryCallbackRepository,
     InMemoryConversationLog,
     InMemoryCustomerRepository,
@@ -690,7 +690,7 @@ def test_real_order_inquiry(real_call: Conversation) -> None:
     assert "배송 중" in real_call.say("20261123001").messages[0]
 
 
-# --- storage.memory: the in-memory ports these tests (and the simulator) run on ---------------------
+# --- tests.support.memory: the in-memory ports these tests run on ----------------------------------
 
 
 def test_memory_conversation_log_keeps_the_first_write_of_a_turn() -> None:

@@ -1,4 +1,4 @@
-"""Tests for bot.entities: phone numbers, dates, order numbers, amounts."""
+"""Tests for bot.entities: phone numbers, dates, order numbers, amounts, choices, product names."""
 
 from __future__ import annotations
 
@@ -8,12 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.dialogs import CATEGORIES, QUESTION_TYPES, SERVICES
 from bot.entities import (
     extract_entities,
     parse_amount_won,
+    parse_choice,
     parse_date,
+    parse_mobile_number,
     parse_order_number,
     parse_phone_number,
+    parse_product_name,
 )
 from bot.models import KST, Entities
 
@@ -50,6 +54,20 @@ class TestPhoneNumber:
     )
     def test_not_a_mobile_number(self, text: str) -> None:
         assert parse_phone_number(text) is None
+
+
+class TestMobileNumber:
+    """The 01X-XXXX-XXXX form a booking asks for (CONTENT.md)."""
+
+    @pytest.mark.parametrize(
+        "text", ["010-9876-5432", "01098765432", "010 9876 5432", "공일공 구팔칠육 오사삼이"]
+    )
+    def test_eleven_digit_mobile_numbers(self, text: str) -> None:
+        assert parse_mobile_number(text) == "01098765432"
+
+    @pytest.mark.parametrize("text", ["123", "02-123-4567", "011-123-4567", "잘 모르겠어요"])
+    def test_landlines_old_ten_digit_numbers_and_words_are_not(self, text: str) -> None:
+        assert parse_mobile_number(text) is None
 
 
 class TestDate:
@@ -186,6 +204,107 @@ class TestAmount:
     @pytest.mark.parametrize("text", ["직원 바꿔 주세요", "상담원", "회원가입", "구원", "0원", "", "3만"])
     def test_not_amounts(self, text: str) -> None:
         assert parse_amount_won(text) is None
+
+
+class TestChoice:
+    """Menu choices, on the menus of CONTENT.md (:mod:`bot.dialogs`)."""
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("1", 1),
+            ("1번", 1),
+            ("1번이요.", 1),
+            ("일번", 1),
+            ("일 번이요", 1),
+            ("하나", 1),
+            ("하나요", 1),
+            ("첫번째", 1),
+            ("첫 번째요", 1),
+            ("전자제품", 1),
+            ("전자제품이요", 1),
+            ("노트북 문의예요", 1),
+            ("청소기요", 1),  # 청소기 is an appliance even though it contains 청소
+            ("2번 의류요", 2),
+            ("음, 이번이요", 2),
+            ("둘째", 2),
+            ("옷이요", 2),
+            ("삼번", 3),
+            ("세 번째요", 3),
+            ("생활용품이요", 3),
+            ("4", 4),
+            ("네 번째", 4),
+            ("넷이요", 4),
+            ("기타요", 4),
+            ("그 외의 상품이요", 4),
+        ],
+    )
+    def test_category_by_number_spoken_number_or_word(self, text: str, expected: int) -> None:
+        assert parse_choice(text, CATEGORIES) == expected
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "",
+            "네",  # "yes", not 4
+            "5번",
+            "12",
+            "2번 전자제품",  # number and word disagree
+            "1번이랑 2번",
+            "잘 모르겠어요",
+            "이번에 주문한 거요",  # "this time", not option 2
+        ],
+    )
+    def test_unclear_choices_are_rejected(self, text: str) -> None:
+        assert parse_choice(text, CATEGORIES) is None
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("가격 정보요", 1),
+            ("얼마예요", 1),
+            ("재고 있나요", 2),
+            ("사양이 궁금해요", 3),
+            ("상품 상세정보", 3),
+        ],
+    )
+    def test_question_type_words(self, text: str, expected: int) -> None:
+        assert parse_choice(text, QUESTION_TYPES) == expected
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("상담 예약이요", 1),
+            ("방문 서비스", 2),
+            ("설치 기사 방문이요", 2),
+            ("전화 상담이요", 3),
+            ("3번", 3),
+        ],
+    )
+    def test_service_words(self, text: str, expected: int) -> None:
+        assert parse_choice(text, SERVICES) == expected
+
+    def test_numbers_can_be_disallowed(self) -> None:
+        assert parse_choice("1번", SERVICES, allow_numbers=False) is None
+        assert parse_choice("방문이요", SERVICES, allow_numbers=False) == 2
+
+
+class TestProductName:
+    @pytest.mark.parametrize(
+        ("answer", "product"),
+        [
+            ("노트북이요", "노트북"),
+            ("노트북이에요", "노트북"),
+            ("넥타이요", "넥타이"),
+            ("넥타이예요", "넥타이"),
+            ("음, 삼성 노트북입니다", "삼성 노트북"),
+            ("무선 청소기에 대해서 문의하려고요", "무선 청소기"),
+            ("요가 매트", "요가 매트"),
+            ("고양이 사료", "고양이 사료"),
+        ],
+    )
+    def test_product_name_loses_fillers_and_polite_endings(self, answer: str, product: str) -> None:
+        assert parse_product_name(answer) == product
 
 
 class TestExtractEntities:

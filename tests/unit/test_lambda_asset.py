@@ -122,3 +122,54 @@ def test_runtime_code_imports_only_what_lambda_provides(relative: PurePosixPath)
     imported = _imported_top_level_modules((ASSET_ROOT / relative).read_text(encoding="utf-8"))
 
     assert imported <= allowed, f"{relative} imports {sorted(imported - allowed)}, absent on Lambda"
+
+
+# --- no test doubles in the asset ------------------------------------------------------------------------
+
+#: Names that mark a test double (the in-memory repositories live in ``tests/support/memory.py``).
+_TEST_DOUBLE_PREFIXES = ("InMemory", "Fake", "Stub")
+#: Packages no runtime module may import: the tests (and their support code) and ``unittest``.
+_TEST_PACKAGES = {"tests", "unittest"}
+
+
+def _test_doubles(root: Path) -> set[str]:
+    """``file: name`` for every test double the asset built from ``root`` defines or imports."""
+    found: set[str] = set()
+    for relative in asset_files(root):
+        if relative.suffix != ".py":
+            continue
+        for node in ast.walk(ast.parse((root / relative).read_text(encoding="utf-8"))):
+            names: list[str] = []
+            if isinstance(node, ast.ClassDef | ast.FunctionDef):
+                names.append(node.name)
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                names.extend(alias.asname or alias.name for alias in node.names)
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    names.append(node.module)
+            found.update(
+                f"{relative}: {name}"
+                for name in names
+                if name.split(".")[-1].startswith(_TEST_DOUBLE_PREFIXES)
+                or name.split(".")[0] in _TEST_PACKAGES
+            )
+    return found
+
+
+def test_no_test_double_ships_in_the_asset() -> None:
+    assert [path for path in asset_files(ASSET_ROOT) if path.name == "memory.py"] == []
+    assert _test_doubles(ASSET_ROOT) == set()
+
+
+def test_the_test_double_check_sees_a_test_double(tmp_path: Path) -> None:
+    (tmp_path / "storage").mkdir()
+    (tmp_path / "storage" / "memory.py").write_text("class InMemoryOrderRepository: ...\n", encoding="utf-8")
+    (tmp_path / "handlers").mkdir()
+    (tmp_path / "handlers" / "app.py").write_text(
+        "from storage.memory import InMemoryOrderRepository\nfrom tests.support import memory\n",
+        encoding="utf-8",
+    )
+    assert _test_doubles(tmp_path) == {
+        "storage/memory.py: InMemoryOrderRepository",
+        "handlers/app.py: InMemoryOrderRepository",
+        "handlers/app.py: tests.support",
+    }

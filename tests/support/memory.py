@@ -1,9 +1,11 @@
-"""In-memory implementations of every storage port in :mod:`bot.ports`.
+"""In-memory test doubles of every storage port in :mod:`bot.ports`.
 
 They keep the semantics of the DynamoDB adapters, first write wins: recording the same
 conversation turn twice keeps the first item, and saving a reservation or callback whose key is
-already stored returns the stored one unchanged. Unit tests, benchmarks and the local simulator
-use them; they are thread-safe so a multi-threaded simulator can share one instance.
+already stored returns the stored one unchanged. Unit tests and ``benchmarks/bench_turn.py`` use
+them; they are thread-safe so threaded tests can share one instance. They live here, not under
+``lambda_src/``, so that no test double ships in the Lambda asset
+(``tests/unit/test_lambda_asset.py``); the simulator runs the real DynamoDB adapters on moto.
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ class InMemoryCustomerRepository:
         self._profiles = _KeyedStore((profile.phone_number, profile) for profile in profiles)
 
     def put(self, profile: CustomerProfile) -> None:
-        """Add or replace a profile (test and simulator set-up)."""
+        """Add or replace a profile (test set-up)."""
         self._profiles.put(profile.phone_number, profile)
 
     def get(self, phone_number: str) -> CustomerProfile | None:
@@ -97,7 +99,7 @@ class InMemoryOrderRepository:
         self._orders = _KeyedStore((order.order_id, order) for order in orders)
 
     def put(self, order: Order) -> None:
-        """Add or replace an order (test and simulator set-up)."""
+        """Add or replace an order (test set-up)."""
         self._orders.put(order.order_id, order)
 
     def get(self, order_id: str) -> Order | None:
