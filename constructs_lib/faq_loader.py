@@ -1,8 +1,10 @@
 """Deploy-time FAQ content: a custom resource that writes ``bot/data/faq.json`` into the faq table.
 
 The resource's ``ContentHash`` property is the SHA-256 of the FAQ file, so any change to the file
-changes the resource and CloudFormation sends an Update; the handler
-(``handlers.faq_loader``) then writes only what changed and deletes what was removed.
+changes the resource and CloudFormation sends an Update. CDK's ``custom_resources.Provider``
+serves the resource: its framework function receives CloudFormation's request, invokes our
+function (``handlers.faq_loader``, which writes only what changed and deletes what was removed)
+and answers CloudFormation — also when our function fails or times out.
 """
 
 from __future__ import annotations
@@ -11,15 +13,23 @@ import hashlib
 from pathlib import Path
 from typing import ClassVar, Final
 
-from aws_cdk import Duration
+from aws_cdk import Acknowledgment, CustomResource, Duration, Stack, Validations
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from config.settings import EnvironmentConfig
-from constructs_lib.bot_functions import LAMBDA_SOURCE_PATH, key_statement, table_statement
-from constructs_lib.custom_resource_function import create_custom_resource_function
+from constructs_lib.bot_functions import (
+    LAMBDA_SOURCE_PATH,
+    create_bot_function,
+    key_statement,
+    table_statement,
+)
+from constructs_lib.custom_resource_framework import framework_logging
+from constructs_lib.function_environment import observability_environment
 
 #: The versioned FAQ file the handler loads (inside the Lambda asset).
 FAQ_FILE: Final = LAMBDA_SOURCE_PATH / "bot" / "data" / "faq.json"
@@ -30,19 +40,29 @@ def faq_content_hash(path: Path = FAQ_FILE) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def faq_loader_service_name(config: EnvironmentConfig) -> str:
+    """``POWERTOOLS_SERVICE_NAME`` of the loader function."""
+    return f"{config.name_prefix}-faq-loader"
+
+
 class FaqLoader(Construct):
-    """The loader function and the ``Custom::FaqContent`` resource that runs it on every FAQ change.
+    """The loader function, its provider and the ``Custom::FaqContent`` resource.
 
     Attributes:
-        function: ``handlers.faq_loader.lambda_handler``.
+        function: ``handlers.faq_loader.lambda_handler``, the provider's ``on_event`` handler.
         log_group: its log group.
+        provider: the CDK provider whose framework function answers CloudFormation.
+        provider_role: the framework function's role (its logs, plus what CDK grants: invoking
+            ``function``).
+        provider_log_group: the framework function's log group.
         resource: the custom resource (``Data``: ``Written``, ``Deleted``, ``Unchanged``).
     """
 
     RESOURCE_TYPE: ClassVar[str] = "Custom::FaqContent"
+    HANDLER: ClassVar[str] = "handlers.faq_loader.lambda_handler"
     MEMORY_MB: ClassVar[int] = 256
-    #: Ten FAQ entries take a second; the rest is room for DynamoDB throttling retries. The
-    #: handler keeps back time to answer CloudFormation before this runs out.
+    #: Ten FAQ entries take a second; the rest is room for DynamoDB throttling retries. Should the
+    #: function run out of time, the framework answers CloudFormation FAILED.
     TIMEOUT: ClassVar[Duration] = Duration.minutes(2)
 
     def __init__(
@@ -57,22 +77,66 @@ class FaqLoader(Construct):
         config: EnvironmentConfig,
     ) -> None:
         super().__init__(scope, construct_id)
-        built = create_custom_resource_function(
+        # Construct ids differ from the hand-written resource this replaces ("Function",
+        # "Resource"): CloudFormation refuses to change a custom resource's ServiceToken, so the
+        # resource gets a new logical id, and its predecessor's Delete still reaches the old,
+        # unchanged function, which is removed after it.
+        self.function, self.log_group = create_bot_function(
             self,
+            "Loader",
             config=config,
             code=code,
             layer=layer,
-            handler="handlers.faq_loader.lambda_handler",
-            purpose="FAQ content loader",
-            service_name=f"{config.name_prefix}-faq-loader",
+            handler=self.HANDLER,
+            description=f"{config.name_prefix} FAQ content loader (CloudFormation custom resource)",
             memory_size=self.MEMORY_MB,
             timeout=self.TIMEOUT,
+            environment=observability_environment(faq_loader_service_name(config)),
             statements=[
                 # Scan to compare, BatchWriteItem to put and delete: nothing else.
                 table_statement(faq_table, ["dynamodb:Scan", "dynamodb:BatchWriteItem"]),
                 key_statement(data_key),
             ],
+        )
+        framework = framework_logging(
+            self,
+            "Provider",
+            config=config,
+            description=f"{config.name_prefix} FAQ content provider framework",
+        )
+        self.provider_role, self.provider_log_group = framework.role, framework.log_group
+        self.provider = cr.Provider(
+            self,
+            "ProviderFramework",
+            on_event_handler=self.function,
+            framework_on_event_role=self.provider_role,
+            log_group=self.provider_log_group,
+        )
+        self._acknowledge_invoke_grant()
+        self.resource = CustomResource(
+            self,
+            "Content",
+            service_token=self.provider.service_token,
             resource_type=self.RESOURCE_TYPE,
             properties={"ContentHash": faq_content_hash(), "TableName": faq_table.table_name},
         )
-        self.function, self.log_group, self.resource = built.function, built.log_group, built.resource
+
+    def _acknowledge_invoke_grant(self) -> None:
+        """The provider's grant to invoke our function also names its versions and aliases."""
+        cfn_function = self.function.node.default_child
+        if not isinstance(cfn_function, lambda_.CfnFunction):
+            raise TypeError("Function's default child is not a CfnFunction")
+        function_id = Stack.of(self).get_logical_id(cfn_function)
+        default_policy = self.provider_role.node.find_child("DefaultPolicy")
+        if not isinstance(default_policy, iam.Policy):
+            raise TypeError("the provider role has no default policy")
+        Validations.of(default_policy).acknowledge(
+            Acknowledgment(
+                id=f"AwsSolutions-IAM5[Resource::<{function_id}.Arn>:*]",
+                reason=(
+                    "CDK's provider framework grants lambda:InvokeFunction on the FAQ loader "
+                    "function and '<its ARN>:*' (its versions and aliases): the wildcard only "
+                    "qualifies this one function, which is the framework's only job."
+                ),
+            )
+        )

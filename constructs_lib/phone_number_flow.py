@@ -1,51 +1,71 @@
-"""Links a claimed phone number to a contact flow: a custom resource, because CloudFormation can't.
+"""Links a claimed phone number to a contact flow: CloudFormation has no property for it.
 
 ``AWS::Connect::PhoneNumber`` has no property for the flow its calls run, and a claimed number
-without one does not answer. ``Custom::PhoneNumberFlow`` runs ``handlers.phone_number_flow``,
-which calls Connect's ``AssociatePhoneNumberContactFlow`` on Create/Update and
-``DisassociatePhoneNumberContactFlow`` on Delete (see the handler for the replacement semantics).
+without one does not answer. CDK's ``AwsCustomResource`` makes the link with Connect's
+``AssociatePhoneNumberContactFlow`` on Create and Update and removes it with
+``DisassociatePhoneNumberContactFlow`` on Delete; its own function answers CloudFormation.
+
+Lifecycle: the physical id is the phone number. Associating again is how a number's flow is
+changed, so a new flow for the same number is an in-place Update. A different number is a new
+physical id: CloudFormation then deletes the old resource, which unlinks the old number. A number
+or link that no longer exists counts as unlinked (``ResourceNotFoundException`` is ignored).
+
+Connect allows about 2 API requests a second (burst 5). The SDK of the function retries
+throttling with backoff; ``AWS_MAX_ATTEMPTS`` gives it more attempts than its default of 3.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar, Final
 
-from aws_cdk import Duration
+from aws_cdk import Duration, Fn
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from config.settings import EnvironmentConfig
-from constructs_lib.custom_resource_function import create_custom_resource_function
+from constructs_lib.custom_resource_framework import framework_logging
 
 #: The IAM actions of the two calls. Per the Service Authorization Reference, associating takes
 #: the ``phone-number`` and ``contact-flow`` resource types, disassociating only ``phone-number``.
 ASSOCIATE_ACTION: Final = "connect:AssociatePhoneNumberContactFlow"
 DISASSOCIATE_ACTION: Final = "connect:DisassociatePhoneNumberContactFlow"
+#: What the delete call tolerates: the number was released or its link is already gone.
+IGNORED_ON_DELETE: Final = "^ResourceNotFoundException$"
+#: Attempts (the first call included) of the SDK's standard retry mode in the function.
+SDK_MAX_ATTEMPTS: Final = 8
 
 
-def phone_number_flow_service_name(config: EnvironmentConfig) -> str:
-    """``POWERTOOLS_SERVICE_NAME`` of the association function."""
-    return f"{config.name_prefix}-phone-number-flow"
+def contact_flow_id(flow_arn: str) -> str:
+    """The flow id of ``arn:...:instance/<instance id>/contact-flow/<flow id>`` (tokens too).
+
+    In the template this is ``Fn::Select``/``Fn::Split`` of the ARN: give it an ARN of the same
+    stack (cfn-lint accepts no cross-stack ``Fn::GetStackOutput`` inside ``Fn::Split``).
+    """
+    return Fn.select(3, Fn.split("/", flow_arn))
 
 
 class PhoneNumberFlowAssociation(Construct):
-    """The function and the ``Custom::PhoneNumberFlow`` resource that link a number to a flow.
+    """An ``AwsCustomResource`` that runs calls to the claimed number through the flow.
 
-    Its role may associate exactly this number with exactly this flow, and disassociate this
-    number; nothing else.
+    Its function may associate exactly this number with exactly this flow, and disassociate this
+    number; nothing else besides writing to its own log group.
+
+    Props:
+        instance_id: the Connect instance's id (what the calls take; the policy needs no instance).
+        phone_number_arn: the claimed number (it may come from another stack).
+        flow_arn: the flow, an ARN of this stack (see :func:`contact_flow_id`).
 
     Attributes:
-        function: ``handlers.phone_number_flow.lambda_handler``.
-        log_group: its log group.
-        resource: the custom resource (``Data``: ``InstanceId``, ``ContactFlowId``).
+        resource: the ``AwsCustomResource`` (a ``Custom::PhoneNumberFlow`` in the template).
+        role: the execution role of CDK's function behind it.
+        log_group: that function's log group.
     """
 
     RESOURCE_TYPE: ClassVar[str] = "Custom::PhoneNumberFlow"
-    HANDLER: ClassVar[str] = "handlers.phone_number_flow.lambda_handler"
-    MEMORY_MB: ClassVar[int] = 128
     #: One Connect call, but Connect allows about 2 requests a second: the rest is room for the
-    #: client's throttling retries. The handler keeps back time to answer CloudFormation.
+    #: SDK's throttling retries. Should the function run out of time, CDK answers FAILED.
     TIMEOUT: ClassVar[Duration] = Duration.minutes(2)
 
     def __init__(
@@ -53,35 +73,61 @@ class PhoneNumberFlowAssociation(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        code: lambda_.Code,
-        layer: lambda_.ILayerVersion,
         config: EnvironmentConfig,
-        instance_arn: str,
+        instance_id: str,
         phone_number_arn: str,
         flow_arn: str,
     ) -> None:
         super().__init__(scope, construct_id)
-        built = create_custom_resource_function(
+        framework = framework_logging(
             self,
+            "Link",
             config=config,
-            code=code,
-            layer=layer,
-            handler=self.HANDLER,
-            purpose="phone number flow link",
-            service_name=phone_number_flow_service_name(config),
-            memory_size=self.MEMORY_MB,
-            timeout=self.TIMEOUT,
-            statements=[
-                iam.PolicyStatement(actions=[ASSOCIATE_ACTION], resources=[phone_number_arn, flow_arn]),
-                iam.PolicyStatement(actions=[DISASSOCIATE_ACTION], resources=[phone_number_arn]),
-            ],
-            resource_type=self.RESOURCE_TYPE,
-            # Names the handler reads (handlers.phone_number_flow.PROPERTY_*); it takes the ids
-            # the Connect API wants out of the ARNs.
-            properties={
-                "InstanceArn": instance_arn,
-                "PhoneNumberArn": phone_number_arn,
-                "ContactFlowArn": flow_arn,
-            },
+            description=f"{config.name_prefix} phone number flow link (AwsCustomResource)",
         )
-        self.function, self.log_group, self.resource = built.function, built.log_group, built.resource
+        self.role, self.log_group = framework.role, framework.log_group
+        # The policy takes ARNs, the calls the instance and flow ids and the number's id or ARN
+        # (per the API reference either; only the ARN works for a traffic distribution group's
+        # number called from its other region). The number comes from the Connect stack as an
+        # ARN, which the template cannot split across stacks, so the ARN it is.
+        associate = cr.AwsSdkCall(
+            service="Connect",
+            action="AssociatePhoneNumberContactFlow",
+            parameters={
+                "PhoneNumberId": phone_number_arn,
+                "InstanceId": instance_id,
+                "ContactFlowId": contact_flow_id(flow_arn),
+            },
+            physical_resource_id=cr.PhysicalResourceId.of(phone_number_arn),
+        )
+        self.resource = cr.AwsCustomResource(
+            self,
+            "Association",
+            resource_type=self.RESOURCE_TYPE,
+            on_create=associate,
+            on_update=associate,
+            on_delete=cr.AwsSdkCall(
+                service="Connect",
+                action="DisassociatePhoneNumberContactFlow",
+                parameters={"PhoneNumberId": phone_number_arn, "InstanceId": instance_id},
+                ignore_error_codes_matching=IGNORED_ON_DELETE,
+            ),
+            policy=cr.AwsCustomResourcePolicy.from_statements(
+                [
+                    iam.PolicyStatement(actions=[ASSOCIATE_ACTION], resources=[phone_number_arn, flow_arn]),
+                    iam.PolicyStatement(actions=[DISASSOCIATE_ACTION], resources=[phone_number_arn]),
+                ]
+            ),
+            role=self.role,
+            log_group=self.log_group,
+            timeout=self.TIMEOUT,
+            # The Lambda runtime's SDK knows both calls; installing the latest at run time would
+            # reach npm during a deploy.
+            install_latest_aws_sdk=False,
+        )
+        # CDK's function is a singleton per stack, configured by the first AwsCustomResource
+        # of the stack (this is the only one).
+        function = self.resource.node.find_child("Provider")
+        if not isinstance(function, lambda_.SingletonFunction):
+            raise TypeError("AwsCustomResource has no singleton provider function")
+        function.add_environment("AWS_MAX_ATTEMPTS", str(SDK_MAX_ATTEMPTS))

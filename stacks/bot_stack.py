@@ -106,10 +106,8 @@ class BotStack(Stack):
             self.phone_number_flow = PhoneNumberFlowAssociation(
                 self,
                 "InboundPhoneNumberFlow",
-                code=self.functions.code,
-                layer=self.functions.powertools_layer,
                 config=config,
-                instance_arn=instance_arn,
+                instance_id=connect.instance.instance_id,
                 phone_number_arn=connect.phone_number.phone_number.attr_phone_number_arn,
                 flow_arn=self.flows["inbound"].flow_arn,
             )

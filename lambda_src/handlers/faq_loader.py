@@ -1,17 +1,18 @@
-"""CloudFormation custom resource that writes the versioned FAQ file into the faq table at deploy.
+"""The FAQ loader: makes the faq table hold exactly ``bot/data/faq.json`` at deploy time.
 
-Create and Update make the table equal to ``bot/data/faq.json``: entries that are new or whose
-content changed are put, entries no longer in the file are deleted, unchanged ones are left
-alone — so a second run writes nothing. Delete leaves the data where it is (the table belongs to
-the stateful stack and is retained in production) and succeeds.
+``lambda_handler`` is the ``on_event`` handler of a CDK ``custom_resources.Provider``
+(``constructs_lib.faq_loader``): the provider framework invokes it for ``Custom::FaqContent`` and
+answers CloudFormation itself — success with what this handler returns, failure with the message
+of whatever it raises (a timeout of this function included). Nothing here talks to CloudFormation.
+
+Create and Update make the table equal to the file: entries that are new or whose content changed
+are put, entries no longer in the file are deleted, unchanged ones are left alone — so a second
+run writes nothing. Delete leaves the data where it is (the table belongs to the stateful stack and
+is retained in production).
 
 The items are written in the shape ``storage.dynamodb.DynamoDbFaqRepository`` reads (``faq_id``,
 ``category``, ``question``, ``answer``, ``keywords`` as a list of strings), so the Lex hook reads
-exactly what was loaded.
-
-Answering CloudFormation (deadline, response, retries of the PUT) is the shared plumbing of
-``handlers.custom_resource``: any failure or overrun is answered ``FAILED`` with a reason, and the
-answer always reaches the ``ResponseURL`` before the Lambda times out when it can.
+exactly what was loaded. The local simulator seeds its tables with :func:`sync_faq_table` too.
 
 Throttling: DynamoDB's own throttling errors are retried by botocore (standard mode, several
 attempts); items a ``BatchWriteItem`` call returns as ``UnprocessedItems`` are retried here with
@@ -23,27 +24,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from bot.models import FaqEntry
-from handlers import custom_resource
-from handlers.custom_resource import (  # noqa: F401 - re-exported: tests and the construct read them here
-    MAX_REASON_CHARS,
-    REQUEST_CREATE,
-    REQUEST_DELETE,
-    REQUEST_UPDATE,
-    RESPONSE_BACKOFF_SECONDS,
-    RESPONSE_RESERVE_SECONDS,
-    STATUS_FAILED,
-    STATUS_SUCCESS,
-    CustomResourceError,
-    Sender,
-    Sleep,
-    as_mapping,
-    encode_response,
-    send_response,
-)
 from handlers.observability import logger
+
+REQUEST_CREATE: Final = "Create"
+REQUEST_UPDATE: Final = "Update"
+REQUEST_DELETE: Final = "Delete"
 
 #: DynamoDB accepts at most 25 write requests per BatchWriteItem call.
 BATCH_SIZE = 25
@@ -57,18 +45,14 @@ CLIENT_MAX_ATTEMPTS = 8
 CLIENT_CONNECT_TIMEOUT_SECONDS = 2.0
 CLIENT_READ_TIMEOUT_SECONDS = 5.0
 
-#: How the log lines and the timeout's reason name this resource and its work.
-RESOURCE_NAME = "FAQ"
-WORK_NAME = "FAQ sync"
-
 Item = dict[str, dict[str, Any]]
 ClientFactory = Callable[[], Any]
 EntriesLoader = Callable[[], Sequence[FaqEntry]]
+Sleep = Callable[[float], None]
 
 
-#: The FAQ could not be written; the message becomes CloudFormation's failure reason. The shared
-#: error of ``handlers.custom_resource`` under its FAQ name, so one ``except`` catches both.
-FaqLoaderError = CustomResourceError
+class FaqLoaderError(RuntimeError):
+    """The FAQ could not be written; the provider framework reports the message to CloudFormation."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,34 +166,12 @@ def dynamodb_client() -> Any:
     )
 
 
-# --- answering CloudFormation -------------------------------------------------------------------------
+# --- the provider framework's on_event handler -----------------------------------------------------------
 
 
-def physical_resource_id(event: Mapping[str, Any]) -> str:
-    """Stable per table: an Update with the same table keeps the resource; Delete echoes the old id."""
-    if event.get("RequestType") == REQUEST_DELETE and event.get("PhysicalResourceId"):
-        return str(event["PhysicalResourceId"])
-    table_name = as_mapping(event.get("ResourceProperties")).get("TableName")
-    if isinstance(table_name, str) and table_name:
-        return f"faq-content-{table_name}"
-    # Without a table name the request fails; the id must still be stable for the later Delete.
-    return str(event.get("PhysicalResourceId") or f"faq-content-{event.get('LogicalResourceId', 'unknown')}")
-
-
-def build_response(
-    event: Mapping[str, Any],
-    *,
-    status: str,
-    reason: str = "",
-    data: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
-    """The JSON body CloudFormation expects at ``ResponseURL``, with the FAQ's physical id."""
-    return custom_resource.build_response(
-        event, physical_resource_id=physical_resource_id(event), status=status, reason=reason, data=data
-    )
-
-
-# --- the handler --------------------------------------------------------------------------------------
+def physical_resource_id(table_name: str) -> str:
+    """Stable per table: an Update with the same table keeps the resource, another table replaces it."""
+    return f"faq-content-{table_name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +180,6 @@ class FaqLoaderDependencies:
 
     client_factory: ClientFactory
     load_entries: EntriesLoader
-    send: Sender
     sleep: Sleep = time.sleep
 
 
@@ -229,58 +190,34 @@ def _default_entries() -> Sequence[FaqEntry]:
 
 
 def default_dependencies() -> FaqLoaderDependencies:
-    """The real DynamoDB client, the bundled FAQ file and an HTTPS PUT to CloudFormation."""
-    return FaqLoaderDependencies(
-        client_factory=dynamodb_client, load_entries=_default_entries, send=send_response
+    """The real DynamoDB client and the bundled FAQ file."""
+    return FaqLoaderDependencies(client_factory=dynamodb_client, load_entries=_default_entries)
+
+
+def lambda_handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
+    """``on_event`` of the provider framework: ``PhysicalResourceId`` and ``Data``, or raises."""
+    return handle_event(event, default_dependencies())
+
+
+def handle_event(event: Mapping[str, Any], dependencies: FaqLoaderDependencies) -> dict[str, Any]:
+    """Serve one Create/Update/Delete; raising makes the framework answer ``FAILED`` with the message."""
+    request_type = event.get("RequestType")
+    logger.info(
+        "FAQ custom-resource request",
+        extra={"request_type": request_type, "logical_resource_id": event.get("LogicalResourceId")},
     )
-
-
-def lambda_handler(event: Any, context: Any) -> None:
-    """CloudFormation custom-resource entry point; always answers CloudFormation when it can."""
-    handle_event(event, context, default_dependencies())
-
-
-def handle_event(event: Any, context: Any, dependencies: FaqLoaderDependencies) -> dict[str, Any] | None:
-    """Run the request within the Lambda's deadline and answer CloudFormation; returns the answer.
-
-    Returns None only when there is nowhere to answer (no ``ResponseURL``).
-    """
-
-    def synchronize(request: Mapping[str, Any]) -> dict[str, str] | None:
-        result = _process(request, dependencies)
-        if result is None:
-            return None
-        logger.info("FAQ table synchronized", extra=result.as_data())
-        return result.as_data()
-
-    return custom_resource.handle_request(
-        event,
-        context,
-        work=synchronize,
-        physical_resource_id=lambda request, _status: physical_resource_id(request),
-        send=dependencies.send,
-        resource_name=RESOURCE_NAME,
-        work_name=WORK_NAME,
-    )
-
-
-def _process(request: Mapping[str, Any], dependencies: FaqLoaderDependencies) -> SyncResult | None:
-    request_type = request.get("RequestType")
     if request_type == REQUEST_DELETE:
         # The table and its data belong to the stateful stack; removing this resource keeps them.
-        return None
+        # The framework requires a Delete to answer the id it was given.
+        return {"PhysicalResourceId": event["PhysicalResourceId"]}
     if request_type not in (REQUEST_CREATE, REQUEST_UPDATE):
         raise FaqLoaderError(f"unknown RequestType {request_type!r}")
-    table_name = as_mapping(request.get("ResourceProperties")).get("TableName")
+    properties = event.get("ResourceProperties")
+    table_name = properties.get("TableName") if isinstance(properties, Mapping) else None
     if not isinstance(table_name, str) or not table_name:
         raise FaqLoaderError("ResourceProperties.TableName is required")
-    return sync_faq_table(
+    result = sync_faq_table(
         dependencies.client_factory(), table_name, dependencies.load_entries(), sleep=dependencies.sleep
     )
-
-
-def _run_with_deadline(
-    work: Callable[[], SyncResult | None], seconds: float
-) -> SyncResult | Exception | None:
-    """``work()``'s result, its exception, or a timeout error once ``seconds`` have passed."""
-    return custom_resource.run_with_deadline(work, seconds, work_name=WORK_NAME)
+    logger.info("FAQ table synchronized", extra=result.as_data())
+    return {"PhysicalResourceId": physical_resource_id(table_name), "Data": result.as_data()}

@@ -312,11 +312,11 @@ def test_the_acknowledgements_are_what_silence_xray_and_the_runtime_pin(
         [
             *(
                 f"AwsSolutions-IAM5[Resource::*] Scratch/{path}Role/DefaultPolicy/Resource"
-                for path in ("Functions/LexHook", "Functions/ContactFlow", "FaqContent/Function")
+                for path in ("Functions/LexHook", "Functions/ContactFlow", "FaqContent/Loader")
             ),
             *(
                 f"AwsSolutions-L1 Scratch/{path}/Resource"
-                for path in ("Functions/LexHook", "Functions/ContactFlow", "FaqContent/Function")
+                for path in ("Functions/LexHook", "Functions/ContactFlow", "FaqContent/Loader")
             ),
         ]
     )

@@ -1,7 +1,8 @@
-"""PhoneNumberFlowAssociation: the custom resource, its properties, and the function's exact IAM."""
+"""PhoneNumberFlowAssociation: CDK's AwsCustomResource calling Connect, its calls, and its exact IAM."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,21 +12,27 @@ from aws_cdk import App
 from aws_cdk import aws_connect as connect
 
 from constructs_lib.phone_number import ClaimedPhoneNumber
-from constructs_lib.phone_number_flow import PhoneNumberFlowAssociation, phone_number_flow_service_name
-from handlers import phone_number_flow
-from handlers.custom_resource import RESPONSE_RESERVE_SECONDS
+from constructs_lib.phone_number_flow import SDK_MAX_ATTEMPTS, PhoneNumberFlowAssociation
 from tests.constructs.test_bot_functions import (
+    ACCOUNT,
     INSTANCE_ARN,
+    REGION,
     ScratchBuild,
     config_for,
     function_resource,
     permission_pairs,
-    policies_of_role,
+    render,
     resources_of_type,
-    role_logical_id,
     scratch,
 )
 from tests.support.cdk_nag import nag_findings
+
+INSTANCE_ID = INSTANCE_ARN.rsplit("/", 1)[1]
+NUMBER_ID = "aaaaaaaa-1111-2222-3333-bbbbbbbbbbbb"
+FLOW_ID = "cccccccc-4444-5555-6666-dddddddddddd"
+#: ARNs as Connect writes them, for the build with literal values.
+NUMBER_ARN = f"arn:aws:connect:{REGION}:{ACCOUNT}:phone-number/{NUMBER_ID}"
+FLOW_ARN = f"{INSTANCE_ARN}/contact-flow/{FLOW_ID}"
 
 
 @dataclass
@@ -35,12 +42,26 @@ class Linked(ScratchBuild):
     association: PhoneNumberFlowAssociation
 
     @property
+    def resource(self) -> dict[str, Any]:
+        (resource,) = resources_of_type(self.template, "Custom::PhoneNumberFlow").values()
+        return resource
+
+    @property
+    def function_id(self) -> str:
+        """CDK's singleton function behind every AwsCustomResource of the stack."""
+        return str(self.resource["Properties"]["ServiceToken"]["Fn::GetAtt"][0])
+
+    @property
     def function(self) -> dict[str, Any]:
-        return function_resource(self.template, self.ref(self.association.function))
+        return function_resource(self.template, self.function_id)
 
 
-def build(environment: str = "dev", *, app: App | None = None) -> Linked:
-    """A claimed number, a flow and the association next to BotFunctions."""
+def build(environment: str = "dev", *, app: App | None = None, literal_arns: bool = False) -> Linked:
+    """A claimed number, a flow and the association next to BotFunctions.
+
+    With ``literal_arns`` the association gets plain ARNs instead of the resources' attributes,
+    so the SDK calls synthesize to plain JSON.
+    """
     built = scratch(config_for(environment), app=app)
     number = ClaimedPhoneNumber(
         built.stack,
@@ -61,12 +82,10 @@ def build(environment: str = "dev", *, app: App | None = None) -> Linked:
     association = PhoneNumberFlowAssociation(
         built.stack,
         "InboundPhoneNumberFlow",
-        code=built.functions.code,
-        layer=built.functions.powertools_layer,
         config=built.config,
-        instance_arn=INSTANCE_ARN,
-        phone_number_arn=number.phone_number.attr_phone_number_arn,
-        flow_arn=flow.attr_contact_flow_arn,
+        instance_id=INSTANCE_ID,
+        phone_number_arn=NUMBER_ARN if literal_arns else number.phone_number.attr_phone_number_arn,
+        flow_arn=FLOW_ARN if literal_arns else flow.attr_contact_flow_arn,
     )
     return Linked(
         scratch=built,
@@ -79,73 +98,119 @@ def build(environment: str = "dev", *, app: App | None = None) -> Linked:
 
 @pytest.fixture(scope="module")
 def linked() -> Linked:
-    """The association in dev."""
+    """The association in dev, on the number's and flow's attributes."""
     return build()
 
 
-def test_the_custom_resource_links_the_claimed_number_to_the_flow(linked: Linked) -> None:
-    resources = resources_of_type(linked.template, "Custom::PhoneNumberFlow")
-    assert list(resources) == [linked.ref(linked.association.resource)]
-    assert next(iter(resources.values()))["Properties"] == {
-        "ServiceToken": {"Fn::GetAtt": [linked.ref(linked.association.function), "Arn"]},
-        "InstanceArn": INSTANCE_ARN,
-        "PhoneNumberArn": {"Fn::GetAtt": [linked.ref(linked.number.phone_number), "PhoneNumberArn"]},
-        "ContactFlowArn": {"Fn::GetAtt": [linked.ref(linked.flow), "ContactFlowArn"]},
+@pytest.fixture(scope="module")
+def literal() -> Linked:
+    """The association in dev, on literal ARNs."""
+    return build(literal_arns=True)
+
+
+def calls(linked: Linked) -> dict[str, Any]:
+    """The Create/Update/Delete SDK calls of the resource, as the function reads them."""
+    properties = linked.resource["Properties"]
+    return {name: json.loads(properties[name]) for name in ("Create", "Update", "Delete")}
+
+
+# --- the calls ------------------------------------------------------------------------------------------
+
+
+def test_create_and_update_associate_the_number_with_the_flow(literal: Linked) -> None:
+    associate = {
+        "service": "Connect",
+        "action": "AssociatePhoneNumberContactFlow",
+        "parameters": {"PhoneNumberId": NUMBER_ARN, "InstanceId": INSTANCE_ID, "ContactFlowId": FLOW_ID},
+        # A new number is a new physical id: CloudFormation then deletes (unlinks) the old one.
+        "physicalResourceId": {"id": NUMBER_ARN},
+    }
+    found = calls(literal)
+    assert found["Create"] == associate
+    assert found["Update"] == associate
+
+
+def test_delete_unlinks_the_number_and_ignores_what_is_already_gone(literal: Linked) -> None:
+    assert calls(literal)["Delete"] == {
+        "service": "Connect",
+        "action": "DisassociatePhoneNumberContactFlow",
+        "parameters": {"PhoneNumberId": NUMBER_ARN, "InstanceId": INSTANCE_ID},
+        "ignoreErrorCodesMatching": "^ResourceNotFoundException$",
     }
 
 
-def test_the_property_names_are_the_ones_the_handler_reads(linked: Linked) -> None:
-    properties = next(iter(resources_of_type(linked.template, "Custom::PhoneNumberFlow").values()))[
-        "Properties"
+def test_the_calls_read_the_attributes_of_the_number_and_flow(linked: Linked) -> None:
+    create = linked.resource["Properties"]["Create"]["Fn::Join"][1]
+    number_arn = {"Fn::GetAtt": [linked.ref(linked.number.phone_number), "PhoneNumberArn"]}
+    flow_arn = {"Fn::GetAtt": [linked.ref(linked.flow), "ContactFlowArn"]}
+    # The number's ARN as it is (it may come from another stack, where nothing can split it).
+    assert create == [
+        '{"action":"AssociatePhoneNumberContactFlow","service":"Connect","parameters":{"PhoneNumberId":"',
+        number_arn,
+        f'","InstanceId":"{INSTANCE_ID}","ContactFlowId":"',
+        {"Fn::Select": [3, {"Fn::Split": ["/", flow_arn]}]},
+        '"},"physicalResourceId":{"id":"',
+        number_arn,
+        '"}}',
     ]
-    assert set(properties) - {"ServiceToken"} == {
-        phone_number_flow.PROPERTY_INSTANCE,
-        phone_number_flow.PROPERTY_PHONE_NUMBER,
-        phone_number_flow.PROPERTY_CONTACT_FLOW,
-    }
-    assert PhoneNumberFlowAssociation.RESOURCE_TYPE == phone_number_flow.RESOURCE_TYPE
 
 
-def test_the_role_may_only_link_this_number_to_this_flow(linked: Linked) -> None:
+def test_the_resource_keeps_its_type_and_installs_no_sdk(linked: Linked) -> None:
+    properties = linked.resource["Properties"]
+    assert properties["InstallLatestAwsSdk"] is False
+    assert set(properties) == {"ServiceToken", "Create", "Update", "Delete", "InstallLatestAwsSdk"}
+
+
+# --- the function and its permissions -----------------------------------------------------------------
+
+
+def test_the_role_may_only_link_this_number_to_this_flow_and_write_its_logs(linked: Linked) -> None:
     number_arn = f"<{linked.ref(linked.number.phone_number)}.PhoneNumberArn>"
     flow_arn = f"<{linked.ref(linked.flow)}.ContactFlowArn>"
     log_arn = f"<{linked.ref(linked.association.log_group)}.Arn>"
+    role_id = linked.ref(linked.association.role)
+    role = linked.template["Resources"][role_id]["Properties"]
 
-    assert permission_pairs(linked.template, role_logical_id(linked.function)) == {
+    assert linked.function["Role"] == {"Fn::GetAtt": [role_id, "Arn"]}
+    # No AWS managed policy (AWSLambdaBasicExecutionRole would write to every log group).
+    assert "ManagedPolicyArns" not in role
+    assert [render(policy["PolicyDocument"]["Statement"]) for policy in role["Policies"]] == [
+        [{"Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Effect": "Allow", "Resource": log_arn}]
+    ]
+    assert permission_pairs(linked.template, role_id) == {
         ("connect:AssociatePhoneNumberContactFlow", number_arn),
         ("connect:AssociatePhoneNumberContactFlow", flow_arn),
         ("connect:DisassociatePhoneNumberContactFlow", number_arn),
-        ("logs:CreateLogStream", log_arn),
-        ("logs:PutLogEvents", log_arn),
-        ("xray:PutTraceSegments", "*"),
-        ("xray:PutTelemetryRecords", "*"),
     }
 
 
-def test_the_function_runs_the_shared_asset_like_every_function(linked: Linked) -> None:
+def test_the_resource_runs_only_once_the_function_may_call_connect(linked: Linked) -> None:
+    (policy_id,) = [
+        policy_id
+        for policy_id, policy in resources_of_type(linked.template, "AWS::IAM::Policy").items()
+        if {"Ref": linked.ref(linked.association.role)} in policy["Properties"]["Roles"]
+    ]
+    assert policy_id in linked.resource["DependsOn"]
+
+
+def test_the_function_retries_connect_throttling_and_logs_like_every_function(linked: Linked) -> None:
     function = linked.function
-    hook = function_resource(linked.template, linked.ref(linked.scratch.functions.lex_hook))
-    assert function["Handler"] == "handlers.phone_number_flow.lambda_handler"
-    for same in ("Code", "Runtime", "Architectures", "Layers", "TracingConfig"):
-        assert function[same] == hook[same], same
+    assert function["Runtime"].startswith("nodejs")
     assert function["Timeout"] == PhoneNumberFlowAssociation.TIMEOUT.to_seconds()
-    assert function["LoggingConfig"]["LogFormat"] == "JSON"
-    assert function["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"] == phone_number_flow_service_name(
-        linked.scratch.config
-    )
+    assert function["Environment"]["Variables"] == {"AWS_MAX_ATTEMPTS": str(SDK_MAX_ATTEMPTS)}
+    assert function["LoggingConfig"]["LogGroup"] == {"Ref": linked.ref(linked.association.log_group)}
+    log_group = linked.template["Resources"][linked.ref(linked.association.log_group)]
+    assert log_group["Properties"]["RetentionInDays"] == 14
 
 
-def test_the_resource_runs_only_after_the_function_has_its_permissions(linked: Linked) -> None:
-    depends_on = linked.template["Resources"][linked.ref(linked.association.function)]["DependsOn"]
-    permissions = policies_of_role(linked.template, role_logical_id(linked.function))
-    assert permissions and set(permissions) <= set(depends_on)
+def test_prod_keeps_the_logs() -> None:
+    prod = build("prod")
+    log_group = prod.template["Resources"][prod.ref(prod.association.log_group)]
+    assert log_group["DeletionPolicy"] == "Retain"
+    assert log_group["Properties"]["RetentionInDays"] == 365
 
 
-def test_the_timeout_leaves_room_for_throttling_retries_after_the_reserve_for_answering() -> None:
-    assert PhoneNumberFlowAssociation.TIMEOUT.to_seconds() - RESPONSE_RESERVE_SECONDS >= 60
-
-
-def test_cdk_nag_finds_nothing(tmp_path: Path) -> None:
+def test_cdk_nag_finds_nothing_without_any_acknowledgement(tmp_path: Path) -> None:
     app = App(outdir=str(tmp_path), analytics_reporting=False)
     build("prod", app=app)
     assert nag_findings(app) == []

@@ -19,7 +19,6 @@ from constructs_lib.table_definitions import TABLE_DEFINITIONS, create_table_req
 from handlers import contact_flow, lex_hook
 from handlers.observability import logger as powertools_logger
 from storage.dynamodb import reset_shared_dynamodb_client
-from tests.functional.custom_resource_support import ResponseSink
 
 EVENTS_DIR = Path(__file__).resolve().parent.parent / "events"
 
@@ -97,12 +96,6 @@ def dynamodb(environment: dict[str, str], fresh_containers: None) -> Iterator[An
 def load_event(name: str) -> dict[str, Any]:
     """A recorded event from tests/events (a fresh copy each time)."""
     return copy.deepcopy(json.loads((EVENTS_DIR / f"{name}.json").read_text(encoding="utf-8")))
-
-
-@pytest.fixture
-def sink() -> ResponseSink:
-    """The fake ResponseURL of a custom-resource request."""
-    return ResponseSink()
 
 
 @dataclass

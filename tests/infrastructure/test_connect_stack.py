@@ -229,8 +229,14 @@ def test_phone_number_is_claimed_in_korea_when_enabled(
         for name, r in bot["Resources"].items()
         if r["Type"] == "AWS::Connect::ContactFlow" and r["Properties"]["Type"] == "CONTACT_FLOW"
     ]
-    assert link["Properties"]["ContactFlowArn"] == {"Fn::GetAtt": [inbound_id, "ContactFlowArn"]}
-    assert "PhoneNumber" in link["Properties"]["PhoneNumberArn"]["Fn::GetStackOutput"]["OutputName"]
+    # CDK's AwsCustomResource calls AssociatePhoneNumberContactFlow with the number's ARN, the
+    # instance id (both read from the Connect stack) and the inbound flow's id.
+    create = link["Properties"]["Create"]["Fn::Join"][1]
+    assert "PhoneNumber" in create[1]["Fn::GetStackOutput"]["OutputName"]
+    assert "Instance" in create[3]["Fn::GetStackOutput"]["OutputName"]
+    assert create[5] == {
+        "Fn::Select": [3, {"Fn::Split": ["/", {"Fn::GetAtt": [inbound_id, "ContactFlowArn"]}]}]
+    }
 
 
 def test_unclaimed_numbers_need_no_flow_link(synth: SynthResult, environment: str) -> None:
