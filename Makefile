@@ -5,10 +5,10 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-# jsii warns loudly on Node 20; the toolchain works, the banner only hides real output.
-export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
-export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
+# Node 24 comes from package.json (the npm package `node`, a platform binary from the npm registry):
+# node_modules/.bin first on PATH makes it the Node of npm, npx, the CDK CLI and jsii (synth in
+# pytest too), whatever Node the machine has. `make node-version` shows it.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 # Synthesis must never reach AWS: no version check, no instance-metadata credential probing.
 export CDK_DISABLE_VERSION_CHECK := true
 export AWS_EC2_METADATA_DISABLED := true
@@ -24,10 +24,10 @@ OUT := cdk.out
 # Flows AWS published (console exports and solution flows Connect accepted), with their types.json.
 REAL_FLOWS ?= ../shared/real_flows
 
-.PHONY: help setup synth test lint typecheck cfn-lint pytest conformance deploy diff bootstrap call bench clean
+.PHONY: help setup synth test lint typecheck cfn-lint pytest node-version conformance deploy diff bootstrap call bench clean
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-13s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt lambda_src/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,14 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(VENV)/.installed node_modules/.installed ## Create .venv and install the pinned CDK CLI
+setup: $(VENV)/.installed node_modules/.installed ## Create .venv and install the pinned Node and CDK CLI
+
+# cdk's bin starts with `#!/usr/bin/env node`: the node npx finds is the node the CDK CLI runs.
+node-version: node_modules/.installed ## The Node that make, npx and the CDK CLI run (fails unless v24)
+	@echo "node:     $$(command -v node) $$(node --version)"
+	@echo "npx cdk:  $$(npx --no-install -c 'node --version')"
+	@node -e 'process.exit(process.versions.node.split(".")[0] === "24" ? 0 : 1)' \
+		|| { echo "expected Node 24 from node_modules (npm ci)" >&2; exit 1; }
 
 synth: setup ## Synthesize every environment offline into cdk.out
 	rm -rf $(OUT)
@@ -53,16 +60,19 @@ lint: setup ## Ruff lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: setup ## mypy
-	$(BIN)/mypy app.py config constructs_lib stacks lambda_src simulator benchmarks flowlang lexbot
+typecheck: setup ## mypy (the files listed in pyproject.toml)
+	$(BIN)/mypy
 
 cfn-lint: synth ## cfn-lint every synthesized template
 	$(BIN)/cfn-lint --non-zero-exit-code error -- $(OUT)/*.template.json
 
-pytest: setup ## The test suite (synthesizes once per session)
+pytest: setup ## The test suite alone (synthesizes the app in-process, once)
 	$(BIN)/pytest -n 2 --dist loadgroup
 
-test: lint typecheck cfn-lint pytest ## Lint, cfn-lint and pytest
+# The app is synthesized once: `cfn-lint` synthesizes it with the CLI into $(OUT) and pytest reads that
+# cloud assembly (AICC_CDK_OUT) instead of synthesizing again (tests/infrastructure/conftest.py).
+test: node-version lint typecheck cfn-lint ## Lint, mypy, CLI synth + cfn-lint, and pytest over that synth
+	AICC_CDK_OUT=$(OUT) $(BIN)/pytest -n 2 --dist loadgroup
 
 conformance: setup ## Check and run every flow of REAL_FLOWS (no checker error, every run ends)
 	$(BIN)/python -m simulator conformance $(REAL_FLOWS)

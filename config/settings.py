@@ -56,14 +56,15 @@ _MODEL_ID = re.compile(r"^((apac|global|us|eu|jp|au|ca)\.)?[a-z0-9-]+\.[A-Za-z0-
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _KR_PREFIX = re.compile(r"^\+82\d{0,6}$")
-# The AWS-published Powertools layer: account 017000801446, Python runtime and arm64 in the name,
-# always a pinned version (an unversioned ARN would change the functions behind a deploy's back).
-_POWERTOOLS_LAYER_ARN = re.compile(
-    r"^arn:aws:lambda:(?P<region>[a-z0-9-]+):017000801446:layer:"
-    r"AWSLambdaPowertoolsPythonV3-(?P<runtime>python3\d+)-arm64:(?P<version>[1-9]\d*)$"
-)
-#: Python runtime of the functions; the Powertools layer must be built for it.
+#: Python runtime of the functions; the Powertools layer is the one published for it.
 LAMBDA_PYTHON_RUNTIME: Final = "python3.13"
+#: Settings that no longer exist, with what replaced them (named in the error).
+_RETIRED_SETTINGS: Final = {
+    "powertools_layer_arn": (
+        "is no longer a setting: the Powertools layer is the one AWS publishes for the "
+        "aws-lambda-powertools version pinned in lambda_src/requirements.txt"
+    ),
+}
 
 
 class ConfigError(ValueError):
@@ -124,7 +125,6 @@ class EnvironmentConfig:
     queues: Mapping[str, QueueSettings]
     phone_number: PhoneNumberSettings
     alarm_email: str | None
-    powertools_layer_arn: str
 
     @property
     def is_production(self) -> bool:
@@ -336,27 +336,12 @@ def _build(name: str, document: Mapping[str, Any]) -> EnvironmentConfig:
         queues=_queues(fields.section("queues")),
         phone_number=_phone_number(fields.section("phone_number")),
         alarm_email=fields.optional_string("alarm_email", _EMAIL, "must be an e-mail address or null"),
-        powertools_layer_arn=_powertools_layer_arn(fields, region),
     )
+    for key, replacement in _RETIRED_SETTINGS.items():
+        if key in raw:
+            raise ConfigError(f"{fields.path(key)} {replacement}")
     fields.reject_unknown()
     return config
-
-
-def _powertools_layer_arn(fields: _Fields, region: str) -> str:
-    requirement = (
-        "must be a versioned ARN of the AWS-published layer "
-        "arn:aws:lambda:<region>:017000801446:layer:AWSLambdaPowertoolsPythonV3-<python>-arm64:<version>"
-    )
-    arn = fields.get("powertools_layer_arn")
-    match = _POWERTOOLS_LAYER_ARN.fullmatch(arn) if isinstance(arn, str) else None
-    if match is None:
-        raise fields.fail("powertools_layer_arn", requirement, arn)
-    if match["region"] != region:
-        raise fields.fail("powertools_layer_arn", f"must be in the environment's region {region}", arn)
-    expected_runtime = LAMBDA_PYTHON_RUNTIME.replace(".", "")
-    if match["runtime"] != expected_runtime:
-        raise fields.fail("powertools_layer_arn", f"must be the layer for {LAMBDA_PYTHON_RUNTIME}", arn)
-    return arn
 
 
 def _instance_alias(fields: _Fields) -> str:

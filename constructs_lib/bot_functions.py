@@ -25,6 +25,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from config.settings import LAMBDA_PYTHON_RUNTIME, EnvironmentConfig
@@ -38,6 +39,7 @@ from constructs_lib.function_environment import (
     lex_hook_environment,
     lex_hook_service_name,
     lex_hook_timeout_seconds,
+    powertools_layer_parameter_name,
 )
 from constructs_lib.table_definitions import CALLBACKS, CONVERSATIONS, CUSTOMERS, FAQ, ORDERS, RESERVATIONS
 
@@ -56,7 +58,7 @@ _PROFILE_PREFIX = re.compile(r"^(apac|global|us|eu|jp|au|ca)\.")
 
 
 def lambda_runtime() -> lambda_.Runtime:
-    """The Python runtime of every function: the one the configured Powertools layer is built for."""
+    """The Python runtime of every function: the one the Powertools layer is built for."""
     for runtime in lambda_.Runtime.ALL:
         if runtime.name == LAMBDA_PYTHON_RUNTIME:
             return runtime
@@ -180,8 +182,8 @@ def create_bot_function(
             Acknowledgment(
                 id="AwsSolutions-L1",
                 reason=(
-                    f"Pinned to {LAMBDA_PYTHON_RUNTIME}, the runtime the configured AWS Powertools "
-                    "layer is built for; the runtime and the layer move together."
+                    f"Pinned to {LAMBDA_PYTHON_RUNTIME}: the AWS Powertools layer is the one "
+                    "published for this runtime; the runtime and the layer move together."
                 ),
             )
         )
@@ -193,7 +195,9 @@ class BotFunctions(Construct):
 
     Attributes:
         code: the ``lambda_src`` asset, shared by every function of the app.
-        powertools_layer: the AWS-published Powertools layer of ``config.powertools_layer_arn``.
+        powertools_layer: the AWS-published Powertools layer of the version pinned in
+            ``lambda_src/requirements.txt``: its ARN is read at deploy time from AWS's public SSM
+            parameter (``function_environment.powertools_layer_parameter_name``).
         lex_hook: ``handlers.lex_hook.lambda_handler`` (Lex V2 dialog and fulfillment code hook).
         lex_hook_log_group: its log group.
         contact_flow: ``handlers.contact_flow.lambda_handler`` (Connect ``InvokeLambdaFunction``).
@@ -226,8 +230,10 @@ class BotFunctions(Construct):
             raise ValueError(f"BotFunctions needs the tables {', '.join(sorted(missing))}")
 
         self.code = lambda_.Code.from_asset(str(LAMBDA_SOURCE_PATH), exclude=list(LAMBDA_ASSET_EXCLUDES))
+        # A CloudFormation parameter of type AWS::SSM::Parameter::Value<String>: no lookup at synth.
+        layer_arn = ssm.StringParameter.value_for_string_parameter(self, powertools_layer_parameter_name())
         self.powertools_layer = lambda_.LayerVersion.from_layer_version_arn(
-            self, "PowertoolsLayer", config.powertools_layer_arn
+            self, "PowertoolsLayer", layer_arn
         )
         self.lex_hook_service_name = lex_hook_service_name(config)
         self.contact_flow_service_name = contact_flow_service_name(config)

@@ -12,11 +12,13 @@ local table names in the simulator.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Final
 
 from config.calendar import korean_public_holidays
-from config.settings import EnvironmentConfig
+from config.settings import LAMBDA_PYTHON_RUNTIME, EnvironmentConfig
 from constructs_lib.table_definitions import (
     CALLBACKS,
     CONVERSATIONS,
@@ -49,6 +51,41 @@ CONTACT_FLOW_TABLES: Final[tuple[TableDefinition, ...]] = (CUSTOMERS, CALLBACKS)
 
 # "MONDAY" (config) -> "MON" (BUSINESS_DAYS as bot.business_calendar reads it).
 _WEEKDAY_CODE_LENGTH: Final = 3
+
+#: The Lambda asset's runtime pins: tests and the simulator run these versions, and the deployed
+#: Powertools layer is the one of the ``aws-lambda-powertools`` pin here.
+LAMBDA_REQUIREMENTS: Final = Path(__file__).resolve().parent.parent / "lambda_src" / "requirements.txt"
+#: Architecture of every function (``lambda_.Architecture.ARM_64``) and so of the Powertools layer.
+LAMBDA_ARCHITECTURE: Final = "arm64"
+_POWERTOOLS_PIN = re.compile(r"^aws-lambda-powertools(?:\[[^\]]*\])?==(?P<version>\d+\.\d+\.\d+)\s*$", re.M)
+
+
+def powertools_version(requirements: Path = LAMBDA_REQUIREMENTS) -> str:
+    """The ``aws-lambda-powertools`` version pinned (``==X.Y.Z``) in ``requirements``.
+
+    Raises:
+        ValueError: the file has no exact pin of ``aws-lambda-powertools``.
+    """
+    match = _POWERTOOLS_PIN.search(requirements.read_text(encoding="utf-8"))
+    if match is None:
+        raise ValueError(f"{requirements.name} must pin aws-lambda-powertools exactly (==X.Y.Z)")
+    return match["version"]
+
+
+def powertools_layer_parameter_name(
+    *,
+    version: str | None = None,
+    runtime: str = LAMBDA_PYTHON_RUNTIME,
+    architecture: str = LAMBDA_ARCHITECTURE,
+) -> str:
+    """The public SSM parameter AWS publishes the Powertools layer ARN under, in every region.
+
+    ``/aws/service/powertools/python/<architecture>/<runtime>/<version>`` holds the ARN of the
+    AWS-published layer ``AWSLambdaPowertoolsPythonV3-<runtime>-<architecture>:<n>`` that carries
+    Powertools ``<version>`` (default: the pin of ``lambda_src/requirements.txt``). CloudFormation
+    resolves it at deploy time in the stack's region; synth stays offline.
+    """
+    return f"/aws/service/powertools/python/{architecture}/{runtime}/{version or powertools_version()}"
 
 
 def lex_hook_service_name(config: EnvironmentConfig) -> str:

@@ -10,18 +10,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from importlib.metadata import version as installed_version
 from typing import Any
 
 import pytest
-
-os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-
 from aws_cdk import App, Environment, RemovalPolicy, Stack
 from aws_cdk import aws_kms as kms
 from aws_cdk.assertions import Template
@@ -32,9 +28,11 @@ from config.settings import LAMBDA_PYTHON_RUNTIME
 from constructs_lib.bot_functions import BotFunctions
 from constructs_lib.data_tables import DataTables
 from constructs_lib.function_environment import (
+    LAMBDA_REQUIREMENTS,
     LEX_HOOK_COLD_START_SECONDS,
     LEX_HOOK_TURN_RESERVE_SECONDS,
     lex_hook_timeout_seconds,
+    powertools_layer_parameter_name,
 )
 from constructs_lib.table_definitions import TABLE_DEFINITIONS
 from handlers.settings import ContactFlowSettings, LexHookSettings
@@ -246,7 +244,15 @@ def lambda_functions(synth: Synthesized) -> dict[str, dict[str, Any]]:
 # --- runtime, packaging, logging, tracing -------------------------------------------------------
 
 
-def test_both_functions_run_python_3_13_on_arm64_with_the_configured_layer(dev: Synthesized) -> None:
+def layer_parameter(synth: Synthesized, construct: Any) -> dict[str, Any]:
+    """The CloudFormation parameter the function's one layer ARN comes from."""
+    (layer,) = synth.function(construct)["Layers"]
+    assert set(layer) == {"Ref"}, f"the layer is not read from a parameter: {layer}"
+    parameter: dict[str, Any] = synth.template["Parameters"][layer["Ref"]]
+    return parameter
+
+
+def test_both_functions_run_python_3_13_on_arm64_with_the_powertools_layer(dev: Synthesized) -> None:
     functions = dev.scratch.functions
     expected_handlers = {
         "handlers.lex_hook.lambda_handler": functions.lex_hook,
@@ -257,23 +263,34 @@ def test_both_functions_run_python_3_13_on_arm64_with_the_configured_layer(dev: 
         assert properties["Handler"] == handler
         assert properties["Runtime"] == LAMBDA_PYTHON_RUNTIME == "python3.13"
         assert properties["Architectures"] == ["arm64"]
-        assert properties["Layers"] == [dev.scratch.config.powertools_layer_arn]
+        assert layer_parameter(dev, construct) == {
+            "Type": "AWS::SSM::Parameter::Value<String>",
+            "Default": powertools_layer_parameter_name(),
+        }
         assert properties["TracingConfig"] == {"Mode": "Active"}
         assert "ReservedConcurrentExecutions" not in properties
     assert len(lambda_functions(dev)) == 2
 
 
-def test_the_layer_is_the_one_of_the_config(dev: Synthesized) -> None:
-    custom = synthesize(
-        config_for(
-            "dev",
-            powertools_layer_arn="arn:aws:lambda:ap-northeast-2:017000801446:layer:"
-            "AWSLambdaPowertoolsPythonV3-python313-arm64:99",
-        )
-    )
-    assert custom.function(custom.scratch.functions.lex_hook)["Layers"] == [
-        "arn:aws:lambda:ap-northeast-2:017000801446:layer:AWSLambdaPowertoolsPythonV3-python313-arm64:99"
-    ]
+_LAYER_PARAMETER = re.compile(
+    r"/aws/service/powertools/python/(?P<architecture>arm64|x86_64)/(?P<runtime>python3\.\d+)/"
+    r"(?P<version>\d+\.\d+\.\d+)"
+)
+
+
+def test_the_deployed_layer_is_the_tested_powertools_for_the_functions_runtime(dev: Synthesized) -> None:
+    """AWS's public parameter for the pinned version, runtime and architecture (resolved at deploy)."""
+    requirements = LAMBDA_REQUIREMENTS.read_text(encoding="utf-8")
+    pinned = re.search(r"^aws-lambda-powertools(?:\[[^\]]*\])?==(\S+)$", requirements, re.M)
+    assert pinned is not None, "lambda_src/requirements.txt does not pin aws-lambda-powertools"
+    for construct in (dev.scratch.functions.lex_hook, dev.scratch.functions.contact_flow):
+        properties = dev.function(construct)
+        name = _LAYER_PARAMETER.fullmatch(layer_parameter(dev, construct)["Default"])
+        assert name is not None
+        # The tests (and the simulator) run the pinned Powertools; the functions get the same.
+        assert name["version"] == pinned[1] == installed_version("aws-lambda-powertools")
+        assert name["runtime"] == properties["Runtime"]
+        assert [name["architecture"]] == properties["Architectures"]
 
 
 def test_one_asset_serves_every_function(dev: Synthesized) -> None:

@@ -15,6 +15,7 @@ import pytest
 from config import EnvironmentConfig
 from config.settings import QUEUE_KEYS
 from constructs_lib.faq_loader import FAQ_FILE
+from constructs_lib.function_environment import powertools_layer_parameter_name
 from flowlang import FLOWS, KNOWN_PLACEHOLDERS, check_flow, placeholders_in
 from flowlang.templates import placeholder_output_key
 from lexbot import FALLBACK_INTENT, load_bot_definition
@@ -73,7 +74,7 @@ def _table_grants(template: dict[str, Any], function: dict[str, Any]) -> dict[st
 @pytest.mark.parametrize(
     "handler", ["handlers.lex_hook.lambda_handler", "handlers.contact_flow.lambda_handler"]
 )
-def test_functions_run_python_on_arm64_with_the_configured_powertools_layer(
+def test_functions_run_python_on_arm64_with_the_pinned_powertools_layer(
     synth: SynthResult, configs: dict[str, EnvironmentConfig], environment: str, handler: str
 ) -> None:
     template = synth.raw(environment, "bot")
@@ -81,7 +82,11 @@ def test_functions_run_python_on_arm64_with_the_configured_powertools_layer(
     properties = function["Properties"]
     assert properties["Runtime"] == "python3.13"
     assert properties["Architectures"] == ["arm64"]
-    assert properties["Layers"] == [configs[environment].powertools_layer_arn]
+    (layer,) = properties["Layers"]
+    assert template["Parameters"][layer["Ref"]] == {
+        "Type": "AWS::SSM::Parameter::Value<String>",
+        "Default": powertools_layer_parameter_name(),
+    }
     assert properties["TracingConfig"] == {"Mode": "Active"}
     assert properties["LoggingConfig"]["LogFormat"] == "JSON"
     log_group = template["Resources"][properties["LoggingConfig"]["LogGroup"]["Ref"]]
@@ -315,8 +320,13 @@ def test_faq_file_is_loaded_into_the_faq_table_and_a_content_change_triggers_an_
     properties = faq["Properties"]
     assert properties["ContentHash"] == hashlib.sha256(FAQ_FILE.read_bytes()).hexdigest()
     assert "TablesFaq" in _output_name(properties["TableName"])
+    # CDK's provider framework answers CloudFormation and invokes the loader.
     loader_id, _ = _function(template, "handlers.faq_loader.lambda_handler")
-    assert properties["ServiceToken"] == {"Fn::GetAtt": [loader_id, "Arn"]}
+    framework_id, framework = _function(template, "framework.onEvent")
+    assert properties["ServiceToken"] == {"Fn::GetAtt": [framework_id, "Arn"]}
+    assert framework["Properties"]["Environment"]["Variables"]["USER_ON_EVENT_FUNCTION_ARN"] == {
+        "Fn::GetAtt": [loader_id, "Arn"]
+    }
 
 
 def test_alarms_go_to_an_encrypted_topic_and_email_only_where_configured(

@@ -168,3 +168,40 @@ def test_a_missing_table_name_is_a_key_error() -> None:
 
     with pytest.raises(KeyError, match="callbacks"):
         fe.contact_flow_environment(config(), names)
+
+
+# --- the Powertools layer -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "version"),
+    [
+        ("aws-lambda-powertools==3.37.0", "3.37.0"),
+        ("aws-lambda-powertools[tracer]==3.40.1  ", "3.40.1"),
+        ("aws-lambda-powertools[tracer,parser]==4.0.0", "4.0.0"),
+    ],
+)
+def test_the_powertools_version_is_the_exact_pin(tmp_path: Path, line: str, version: str) -> None:
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text(f"# pins\nboto3==1.44.5\n{line}\nholidays==0.109\n", encoding="utf-8")
+    assert fe.powertools_version(requirements) == version
+
+
+@pytest.mark.parametrize(
+    "line", ["aws-lambda-powertools>=3.37.0", "aws-lambda-powertools", "# aws-lambda-powertools==3.37.0"]
+)
+def test_a_loose_or_missing_powertools_pin_is_refused(tmp_path: Path, line: str) -> None:
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text(f"boto3==1.44.5\n{line}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="must pin aws-lambda-powertools exactly"):
+        fe.powertools_version(requirements)
+
+
+def test_the_layer_parameter_is_aws_public_one_for_the_pin_runtime_and_architecture() -> None:
+    pinned = fe.powertools_version()
+    assert fe.LAMBDA_REQUIREMENTS == REPO_ROOT / "lambda_src" / "requirements.txt"
+    assert fe.powertools_layer_parameter_name() == f"/aws/service/powertools/python/arm64/python3.13/{pinned}"
+    assert (
+        fe.powertools_layer_parameter_name(version="3.1.0", runtime="python3.14", architecture="x86_64")
+        == "/aws/service/powertools/python/x86_64/python3.14/3.1.0"
+    )
