@@ -32,6 +32,7 @@ from bot.engine import BotEngine  # noqa: E402
 from bot.faq import FaqMatcher, load_faq_entries  # noqa: E402
 from bot.local_classifier import default_classifier  # noqa: E402
 from bot.models import KST  # noqa: E402
+from contract import ContactAttribute  # noqa: E402
 from handlers import lex_hook  # noqa: E402
 from handlers.observability import logger  # noqa: E402
 from tests.support.memory import (  # noqa: E402
@@ -98,7 +99,7 @@ def events(count: int) -> list[dict[str, Any]]:
     for index in range(count):
         event = copy.deepcopy(template)
         event["inputTranscript"] = UTTERANCES[index % len(UTTERANCES)]
-        event["sessionState"]["sessionAttributes"]["contactId"] = f"bench-{index}"
+        event["sessionState"]["sessionAttributes"][ContactAttribute.CONTACT_ID] = f"bench-{index}"
         built.append(event)
     return built
 

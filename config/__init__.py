@@ -1,5 +1,6 @@
 """Typed, validated per-environment configuration of the contact center."""
 
+import lambda_asset  # noqa: F401 - the contract (``contract``) lives in the Lambda asset
 from config.settings import (
     BusinessHours,
     ConfigError,

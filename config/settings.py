@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from contract import QUEUE_KEYS
+
 DEFAULT_CONFIG_PATH: Final = Path(__file__).with_name("environments.json")
 
-QUEUE_KEYS: Final = ("general", "complaint", "tech_support", "payment", "priority")
 WEEKDAYS: Final = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 PRODUCTION_ENVIRONMENTS: Final = frozenset({"prod"})
 

@@ -1,31 +1,23 @@
-"""The five agent queues of the contact center."""
+"""The agent queues of the contact center: one per queue key of the contract."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar
 
 from aws_cdk import aws_connect as connect
 from constructs import Construct
 
-from config.settings import QUEUE_KEYS, QueueSettings
+from config.settings import QueueSettings
+from contract import QUEUE_DESCRIPTIONS, Queue
 
 
 class AgentQueues(Construct):
-    """One ``AWS::Connect::Queue`` per queue key, named by the key, on the agents' hours.
+    """One ``AWS::Connect::Queue`` per :class:`contract.Queue`, named by its key, on the agents' hours.
 
     Attributes:
         queues: queue by key (``general``, ``complaint``, ``tech_support``, ``payment``, ``priority``).
         queue_arns: queue ARN by key.
     """
-
-    DESCRIPTIONS: ClassVar[Mapping[str, str]] = {
-        "general": "일반 문의",
-        "complaint": "불만 접수",
-        "tech_support": "기술 지원",
-        "payment": "결제·환불",
-        "priority": "VIP·긴급",
-    }
 
     def __init__(
         self,
@@ -38,13 +30,14 @@ class AgentQueues(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.queues: dict[str, connect.CfnQueue] = {}
-        for key in QUEUE_KEYS:
+        for queue in Queue:
+            key = queue.value
             self.queues[key] = connect.CfnQueue(
                 self,
                 key.title().replace("_", ""),
                 instance_arn=instance_arn,
                 name=key,
-                description=self.DESCRIPTIONS[key],
+                description=QUEUE_DESCRIPTIONS[queue],
                 hours_of_operation_arn=hours_of_operation_arn,
                 max_contacts=settings[key].max_contacts,
                 status="ENABLED",

@@ -7,16 +7,15 @@ out as explicit statements, because the CDK ``grant_*`` helpers add actions the 
 (``Query``, ``BatchGetItem``, ``ConditionCheckItem``...).
 
 :func:`create_bot_function` builds one such function; the FAQ loader (``constructs_lib.faq_loader``)
-uses it as well, so every function of the app is configured the same way. The variables, timeouts
-and metric names come from the CDK-free ``constructs_lib.function_environment``, which the local
-call simulator uses too.
+uses it as well, so every function of the app is configured the same way. The variables and
+timeouts come from the CDK-free ``constructs_lib.function_environment``, which the local call
+simulator uses too; the tables each function uses are the contract's.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import ClassVar, Final
 
 from aws_cdk import Acknowledgment, ArnFormat, Duration, RemovalPolicy, Stack, Validations
@@ -31,9 +30,7 @@ from constructs import Construct
 from config.settings import LAMBDA_PYTHON_RUNTIME, EnvironmentConfig
 from constructs_lib.asset_excludes import LAMBDA_ASSET_EXCLUDES
 from constructs_lib.function_environment import (
-    CONTACT_FLOW_TABLES,
     CONTACT_FLOW_TIMEOUT_SECONDS,
-    LEX_HOOK_TABLES,
     contact_flow_environment,
     contact_flow_service_name,
     lex_hook_environment,
@@ -41,12 +38,21 @@ from constructs_lib.function_environment import (
     lex_hook_timeout_seconds,
     powertools_layer_parameter_name,
 )
-from constructs_lib.table_definitions import CALLBACKS, CONVERSATIONS, CUSTOMERS, FAQ, ORDERS, RESERVATIONS
+from contract import (
+    CALLBACKS,
+    CONTACT_FLOW_TABLES,
+    CONVERSATIONS,
+    CUSTOMERS,
+    FAQ,
+    LEX_HOOK_TABLES,
+    ORDERS,
+    RESERVATIONS,
+)
+from lambda_asset import ASSET_ROOT
 
-#: The Lambda asset root: the handlers import as ``handlers.*``, ``bot.*``, ``storage.*``.
-LAMBDA_SOURCE_DIR: Final = "lambda_src"
+#: The Lambda asset root: the handlers import as ``handlers.*``, ``bot.*``, ``storage.*``, ``contract``.
 #: Absolute, so synth does not depend on the working directory (the asset hash is content-based).
-LAMBDA_SOURCE_PATH: Final = Path(__file__).resolve().parent.parent / LAMBDA_SOURCE_DIR
+LAMBDA_SOURCE_PATH: Final = ASSET_ROOT
 
 #: KMS actions a principal needs to read and write items of a table encrypted with a customer
 #: managed key (DynamoDB calls KMS on the caller's behalf; these are the actions the CDK grants

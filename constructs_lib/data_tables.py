@@ -1,4 +1,4 @@
-"""Encrypted, on-demand DynamoDB tables built from :mod:`constructs_lib.table_definitions`."""
+"""Encrypted, on-demand DynamoDB tables built from the contract's table definitions (``contract``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from constructs_lib.table_definitions import TABLE_DEFINITIONS, KeyAttribute, TableDefinition
+from contract import TABLE_DEFINITIONS, KeyAttribute, TableDefinition
 
 _ATTRIBUTE_TYPES = {"S": dynamodb.AttributeType.STRING, "N": dynamodb.AttributeType.NUMBER}
 

@@ -1,9 +1,11 @@
-"""What the bot's Lambda functions are given: environment variables, timeouts, metric names.
+"""What the bot's Lambda functions are given: environment variables and timeouts.
 
 Deliberately free of CDK imports (like :mod:`constructs_lib.table_definitions`): the bot stack
 (:mod:`constructs_lib.bot_functions`) sets these variables on the deployed functions and the local
 call simulator (:mod:`simulator.world`) hands the very same ones to the handlers it runs in-process,
-without paying for an ``aws_cdk`` import. One implementation, so the two can never drift.
+without paying for an ``aws_cdk`` import. The variables' names, the tables each function uses and
+the metrics namespace are the contract's (``contract.EnvVar``, ``contract.LEX_HOOK_TABLES``...),
+which the handlers' settings read: only the values are decided here.
 
 Table names are plain strings keyed by table key (``TableDefinition.key``): CDK tokens at synth,
 local table names in the simulator.
@@ -19,19 +21,15 @@ from typing import Final
 
 from config.calendar import korean_public_holidays
 from config.settings import LAMBDA_PYTHON_RUNTIME, EnvironmentConfig
-from constructs_lib.table_definitions import (
-    CALLBACKS,
-    CONVERSATIONS,
-    CUSTOMERS,
-    FAQ,
-    ORDERS,
-    RESERVATIONS,
+from contract import (
+    CONTACT_FLOW_TABLES,
+    LEX_HOOK_TABLES,
+    METRICS_NAMESPACE,
+    TURN_RESERVE_SECONDS,
+    EnvVar,
     TableDefinition,
 )
-
-#: CloudWatch namespace of the handlers' EMF metrics; the ``service`` dimension tells functions
-#: and environments apart.
-METRICS_NAMESPACE: Final = "AiccContactCenter"
+from lambda_asset import ASSET_ROOT
 
 #: Connect waits at most 8 s for a Lambda and the flow allows at most 8; 7 s leaves the flow's
 #: own limit as the one that fires, with time to take its error branch.
@@ -41,20 +39,15 @@ CONTACT_FLOW_TIMEOUT_SECONDS: Final = 7
 LEX_HOOK_MIN_TIMEOUT_SECONDS: Final = 5
 #: Init of a cold container (boto3, the engine, the FAQ scan) before the turn starts.
 LEX_HOOK_COLD_START_SECONDS: Final = 1.5
-#: Kept back after classification for the rest of the turn; equals
-#: ``bot.classifier_chain.DEFAULT_RESERVE_SECONDS`` (a test keeps the two in step).
-LEX_HOOK_TURN_RESERVE_SECONDS: Final = 1.5
-
-#: Tables each handler reads or writes (the ``*_TABLE_NAME`` variables its settings require).
-LEX_HOOK_TABLES: Final[tuple[TableDefinition, ...]] = (CONVERSATIONS, FAQ, RESERVATIONS, ORDERS)
-CONTACT_FLOW_TABLES: Final[tuple[TableDefinition, ...]] = (CUSTOMERS, CALLBACKS)
+#: Kept back after classification for the rest of the turn: the classifier chain's reserve.
+LEX_HOOK_TURN_RESERVE_SECONDS: Final = TURN_RESERVE_SECONDS
 
 # "MONDAY" (config) -> "MON" (BUSINESS_DAYS as bot.business_calendar reads it).
 _WEEKDAY_CODE_LENGTH: Final = 3
 
 #: The Lambda asset's runtime pins: tests and the simulator run these versions, and the deployed
 #: Powertools layer is the one of the ``aws-lambda-powertools`` pin here.
-LAMBDA_REQUIREMENTS: Final = Path(__file__).resolve().parent.parent / "lambda_src" / "requirements.txt"
+LAMBDA_REQUIREMENTS: Final = ASSET_ROOT / "requirements.txt"
 #: Architecture of every function (``lambda_.Architecture.ARM_64``) and so of the Powertools layer.
 LAMBDA_ARCHITECTURE: Final = "arm64"
 _POWERTOOLS_PIN = re.compile(r"^aws-lambda-powertools(?:\[[^\]]*\])?==(?P<version>\d+\.\d+\.\d+)\s*$", re.M)
@@ -111,7 +104,10 @@ def lex_hook_timeout_seconds(config: EnvironmentConfig, *, bedrock_enabled: bool
 
 def observability_environment(service_name: str) -> dict[str, str]:
     """The Powertools variables every function of the app gets (service name, metrics namespace)."""
-    return {"POWERTOOLS_SERVICE_NAME": service_name, "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE}
+    return {
+        EnvVar.POWERTOOLS_SERVICE_NAME: service_name,
+        EnvVar.POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    }
 
 
 def table_environment(
@@ -134,10 +130,10 @@ def business_calendar_environment(config: EnvironmentConfig) -> dict[str, str]:
     hours = config.business_hours
     holidays = korean_public_holidays(config.holiday_years)
     return {
-        "BUSINESS_OPEN_TIME": hours.open,
-        "BUSINESS_CLOSE_TIME": hours.close,
-        "BUSINESS_DAYS": ",".join(day[:_WEEKDAY_CODE_LENGTH] for day in hours.days),
-        "BUSINESS_HOLIDAYS": ",".join(day.isoformat() for day in sorted(holidays)),
+        EnvVar.BUSINESS_OPEN_TIME: hours.open,
+        EnvVar.BUSINESS_CLOSE_TIME: hours.close,
+        EnvVar.BUSINESS_DAYS: ",".join(day[:_WEEKDAY_CODE_LENGTH] for day in hours.days),
+        EnvVar.BUSINESS_HOLIDAYS: ",".join(day.isoformat() for day in sorted(holidays)),
     }
 
 
@@ -151,13 +147,13 @@ def lex_hook_environment(
     """
     environment = {
         **table_environment(LEX_HOOK_TABLES, table_names),
-        "BEDROCK_ENABLED": "true" if bedrock_enabled else "false",
-        "BEDROCK_TIMEOUT_SECONDS": _seconds(config.bedrock_timeout_seconds),
-        "CONVERSATION_TTL_DAYS": str(config.conversation_ttl_days),
+        EnvVar.BEDROCK_ENABLED: "true" if bedrock_enabled else "false",
+        EnvVar.BEDROCK_TIMEOUT_SECONDS: _seconds(config.bedrock_timeout_seconds),
+        EnvVar.CONVERSATION_TTL_DAYS: str(config.conversation_ttl_days),
         **observability_environment(lex_hook_service_name(config)),
     }
     if bedrock_enabled:
-        environment["BEDROCK_MODEL_ID"] = config.bedrock_model_id
+        environment[EnvVar.BEDROCK_MODEL_ID] = config.bedrock_model_id
     return environment
 
 

@@ -5,10 +5,12 @@ Two kinds of signals:
 * **Lambda's own metrics** per function: ``Errors`` and ``Throttles`` above zero, and ``Duration``
   p99 close to the timeout (the step before callers hear silence or Connect takes its error
   branch).
-* **The handlers' EMF metrics** (``handlers.observability.MetricsPublisher``): namespace
-  ``METRICS_NAMESPACE``, every metric with Powertools' ``service`` dimension (the function's
-  ``POWERTOOLS_SERVICE_NAME``) plus, for some, one bounded dimension. An alarm needs the exact
-  dimension set, so metrics with a dimension are summed over its known values with metric math.
+* **The handlers' EMF metrics** (``handlers.observability.MetricsPublisher``): their namespace,
+  names, dimensions and dimension values are the contract's (``contract.LEX_HOOK_METRICS``,
+  ``contract.CONTACT_FLOW_METRICS``, the enums of the values), every metric with Powertools'
+  ``service`` dimension (the function's ``POWERTOOLS_SERVICE_NAME``) plus, for some, bounded
+  dimensions. An alarm needs the exact dimension set, so metrics with a dimension are summed over
+  the contract's values of it with metric math.
 
 Every alarm treats missing data as not breaching: the contact center is quiet at night and a
 metric nobody emitted is not a failure.
@@ -32,23 +34,22 @@ from constructs import Construct
 
 from config.settings import EnvironmentConfig
 from constructs_lib.bot_functions import BotFunctions
-from constructs_lib.function_environment import METRICS_NAMESPACE
-
-#: ``ClassifierFallback`` reasons that mean Bedrock failed (``disabled`` and ``empty_input`` are
-#: never published; see ``handlers.lex_hook.LexHookApp._publish_metrics``).
-CLASSIFIER_FALLBACK_REASONS: tuple[str, ...] = (
-    "timeout",
-    "throttled",
-    "access_denied",
-    "malformed_output",
-    "off_taxonomy",
-    "budget_exhausted",
-    "error",
+from contract import (
+    BEDROCK_FAILURE_REASONS,
+    CONTACT_FLOW_ACTIONS,
+    DEFAULT_QUEUE,
+    HANDLER_METRICS,
+    METRICS_NAMESPACE,
+    PRIORITY_QUEUE,
+    ContactFlowAction,
+    Dimension,
+    EscalationReason,
+    FallbackReason,
+    Metric,
 )
-#: Queues a ``system_error`` escalation can go to (general; priority for a VIP caller).
-SYSTEM_ERROR_QUEUES: tuple[str, ...] = ("general", "priority")
-#: Actions of the contact-flow function (the ``action`` dimension of its metrics).
-CONTACT_FLOW_ACTIONS: tuple[str, ...] = ("lookup_customer", "register_callback")
+
+#: Queues a ``system_error`` escalation can go to: the default queue, the priority queue for a VIP.
+SYSTEM_ERROR_QUEUES: tuple[str, ...] = (DEFAULT_QUEUE.value, PRIORITY_QUEUE.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +126,7 @@ class ContactCenterMonitoring(Construct):
         return cloudwatch.Metric(
             namespace=METRICS_NAMESPACE,
             metric_name=name,
-            dimensions_map={"service": service, **(dimensions or {})},
+            dimensions_map={Dimension.SERVICE: service, **(dimensions or {})},
             statistic=statistic,
             period=self.PERIOD,
         )
@@ -219,20 +220,20 @@ class ContactCenterMonitoring(Construct):
         lex_service = self._functions.lex_hook_service_name
         flow_service = self._functions.contact_flow_service_name
         self._alarm(
-            "ConversationLogWriteFailed",
-            self.handler_metric("ConversationLogWriteFailed", service=lex_service),
+            Metric.CONVERSATION_LOG_WRITE_FAILED,
+            self.handler_metric(Metric.CONVERSATION_LOG_WRITE_FAILED, service=lex_service),
             threshold=0,
             description="Lex hook: a conversation turn could not be written to the conversations table.",
         )
         self._alarm(
             "LexHookSystemErrors",
             self.summed_metric(
-                "Escalation",
+                Metric.ESCALATION,
                 service=lex_service,
-                dimension="queue",
+                dimension=Dimension.QUEUE,
                 values=SYSTEM_ERROR_QUEUES,
                 label="system_error escalations",
-                fixed={"reason": "system_error"},
+                fixed={Dimension.REASON: EscalationReason.SYSTEM_ERROR.value},
             ),
             threshold=0,
             description="Lex hook: a turn failed and the caller was handed to an agent (system_error).",
@@ -240,9 +241,9 @@ class ContactCenterMonitoring(Construct):
         self._alarm(
             "ContactFlowActionErrors",
             self.summed_metric(
-                "ContactFlowError",
+                Metric.CONTACT_FLOW_ERROR,
                 service=flow_service,
-                dimension="action",
+                dimension=Dimension.ACTION,
                 values=CONTACT_FLOW_ACTIONS,
                 label="contact-flow action errors",
             ),
@@ -253,7 +254,9 @@ class ContactCenterMonitoring(Construct):
             self._alarm(
                 "BedrockAccessDenied",
                 self.handler_metric(
-                    "ClassifierFallback", service=lex_service, dimensions={"reason": "access_denied"}
+                    Metric.CLASSIFIER_FALLBACK,
+                    service=lex_service,
+                    dimensions={Dimension.REASON: FallbackReason.ACCESS_DENIED.value},
                 ),
                 threshold=0,
                 description="Lex hook: Bedrock denied the model or inference profile (IAM or model access).",
@@ -261,10 +264,10 @@ class ContactCenterMonitoring(Construct):
             self._alarm(
                 "ClassifierFallbacks",
                 self.summed_metric(
-                    "ClassifierFallback",
+                    Metric.CLASSIFIER_FALLBACK,
                     service=lex_service,
-                    dimension="reason",
-                    values=CLASSIFIER_FALLBACK_REASONS,
+                    dimension=Dimension.REASON,
+                    values=[reason.value for reason in BEDROCK_FAILURE_REASONS],
                     label="Bedrock fallbacks",
                 ),
                 threshold=self.CLASSIFIER_FALLBACKS_PER_PERIOD,
@@ -352,19 +355,19 @@ class ContactCenterMonitoring(Construct):
         dashboard.add_widgets(
             cloudwatch.GraphWidget(
                 title="Turns by intent",
-                left=[_search(lex_service, "Turns", ("intent", "source"))],
+                left=[_search(lex_service, Metric.TURNS)],
                 width=8,
             ),
             cloudwatch.GraphWidget(
                 title="Escalations by queue and reason",
-                left=[_search(lex_service, "Escalation", ("queue", "reason"))],
+                left=[_search(lex_service, Metric.ESCALATION)],
                 width=8,
             ),
             cloudwatch.GraphWidget(
                 title="FAQ answers",
                 left=[
-                    self.handler_metric("FaqHit", service=lex_service),
-                    self.handler_metric("FaqMiss", service=lex_service),
+                    self.handler_metric(Metric.FAQ_HIT, service=lex_service),
+                    self.handler_metric(Metric.FAQ_MISS, service=lex_service),
                 ],
                 width=8,
             ),
@@ -372,21 +375,27 @@ class ContactCenterMonitoring(Construct):
         dashboard.add_widgets(
             cloudwatch.GraphWidget(
                 title="Bedrock fallbacks by reason",
-                left=[_search(lex_service, "ClassifierFallback", ("reason",))],
+                left=[_search(lex_service, Metric.CLASSIFIER_FALLBACK)],
                 width=8,
             ),
             cloudwatch.GraphWidget(
                 title="Contact-flow actions",
                 left=[
                     self.handler_metric(
-                        "CustomerLookup", service=flow_service, dimensions={"action": "lookup_customer"}
+                        Metric.CUSTOMER_LOOKUP,
+                        service=flow_service,
+                        dimensions={Dimension.ACTION: ContactFlowAction.LOOKUP_CUSTOMER.value},
                     ),
                     self.handler_metric(
-                        "CallbackRegistered", service=flow_service, dimensions={"action": "register_callback"}
+                        Metric.CALLBACK_REGISTERED,
+                        service=flow_service,
+                        dimensions={Dimension.ACTION: ContactFlowAction.REGISTER_CALLBACK.value},
                     ),
                     *(
                         self.handler_metric(
-                            "ContactFlowError", service=flow_service, dimensions={"action": action}
+                            Metric.CONTACT_FLOW_ERROR,
+                            service=flow_service,
+                            dimensions={Dimension.ACTION: action},
                         )
                         for action in CONTACT_FLOW_ACTIONS
                     ),
@@ -395,19 +404,19 @@ class ContactCenterMonitoring(Construct):
             ),
             cloudwatch.GraphWidget(
                 title="Conversation log write failures",
-                left=[self.handler_metric("ConversationLogWriteFailed", service=lex_service)],
+                left=[self.handler_metric(Metric.CONVERSATION_LOG_WRITE_FAILED, service=lex_service)],
                 width=8,
             ),
         )
         return dashboard
 
 
-def _search(service: str, metric_name: str, dimensions: Sequence[str]) -> cloudwatch.MathExpression:
-    """A dashboard-only SEARCH over every value of ``dimensions``: one line per value combination.
+def _search(service: str, metric_name: str) -> cloudwatch.MathExpression:
+    """A dashboard-only SEARCH over every value of the metric's dimensions: one line per combination.
 
-    CloudWatch labels each line with its dimension values.
+    The dimensions are the contract's for the metric; CloudWatch labels each line with their values.
     """
-    schema = ",".join([METRICS_NAMESPACE, "service", *dimensions])
+    schema = ",".join([METRICS_NAMESPACE, Dimension.SERVICE, *HANDLER_METRICS[metric_name]])
     query = f'{{{schema}}} MetricName="{metric_name}" service="{service}"'
     return cloudwatch.MathExpression(
         expression=f"SEARCH('{query}', 'Sum', 300)", using_metrics={}, period=Duration.minutes(5)

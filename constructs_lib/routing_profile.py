@@ -8,9 +8,14 @@ from typing import ClassVar
 from aws_cdk import aws_connect as connect
 from constructs import Construct
 
+from contract import DEFAULT_QUEUE, PRIORITY_QUEUE
+
 
 class AgentRoutingProfile(Construct):
     """Voice one contact at a time, chat three; every queue, the priority queue served first.
+
+    The priority queue and the default outbound queue are the contract's (``PRIORITY_QUEUE``,
+    ``DEFAULT_QUEUE``).
 
     Attributes:
         routing_profile: the ``AWS::Connect::RoutingProfile``.
@@ -18,8 +23,6 @@ class AgentRoutingProfile(Construct):
     """
 
     CONCURRENCY: ClassVar[Mapping[str, int]] = {"VOICE": 1, "CHAT": 3}
-    PRIORITY_QUEUE: ClassVar[str] = "priority"
-    DEFAULT_OUTBOUND_QUEUE: ClassVar[str] = "general"
     # Lower number = served first. The priority queue (VIP, urgent) is ahead of all others.
     FIRST: ClassVar[int] = 1
     OTHERS: ClassVar[int] = 2
@@ -40,7 +43,7 @@ class AgentRoutingProfile(Construct):
             instance_arn=instance_arn,
             name=name,
             description="상담원 기본 라우팅 프로필: 음성 1건, 채팅 3건 동시 처리, VIP·긴급 우선",
-            default_outbound_queue_arn=queue_arns[self.DEFAULT_OUTBOUND_QUEUE],
+            default_outbound_queue_arn=queue_arns[DEFAULT_QUEUE.value],
             media_concurrencies=[
                 connect.CfnRoutingProfile.MediaConcurrencyProperty(channel=channel, concurrency=concurrency)
                 for channel, concurrency in self.CONCURRENCY.items()
@@ -48,7 +51,7 @@ class AgentRoutingProfile(Construct):
             queue_configs=[
                 connect.CfnRoutingProfile.RoutingProfileQueueConfigProperty(
                     delay=0,
-                    priority=self.FIRST if key == self.PRIORITY_QUEUE else self.OTHERS,
+                    priority=self.FIRST if key == PRIORITY_QUEUE else self.OTHERS,
                     queue_reference=connect.CfnRoutingProfile.RoutingProfileQueueReferenceProperty(
                         channel=channel, queue_arn=queue_arn
                     ),

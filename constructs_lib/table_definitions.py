@@ -1,86 +1,16 @@
-"""The DynamoDB tables of the contact center as plain data.
+"""The contract's DynamoDB tables as boto3 ``create_table`` requests, for in-process tables.
 
-Deliberately free of CDK imports: the CDK construct builds the deployed tables from these
-definitions and the local simulator builds its in-process tables from the very same ones, so
-the two can never drift. Keys serve the access patterns of the bot (see lambda_src/bot/ports.py).
+The tables themselves (keys, indexes, TTL attribute) are defined once, in the contract
+(``contract.TABLE_DEFINITIONS``): the stateful stack deploys them (:mod:`constructs_lib.data_tables`)
+and the local simulator and the functional tests create their moto tables from the very same
+definitions here, without paying for an ``aws_cdk`` import.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from typing import Any
 
-AttributeType = Literal["S", "N"]
-
-
-@dataclass(frozen=True, slots=True)
-class KeyAttribute:
-    name: str
-    type: AttributeType = "S"
-
-
-@dataclass(frozen=True, slots=True)
-class IndexDefinition:
-    """A global secondary index projecting all attributes."""
-
-    name: str
-    partition_key: KeyAttribute
-    sort_key: KeyAttribute | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TableDefinition:
-    key: str  # logical name, also the suffix of outputs and environment variables
-    description: str
-    partition_key: KeyAttribute
-    sort_key: KeyAttribute | None = None
-    ttl_attribute: str | None = None
-    indexes: tuple[IndexDefinition, ...] = field(default_factory=tuple)
-
-    @property
-    def environment_variable(self) -> str:
-        """Name of the Lambda environment variable that carries the table name."""
-        return f"{self.key.upper()}_TABLE_NAME"
-
-
-CONVERSATIONS: Final = TableDefinition(
-    key="conversations",
-    description="One item per bot turn: what the caller said (masked) and what the bot did",
-    partition_key=KeyAttribute("contact_id"),
-    sort_key=KeyAttribute("turn", "N"),
-    ttl_attribute="expires_at",
-)
-FAQ: Final = TableDefinition(
-    key="faq",
-    description="FAQ entries by id, loaded from the versioned FAQ file at deploy",
-    partition_key=KeyAttribute("faq_id"),
-)
-CUSTOMERS: Final = TableDefinition(
-    key="customers",
-    description="Customer profile (tier, name) by E.164 phone number",
-    partition_key=KeyAttribute("phone_number"),
-)
-CALLBACKS: Final = TableDefinition(
-    key="callbacks",
-    description="Callback requests, one per contact; pending ones listed by requested time",
-    partition_key=KeyAttribute("contact_id"),
-    indexes=(IndexDefinition("pending_by_time", KeyAttribute("status"), KeyAttribute("callback_at")),),
-)
-RESERVATIONS: Final = TableDefinition(
-    key="reservations",
-    description="Bookings made by the bot, by reference number; listed per caller by date",
-    partition_key=KeyAttribute("reference"),
-    indexes=(
-        IndexDefinition("by_phone_number", KeyAttribute("phone_number"), KeyAttribute("reservation_date")),
-    ),
-)
-ORDERS: Final = TableDefinition(
-    key="orders",
-    description="Order status by order number (written by the business's order system)",
-    partition_key=KeyAttribute("order_id"),
-)
-
-TABLE_DEFINITIONS: Final = (CONVERSATIONS, FAQ, CUSTOMERS, CALLBACKS, RESERVATIONS, ORDERS)
+from contract import KeyAttribute, TableDefinition
 
 
 def create_table_request(definition: TableDefinition, table_name: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@
 * ``python -m flowlang check|import|diff``: the command line (:mod:`flowlang.cli`).
 """
 
+import lambda_asset  # noqa: F401 - the contract (``contract``) lives in the Lambda asset
 from flowlang.checker import (
     ENDING_ACTION_TYPES,
     Finding,
@@ -30,6 +31,7 @@ from flowlang.templates import (
     PlaceholderError,
     load_template,
     placeholders_in,
+    queue_arn_placeholder,
     read_template,
     resolve_placeholders,
 )
@@ -50,6 +52,7 @@ __all__ = [
     "errors_of",
     "load_template",
     "placeholders_in",
+    "queue_arn_placeholder",
     "reachable_from",
     "read_template",
     "require_valid_flow",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from config.settings import QUEUE_KEYS
+from contract import QUEUE_KEYS
 from flowlang.model import FlowType
 
 #: Directory of the flow templates (``contact_flows/`` at the repository root).
@@ -26,8 +26,14 @@ FLOW_DIR: Final = Path(__file__).resolve().parent.parent / "contact_flows"
 #: A placeholder token: ``%`` + a letter + letters, digits or ``_`` + ``%``.
 PLACEHOLDER_RE: Final = re.compile(r"%([A-Za-z][A-Za-z0-9_]*)%")
 
+
+def queue_arn_placeholder(key: str) -> str:
+    """The placeholder of the ARN of the agent queue ``key`` (a ``contract.Queue``): ``QueueArn_<key>``."""
+    return f"QueueArn_{key}"
+
+
 #: Every placeholder a flow may use (the engineers' contract), by name without the ``%``; one
-#: ``QueueArn_<key>`` per queue key of the configuration.
+#: ``QueueArn_<key>`` per queue of the contract (``contract.QUEUE_KEYS``).
 KNOWN_PLACEHOLDERS: Final = frozenset(
     {
         "ContactFlowFunctionArn",
@@ -35,7 +41,7 @@ KNOWN_PLACEHOLDERS: Final = frozenset(
         "HoursOfOperationArn",
         "CustomerQueueFlowArn",
         "InboundFlowArn",
-        *(f"QueueArn_{key}" for key in QUEUE_KEYS),
+        *(queue_arn_placeholder(key) for key in QUEUE_KEYS),
     }
 )
 

@@ -1,8 +1,8 @@
 """The ko_KR Lex V2 bot definition, versioned in the repository (see ``bot_definition.json``)."""
 
+import lambda_asset  # noqa: F401 - the contract (``contract``) lives in the Lambda asset
 from lexbot.definition import (
     DEFAULT_DEFINITION_PATH,
-    FALLBACK_INTENT,
     FALLBACK_PARENT_SIGNATURE,
     BotDefinition,
     BotDefinitionError,
@@ -17,7 +17,6 @@ from lexbot.definition import (
 
 __all__ = [
     "DEFAULT_DEFINITION_PATH",
-    "FALLBACK_INTENT",
     "FALLBACK_PARENT_SIGNATURE",
     "BotDefinition",
     "BotDefinitionError",

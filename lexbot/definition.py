@@ -23,10 +23,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from contract import FALLBACK_INTENT
+
 DEFAULT_DEFINITION_PATH: Final = Path(__file__).with_name("bot_definition.json")
 
-#: Name of the built-in fallback intent; Lex requires one per locale.
-FALLBACK_INTENT: Final = "FallbackIntent"
 #: Lex signature the fallback intent is built from.
 FALLBACK_PARENT_SIGNATURE: Final = "AMAZON.FallbackIntent"
 

@@ -37,6 +37,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import IO, Any, Final
 
+from contract import EnvVar
 from simulator.connect import SimulatedConnect, SimulatedLambdaContext, SimulationError
 from simulator.fakes import (
     LocalTables,
@@ -204,7 +205,7 @@ def _run_call(
     bedrock_enabled = settings.bedrock != "off"
     lex_environment = world.lex_hook_environment(config, tables.names, bedrock_enabled=bedrock_enabled)
     if bedrock_enabled and settings.model_id:
-        lex_environment["BEDROCK_MODEL_ID"] = settings.model_id
+        lex_environment[EnvVar.BEDROCK_MODEL_ID] = settings.model_id
     lex_app = _build_lex_app(
         LexHookSettings.from_env({**os.environ, **lex_environment}),
         settings,

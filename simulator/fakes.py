@@ -24,6 +24,7 @@ from types import TracebackType
 from typing import Any, BinaryIO
 
 from config.settings import EnvironmentConfig
+from contract import CALLBACKS, CUSTOMERS, FAQ, ORDERS, TABLE_DEFINITIONS, CustomerItem, OrderItem
 from simulator.world import CALLER_NAME, SampleOrder, table_names
 
 # --- callers -------------------------------------------------------------------------------------
@@ -132,7 +133,7 @@ class LocalTables:
     def __enter__(self) -> LocalTables:
         from moto import mock_aws
 
-        from constructs_lib.table_definitions import TABLE_DEFINITIONS, create_table_request
+        from constructs_lib.table_definitions import create_table_request
         from storage.dynamodb import make_dynamodb_client, reset_shared_dynamodb_client
 
         self._mock = mock_aws(config=self._moto_config) if self._moto_config else mock_aws()  # type: ignore[call-overload]
@@ -165,27 +166,33 @@ class LocalTables:
         """Write the FAQ (``bot.models.FaqEntry``) with the deploy-time loader's own sync function."""
         from handlers.faq_loader import sync_faq_table
 
-        sync_faq_table(self.client, self.names["faq"], entries)
+        sync_faq_table(self.client, self.names[FAQ.key], entries)
 
     def seed_orders(self, orders: Iterable[SampleOrder]) -> None:
-        """Write orders as the order system does (``order_id``, ``status``, optional ``detail``)."""
+        """Write orders as the order system does (the key, ``status``, optional ``detail``)."""
         for order in orders:
-            item = {"order_id": {"S": order.order_id}, "status": {"S": order.status}}
+            item = {ORDERS.partition_key.name: {"S": order.order_id}, OrderItem.STATUS: {"S": order.status}}
             if order.detail:
-                item["detail"] = {"S": order.detail}
-            self.client.put_item(TableName=self.names["orders"], Item=item)
+                item[OrderItem.DETAIL] = {"S": order.detail}
+            self.client.put_item(TableName=self.names[ORDERS.key], Item=item)
 
     def seed_customer(self, phone_number: str, *, tier: str, name: str = CALLER_NAME) -> None:
-        """Write the caller's profile (``phone_number`` in E.164, ``tier``, ``name``)."""
+        """Write the caller's profile (the key: the number in E.164, ``tier``, ``name``)."""
         self.client.put_item(
-            TableName=self.names["customers"],
-            Item={"phone_number": {"S": phone_number}, "tier": {"S": tier}, "name": {"S": name}},
+            TableName=self.names[CUSTOMERS.key],
+            Item={
+                CUSTOMERS.partition_key.name: {"S": phone_number},
+                CustomerItem.TIER: {"S": tier},
+                CustomerItem.NAME: {"S": name},
+            },
         )
 
     def callback_for(self, contact_id: str) -> dict[str, str] | None:
         """The callback request stored for ``contact_id`` (strings only), or None."""
         response = self.client.get_item(
-            TableName=self.names["callbacks"], Key={"contact_id": {"S": contact_id}}, ConsistentRead=True
+            TableName=self.names[CALLBACKS.key],
+            Key={CALLBACKS.partition_key.name: {"S": contact_id}},
+            ConsistentRead=True,
         )
         item = response.get("Item")
         if not item:

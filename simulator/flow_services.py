@@ -9,7 +9,7 @@ tags, routing criteria, Voice ID, tasks, callbacks) succeed with deterministic r
 written into the trace. :class:`WorldOptions` steers each of those; the offline call's simulated
 instance (:class:`simulator.connect.SimulatedConnect`) subclasses this class with the real
 handlers, bot and tables. What the default world says a bot heard when the flow offers no intent
-to pick is Lex's ``FallbackIntent`` (:data:`lexbot.FALLBACK_INTENT`).
+to pick is Lex's ``FallbackIntent`` (:data:`contract.FALLBACK_INTENT`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from lexbot import FALLBACK_INTENT
+from contract import FALLBACK_INTENT
 from simulator.flow_data import ActionFailed, BotResult, Contact, Flow, InputTimeout, LambdaInvocation
 
 

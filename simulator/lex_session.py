@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
 from bot.text import NOT_WORD_RE
-from lexbot import FALLBACK_INTENT
+from contract import FALLBACK_INTENT
 from simulator.flow_data import ActionFailed, BotResult, InputTimeout
 
 #: Turns one bot conversation may take before the simulator calls it a loop.

@@ -5,10 +5,10 @@ Everything is derived from what deploys, never from a hand-kept copy:
 * **A call's settings** (:class:`CallSettings`): the time, the channel, the caller and the state
   of the contact center (agents available, contacts waiting, Bedrock's mode, failing functions)
   — what ``python -m simulator call`` takes as options.
-* **Tables** are created from :func:`constructs_lib.table_definitions.create_table_request` —
-  the definitions the stateful stack deploys — by :class:`simulator.fakes.LocalTables`, and
-  seeded with the FAQ data file, the sample orders of ``simulator/data/orders.json`` and the
-  caller's profile; :func:`table_names` names them.
+* **Tables** are created from the contract's table definitions (what the stateful stack deploys)
+  with :func:`constructs_lib.table_definitions.create_table_request` by
+  :class:`simulator.fakes.LocalTables`, and seeded with the FAQ data file, the sample orders of
+  ``simulator/data/orders.json`` and the caller's profile; :func:`table_names` names them.
 * **Function settings** are the environment variables the bot stack gives each function, built
   by the same code (:mod:`constructs_lib.function_environment`, CDK-free) from the same
   :class:`config.settings.EnvironmentConfig`; table names point at the local tables. The handlers
@@ -32,7 +32,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Final
 
-from config.settings import QUEUE_KEYS, EnvironmentConfig
+from config.settings import EnvironmentConfig
 from constructs_lib.function_environment import (
     CONTACT_FLOW_TIMEOUT_SECONDS,
     business_calendar_environment,
@@ -40,6 +40,7 @@ from constructs_lib.function_environment import (
     lex_hook_environment,
     lex_hook_timeout_seconds,
 )
+from contract import QUEUE_KEYS, CustomerTier
 
 __all__ = [
     "BEDROCK_MODES",
@@ -89,7 +90,7 @@ CHANNELS: Final = ("VOICE", "CHAT")
 #: How a GetParticipantInput block (no Lex) treats a chat customer: takes the typed text, or takes
 #: the error branch as Connect's "Get customer input" block page documents for chat without Lex.
 CHAT_INPUT_MODES: Final = ("typed", "unsupported")
-TIERS: Final = ("STANDARD", "VIP")
+TIERS: Final = tuple(tier.value for tier in CustomerTier)
 BEDROCK_MODES: Final = ("off", "fail", "live")
 #: Functions ``--fail-function`` can make fail (every invocation times out).
 FAILING_FUNCTIONS: Final = ("contact_flow", "lex_hook")
@@ -106,7 +107,7 @@ class CallSettings:
     env: str = "dev"
     channel: str = "VOICE"
     caller: str = DEFAULT_CALLER
-    customer_tier: str = "STANDARD"
+    customer_tier: str = CustomerTier.STANDARD.value
     agents_available: int = 1
     contacts_in_queue: int = 0
     bedrock: str = "off"
@@ -150,7 +151,7 @@ def load_sample_orders(path: Path = ORDERS_FILE) -> list[SampleOrder]:
 
 def table_names(config: EnvironmentConfig) -> dict[str, str]:
     """Local table name by table key (``<name_prefix>-<key>``)."""
-    from constructs_lib.table_definitions import TABLE_DEFINITIONS
+    from contract import TABLE_DEFINITIONS
 
     return {definition.key: f"{config.name_prefix}-{definition.key}" for definition in TABLE_DEFINITIONS}
 
@@ -185,11 +186,13 @@ class LocalArns:
 
     def placeholder_values(self) -> dict[str, str]:
         """Value of every placeholder the simulator knows (bare names, as flowlang takes them)."""
+        from flowlang.templates import queue_arn_placeholder
+
         values = {
             "ContactFlowFunctionArn": self.contact_flow_function_arn,
             "LexBotAliasArn": self.lex_bot_alias_arn,
             "HoursOfOperationArn": self.hours_arn,
-            **{f"QueueArn_{key}": arn for key, arn in self.queue_arns.items()},
+            **{queue_arn_placeholder(key): arn for key, arn in self.queue_arns.items()},
         }
         if "customer_queue" in self.flow_arns:
             values["CustomerQueueFlowArn"] = self.flow_arns["customer_queue"]

@@ -20,7 +20,8 @@ from constructs_lib.faq_loader import FaqLoader
 from constructs_lib.lex_bot import KoreanLexBot
 from constructs_lib.monitoring import ContactCenterMonitoring
 from constructs_lib.phone_number_flow import PhoneNumberFlowAssociation
-from flowlang import FLOWS, placeholders_in, read_template
+from contract import FAQ
+from flowlang import FLOWS, placeholders_in, queue_arn_placeholder, read_template
 from flowlang.templates import placeholder_output_key
 from lexbot import load_bot_definition
 from stacks.connect_stack import ConnectStack
@@ -80,7 +81,7 @@ class BotStack(Stack):
             "ContactFlowFunctionArn": self.functions.contact_flow.function_arn,
             "LexBotAliasArn": self.lex_bot.alias_arn,
             "HoursOfOperationArn": connect.hours.hours_arn,
-            **{f"QueueArn_{key}": arn for key, arn in connect.queues.queue_arns.items()},
+            **{queue_arn_placeholder(key): arn for key, arn in connect.queues.queue_arns.items()},
         }
         self.flows: dict[str, TemplatedContactFlow] = {}
         for spec in sorted(FLOWS, key=lambda flow_spec: flow_spec.key != "customer_queue"):
@@ -118,7 +119,7 @@ class BotStack(Stack):
             config=config,
             code=self.functions.code,
             layer=self.functions.powertools_layer,
-            faq_table=stateful.tables["faq"],
+            faq_table=stateful.tables[FAQ.key],
             data_key=stateful.data_key,
         )
         self.monitoring = ContactCenterMonitoring(self, "Monitoring", config=config, functions=self.functions)

@@ -27,8 +27,9 @@ import unicodedata
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from bot.models import Classification, Intent
+from bot.models import Classification
 from bot.text import WHITESPACE_RE
+from contract import FallbackReason, Intent
 
 if TYPE_CHECKING:
     import boto3
@@ -163,13 +164,13 @@ _DROPPED_CATEGORIES: Final = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 
 
 class ClassifierUnavailable(Exception):
-    """Bedrock gave no usable classification; ``reason`` says why in one machine-readable word.
+    """Bedrock gave no usable classification; ``reason`` says why (:class:`contract.FallbackReason`).
 
     Reasons: ``timeout``, ``throttled``, ``access_denied``, ``malformed_output``,
     ``off_taxonomy``, ``budget_exhausted``, ``error``.
     """
 
-    def __init__(self, reason: str, detail: str | None = None) -> None:
+    def __init__(self, reason: FallbackReason, detail: str | None = None) -> None:
         super().__init__(reason if detail is None else f"{reason}: {detail}")
         self.reason = reason
         self.detail = detail
@@ -308,7 +309,7 @@ class BedrockClassifier:
         taxonomy intent and a confidence in [0, 1].
         """
         if not self._budget_allows_call(budget_seconds):
-            raise ClassifierUnavailable("budget_exhausted", f"budget {budget_seconds!r} s")
+            raise ClassifierUnavailable(FallbackReason.BUDGET_EXHAUSTED, f"budget {budget_seconds!r} s")
         try:
             response = self._client.converse(**self.build_request(text))
         except Exception as error:
@@ -344,7 +345,7 @@ class BedrockClassifier:
         return self._worst_case_seconds <= budget_seconds + 1e-9
 
 
-def _reason_for_call_error(error: Exception) -> str:
+def _reason_for_call_error(error: Exception) -> FallbackReason:
     from botocore.exceptions import (
         ClientError,
         ConnectTimeoutError,
@@ -354,18 +355,18 @@ def _reason_for_call_error(error: Exception) -> str:
     )
 
     if isinstance(error, ReadTimeoutError | ConnectTimeoutError):
-        return "timeout"
+        return FallbackReason.TIMEOUT
     if isinstance(error, NoCredentialsError | PartialCredentialsError):
-        return "access_denied"
+        return FallbackReason.ACCESS_DENIED
     if isinstance(error, ClientError):
         code = str(error.response.get("Error", {}).get("Code", ""))
         if code in _THROTTLING_CODES:
-            return "throttled"
+            return FallbackReason.THROTTLED
         if code in _ACCESS_DENIED_CODES:
-            return "access_denied"
+            return FallbackReason.ACCESS_DENIED
         if code in _TIMEOUT_CODES:
-            return "timeout"
-    return "error"
+            return FallbackReason.TIMEOUT
+    return FallbackReason.ERROR
 
 
 def parse_converse_response(response: Any) -> Classification:
@@ -378,24 +379,24 @@ def parse_converse_response(response: Any) -> Classification:
     deviation raises ``malformed_output``.
     """
     if not isinstance(response, Mapping):
-        raise ClassifierUnavailable("malformed_output", "response is not an object")
+        raise ClassifierUnavailable(FallbackReason.MALFORMED_OUTPUT, "response is not an object")
     stop_reason = response.get("stopReason")
     if stop_reason != "tool_use":
-        raise ClassifierUnavailable("malformed_output", f"stopReason {stop_reason!r}")
+        raise ClassifierUnavailable(FallbackReason.MALFORMED_OUTPUT, f"stopReason {stop_reason!r}")
     output = response.get("output")
     message = output.get("message") if isinstance(output, Mapping) else None
     content = message.get("content") if isinstance(message, Mapping) else None
     if not isinstance(content, list):
-        raise ClassifierUnavailable("malformed_output", "no message content")
+        raise ClassifierUnavailable(FallbackReason.MALFORMED_OUTPUT, "no message content")
     tool_uses = [block["toolUse"] for block in content if isinstance(block, Mapping) and "toolUse" in block]
     if len(tool_uses) != 1:
-        raise ClassifierUnavailable("malformed_output", f"{len(tool_uses)} tool calls")
+        raise ClassifierUnavailable(FallbackReason.MALFORMED_OUTPUT, f"{len(tool_uses)} tool calls")
     tool_use = tool_uses[0]
     if not isinstance(tool_use, Mapping) or tool_use.get("name") != TOOL_NAME:
-        raise ClassifierUnavailable("malformed_output", "unexpected tool")
+        raise ClassifierUnavailable(FallbackReason.MALFORMED_OUTPUT, "unexpected tool")
     tool_input = tool_use.get("input")
     if not isinstance(tool_input, Mapping) or set(tool_input) != _EXPECTED_TOOL_INPUT_KEYS:
-        raise ClassifierUnavailable("malformed_output", "tool input is not {intent, confidence}")
+        raise ClassifierUnavailable(FallbackReason.MALFORMED_OUTPUT, "tool input is not {intent, confidence}")
     return Classification(
         intent=_validated_intent(tool_input["intent"]),
         confidence=_validated_confidence(tool_input["confidence"]),
@@ -405,18 +406,18 @@ def parse_converse_response(response: Any) -> Classification:
 
 def _validated_intent(value: object) -> Intent:
     if not isinstance(value, str):
-        raise ClassifierUnavailable("malformed_output", "intent is not a string")
+        raise ClassifierUnavailable(FallbackReason.MALFORMED_OUTPUT, "intent is not a string")
     try:
         return Intent(value)
     except ValueError:
-        raise ClassifierUnavailable("off_taxonomy", "intent outside the taxonomy") from None
+        raise ClassifierUnavailable(FallbackReason.OFF_TAXONOMY, "intent outside the taxonomy") from None
 
 
 def _validated_confidence(value: object) -> float:
     # bool is an int subclass: True must not pass as confidence 1.
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ClassifierUnavailable("malformed_output", "confidence is not a number")
+        raise ClassifierUnavailable(FallbackReason.MALFORMED_OUTPUT, "confidence is not a number")
     confidence = float(value)
     if not (math.isfinite(confidence) and 0.0 <= confidence <= 1.0):
-        raise ClassifierUnavailable("malformed_output", "confidence outside [0, 1]")
+        raise ClassifierUnavailable(FallbackReason.MALFORMED_OUTPUT, "confidence outside [0, 1]")
     return confidence

@@ -24,6 +24,7 @@ from datetime import date, datetime, time, timedelta
 
 from bot.messages import WEEKDAY_NAMES
 from bot.models import KST
+from contract import EnvVar
 
 #: Weekday names as written in BUSINESS_DAYS, in ``date.weekday()`` order (Monday = 0).
 WEEKDAY_CODES: tuple[str, ...] = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
@@ -55,11 +56,11 @@ class BusinessCalendar:
     def __post_init__(self) -> None:
         if self.open_time >= self.close_time:
             raise BusinessCalendarError(
-                f"BUSINESS_OPEN_TIME ({self.open_time:%H:%M}) must be before "
-                f"BUSINESS_CLOSE_TIME ({self.close_time:%H:%M})"
+                f"{EnvVar.BUSINESS_OPEN_TIME} ({self.open_time:%H:%M}) must be before "
+                f"{EnvVar.BUSINESS_CLOSE_TIME} ({self.close_time:%H:%M})"
             )
         if not self.weekdays or not self.weekdays <= set(range(7)):
-            raise BusinessCalendarError("BUSINESS_DAYS must name at least one weekday (MON..SUN)")
+            raise BusinessCalendarError(f"{EnvVar.BUSINESS_DAYS} must name at least one weekday (MON..SUN)")
 
     def is_business_day(self, day: date) -> bool:
         """True when agents work on ``day`` (a configured weekday that is not a holiday)."""
@@ -83,7 +84,9 @@ class BusinessCalendar:
             if opening > local and self.is_business_day(day):
                 return opening
             day += timedelta(days=1)
-        raise BusinessCalendarError("no business day within two years: check BUSINESS_DAYS/BUSINESS_HOLIDAYS")
+        raise BusinessCalendarError(
+            f"no business day within two years: check {EnvVar.BUSINESS_DAYS}/{EnvVar.BUSINESS_HOLIDAYS}"
+        )
 
     def next_callback_time(self, requested_at: datetime) -> datetime:
         """When an agent should call back a caller who asked at ``requested_at`` (see module docs)."""
@@ -103,10 +106,14 @@ class BusinessCalendar:
         """
         env = os.environ if environ is None else environ
         return cls(
-            open_time=parse_clock_time("BUSINESS_OPEN_TIME", env.get("BUSINESS_OPEN_TIME", "09:00")),
-            close_time=parse_clock_time("BUSINESS_CLOSE_TIME", env.get("BUSINESS_CLOSE_TIME", "18:00")),
-            weekdays=parse_weekdays(env.get("BUSINESS_DAYS", "MON,TUE,WED,THU,FRI")),
-            holidays=parse_holidays(env.get("BUSINESS_HOLIDAYS", "")),
+            open_time=parse_clock_time(
+                EnvVar.BUSINESS_OPEN_TIME, env.get(EnvVar.BUSINESS_OPEN_TIME, "09:00")
+            ),
+            close_time=parse_clock_time(
+                EnvVar.BUSINESS_CLOSE_TIME, env.get(EnvVar.BUSINESS_CLOSE_TIME, "18:00")
+            ),
+            weekdays=parse_weekdays(env.get(EnvVar.BUSINESS_DAYS, "MON,TUE,WED,THU,FRI")),
+            holidays=parse_holidays(env.get(EnvVar.BUSINESS_HOLIDAYS, "")),
         )
 
 
@@ -126,7 +133,7 @@ def parse_weekdays(raw: str) -> frozenset[int]:
     unknown = [code for code in codes if code not in WEEKDAY_CODES]
     if not codes or unknown:
         raise BusinessCalendarError(
-            f"BUSINESS_DAYS must be a comma-separated list of {','.join(WEEKDAY_CODES)}, got {raw!r}"
+            f"{EnvVar.BUSINESS_DAYS} must be a comma-separated list of {','.join(WEEKDAY_CODES)}, got {raw!r}"
         )
     return frozenset(WEEKDAY_CODES.index(code) for code in codes)
 
@@ -141,7 +148,7 @@ def parse_holidays(raw: str) -> frozenset[date]:
             holidays.add(date.fromisoformat(item))
         except ValueError:
             raise BusinessCalendarError(
-                f"BUSINESS_HOLIDAYS must be comma-separated YYYY-MM-DD dates, got {item!r}"
+                f"{EnvVar.BUSINESS_HOLIDAYS} must be comma-separated YYYY-MM-DD dates, got {item!r}"
             ) from None
     return frozenset(holidays)
 

@@ -13,20 +13,15 @@ from dataclasses import dataclass
 from typing import Final, Protocol
 
 from bot.bedrock_classifier import DEFAULT_BUDGET_SECONDS, ClassifierUnavailable
-from bot.models import Classification, Intent
+from bot.models import Classification
+from contract import TURN_RESERVE_SECONDS, FallbackReason, Intent
 
 logger = logging.getLogger(__name__)
 
 #: Time kept back for the rest of the turn after classification (FAQ lookup, dialog logic,
 #: the conversation-log write and the response) so Bedrock never eats the Lambda's last second.
-DEFAULT_RESERVE_SECONDS: Final = 1.5
-
-#: ``fallback_reason`` when the chain runs without Bedrock.
-REASON_DISABLED: Final = "disabled"
-#: ``fallback_reason`` when there was nothing to classify: Bedrock is not asked about silence.
-REASON_EMPTY_INPUT: Final = "empty_input"
-#: ``fallback_reason`` for any failure that has no more specific reason.
-REASON_ERROR: Final = "error"
+#: The deployment sizes the Lex hook's timeout with the same reserve.
+DEFAULT_RESERVE_SECONDS: Final = TURN_RESERVE_SECONDS
 
 # Last resort when even the local classifier fails: a confidence of 0 is below every intent's
 # threshold, so the dialog policy treats the turn as not understood and asks to rephrase.
@@ -50,13 +45,12 @@ class ChainResult:
     """The chain's decision for one utterance.
 
     ``fallback_reason`` is None when Bedrock answered; otherwise it says why the local classifier
-    answered: ``disabled``, ``empty_input`` or a :class:`ClassifierUnavailable` reason
-    (``timeout``, ``throttled``, ``access_denied``, ``malformed_output``, ``off_taxonomy``,
-    ``budget_exhausted``, ``error``).
+    answered (:class:`contract.FallbackReason`): ``disabled``, ``empty_input`` or the
+    :class:`ClassifierUnavailable` reason.
     """
 
     classification: Classification
-    fallback_reason: str | None
+    fallback_reason: FallbackReason | None
 
 
 class ClassifierChain:
@@ -96,9 +90,9 @@ class ClassifierChain:
     def classify(self, text: str, *, remaining_time_seconds: float | None = None) -> ChainResult:
         """Classify ``text``; never raises. Blank text is classified locally without Bedrock."""
         if self._bedrock is None:
-            return ChainResult(self._classify_locally(text), REASON_DISABLED)
+            return ChainResult(self._classify_locally(text), FallbackReason.DISABLED)
         if not isinstance(text, str) or not text.strip():
-            return ChainResult(self._classify_locally(text), REASON_EMPTY_INPUT)
+            return ChainResult(self._classify_locally(text), FallbackReason.EMPTY_INPUT)
         try:
             classification = self._bedrock.classify(
                 text, budget_seconds=self.bedrock_budget(remaining_time_seconds)
@@ -109,7 +103,7 @@ class ClassifierChain:
             # Not expected (BedrockClassifier maps every failure), but a caller's turn must
             # survive even a bug in the remote step.
             logger.exception("Unexpected failure in the Bedrock classifier")
-            reason = REASON_ERROR
+            reason = FallbackReason.ERROR
         else:
             return ChainResult(classification, None)
         return ChainResult(self._classify_locally(text), reason)

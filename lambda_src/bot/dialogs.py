@@ -41,9 +41,10 @@ from bot.entities import (
     parse_order_number,
     parse_product_name,
 )
-from bot.escalation import MAX_STEP_FAILURES, Escalation, Reason, escalate
+from bot.escalation import MAX_STEP_FAILURES, Escalation, escalate
 from bot.models import KST
 from bot.ports import Order, OrderRepository, Reservation, ReservationRepository
+from contract import EscalationReason
 
 logger = logging.getLogger(__name__)
 
@@ -314,7 +315,11 @@ def _invalid(state: DialogState, reprompt: str) -> DialogTurn:
     failures = state.failures + 1
     if failures >= MAX_STEP_FAILURES:
         return DialogTurn(
-            Outcome.ESCALATE, (), None, escalation=escalate(Reason.VALIDATION_FAILED), input_accepted=False
+            Outcome.ESCALATE,
+            (),
+            None,
+            escalation=escalate(EscalationReason.VALIDATION_FAILED),
+            input_accepted=False,
         )
     return DialogTurn(Outcome.INVALID, (reprompt,), _with(state, failures=failures), input_accepted=False)
 
@@ -323,7 +328,7 @@ def _storage_error(state: DialogState) -> DialogTurn:
     """Storage failed: ask the same question again once, then hand over to an agent."""
     errors = state.errors + 1
     if errors >= MAX_STORAGE_ERRORS:
-        return DialogTurn(Outcome.ESCALATE, (), None, escalation=escalate(Reason.SYSTEM_ERROR))
+        return DialogTurn(Outcome.ESCALATE, (), None, escalation=escalate(EscalationReason.SYSTEM_ERROR))
     return DialogTurn(
         Outcome.ERROR, (messages.TEMPORARY_ERROR, _PROMPTS[state.step]), _with(state, errors=errors)
     )
@@ -426,7 +431,7 @@ def _finish_product_inquiry(state: DialogState, said: tuple[str, ...]) -> Dialog
     result = {"category": category, "product": product, "question": QUESTION_TYPES[question - 1].label}
     if question == len(QUESTION_TYPES):  # 기타: nothing the bot can take down
         return DialogTurn(
-            Outcome.ESCALATE, said, None, escalation=escalate(Reason.PRODUCT_OTHER), result=result
+            Outcome.ESCALATE, said, None, escalation=escalate(EscalationReason.PRODUCT_OTHER), result=result
         )
     confirmation = messages.product_inquiry_received(product, QUESTION_TYPES[question - 1].label)
     return DialogTurn(Outcome.COMPLETED, (*said, confirmation, messages.COMPLETE), None, result=result)
@@ -502,7 +507,9 @@ def _look_up_order(state: DialogState, order_id: str, context: DialogContext) ->
     if order is None:
         misses = state.misses + 1
         if misses >= MAX_ORDER_MISSES:
-            return DialogTurn(Outcome.ESCALATE, (), None, escalation=escalate(Reason.ORDER_NOT_FOUND))
+            return DialogTurn(
+                Outcome.ESCALATE, (), None, escalation=escalate(EscalationReason.ORDER_NOT_FOUND)
+            )
         reprompt = messages.order_not_found(order_id, voice=context.voice)
         return DialogTurn(Outcome.INVALID, (reprompt,), replace(state, misses=misses, failures=0))
     status = messages.order_status(order.order_id, order.status, order.detail, voice=context.voice)

@@ -64,20 +64,15 @@ from bot.escalation import (
     keyword_escalation,
     limit_escalation,
 )
-from bot.models import KST, Classification, CustomerTier, FaqEntry, FaqMatch, Intent
+from bot.models import KST, Classification, FaqEntry, FaqMatch
 from bot.ports import OrderRepository, ReservationRepository
 from bot.text import NOT_WORD_RE, normalize
+from contract import ROUTING_ATTRIBUTES, ContactAttribute, CustomerTier, FallbackReason, Intent, NextAction
 
 logger = logging.getLogger(__name__)
 
-#: Session attribute holding the engine's state.
+#: Session attribute holding the engine's state (the bot's own: the flow never reads it).
 BOT_STATE_KEY: Final = "botState"
-#: Session attributes the contact flow routes on after the bot closes.
-NEXT_ACTION_KEY: Final = "nextAction"
-QUEUE_KEY: Final = "queue"
-REASON_KEY: Final = "reason"
-PRIORITY_KEY: Final = "priority"
-_ROUTING_KEYS: Final = (NEXT_ACTION_KEY, QUEUE_KEY, REASON_KEY, PRIORITY_KEY)
 
 #: Version of the ``botState`` JSON; another version starts a fresh conversation.
 STATE_VERSION: Final = 1
@@ -118,7 +113,7 @@ class ClassificationResult(Protocol):
     def classification(self) -> Classification: ...
 
     @property
-    def fallback_reason(self) -> str | None: ...
+    def fallback_reason(self) -> FallbackReason | None: ...
 
 
 class TurnClassifier(Protocol):
@@ -163,7 +158,7 @@ class TurnRecord:
     escalation_queue: str | None = None
     escalation_reason: str | None = None
     escalation_priority: str | None = None
-    fallback_reason: str | None = None  # why the local classifier answered (ChainResult)
+    fallback_reason: FallbackReason | None = None  # why the local classifier answered (ChainResult)
     understood: bool = True  # False for turns counted as not understood
     resolved: bool = False  # an FAQ answered or a dialog completed
     dialog: str | None = None  # the dialog running after the turn
@@ -334,7 +329,7 @@ class BotEngine:
         session = {
             key: value
             for key, value in turn.session.items()
-            if isinstance(key, str) and isinstance(value, str) and key not in _ROUTING_KEYS
+            if isinstance(key, str) and isinstance(value, str) and key not in ROUTING_ATTRIBUTES
         }
         session[BOT_STATE_KEY] = new_state.encode()
         action: TurnAction
@@ -342,15 +337,15 @@ class BotEngine:
             action = "escalate"
             session.update(
                 {
-                    NEXT_ACTION_KEY: "escalate",
-                    QUEUE_KEY: escalation.queue.value,
-                    REASON_KEY: escalation.reason.value,
-                    PRIORITY_KEY: escalation.priority,
+                    ContactAttribute.NEXT_ACTION: NextAction.ESCALATE.value,
+                    ContactAttribute.QUEUE: escalation.queue.value,
+                    ContactAttribute.REASON: escalation.reason.value,
+                    ContactAttribute.PRIORITY: escalation.priority,
                 }
             )
         elif decision.end:
             action = "end"
-            session[NEXT_ACTION_KEY] = "end"
+            session[ContactAttribute.NEXT_ACTION] = NextAction.END.value
         else:
             action = "dialog" if decision.dialog is not None else "continue"
 
@@ -384,7 +379,7 @@ class BotEngine:
 
     def _classify(
         self, text: str, remaining_time_seconds: float | None
-    ) -> tuple[Classification | None, str | None]:
+    ) -> tuple[Classification | None, FallbackReason | None]:
         """Classify the utterance; silence is not classified, a classifier failure is a miss."""
         if not text:
             return None, None
@@ -393,7 +388,7 @@ class BotEngine:
         except Exception:
             # The chain is built never to raise; should it anyway, the caller is asked to rephrase.
             logger.exception("Classifier failed; treating the turn as not understood")
-            return None, "error"
+            return None, FallbackReason.ERROR
         return result.classification, result.fallback_reason
 
     def _decide(

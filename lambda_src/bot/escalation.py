@@ -4,8 +4,8 @@ An :class:`Escalation` says which agent queue a contact goes to, why, how urgent
 caller hears before the transfer. The contact flow routes on ``queue`` and copies ``reason`` and
 ``priority`` into contact attributes; metrics count escalations by reason and queue.
 
-Reasons (stable snake_case strings, :class:`Reason`)
-----------------------------------------------------
+Reasons (:class:`contract.EscalationReason`, the ``reason`` attribute and metric dimension)
+-------------------------------------------------------------------------------------------
 ``complaint``          anger / complaint: a negative keyword or the complaint intent → complaint queue
 ``urgent``             an urgent keyword (긴급, 당장, 즉시, 빨리, 응급) → priority queue, CRITICAL
 ``agent_request``      the caller asked for a human → general queue
@@ -28,12 +28,11 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from typing import Final, Literal
 
 from bot import messages
-from bot.models import CustomerTier, Intent, Queue
 from bot.text import NOT_WORD_RE
+from contract import DEFAULT_QUEUE, PRIORITY_QUEUE, CustomerTier, EscalationReason, Intent, Queue
 
 Priority = Literal["CRITICAL", "HIGH", "NORMAL"]
 
@@ -50,53 +49,38 @@ NEGATIVE_KEYWORDS: Final = ("화나", "짜증", "최악", "불만", "화가", "�
 URGENT_KEYWORDS: Final = ("긴급", "당장", "즉시", "빨리", "응급")
 
 
-class Reason(StrEnum):
-    """Why a contact is handed to an agent (see the module docstring)."""
-
-    COMPLAINT = "complaint"
-    URGENT = "urgent"
-    AGENT_REQUEST = "agent_request"
-    PAYMENT_SECURITY = "payment_security"
-    TECH_SUPPORT = "tech_support"
-    PRODUCT_OTHER = "product_other"
-    BOT_LIMITATION = "bot_limitation"
-    VALIDATION_FAILED = "validation_failed"
-    ORDER_NOT_FOUND = "order_not_found"
-    SYSTEM_ERROR = "system_error"
-
-
 @dataclass(frozen=True, slots=True)
 class Escalation:
     """A hand-over to an agent queue."""
 
     queue: Queue
-    reason: Reason
+    reason: EscalationReason
     priority: Priority
     message: str
     #: True when the VIP rule moved the contact to the priority queue.
     vip: bool = False
 
 
-_ROUTES: Final[dict[Reason, tuple[Queue, Priority, str]]] = {
-    Reason.COMPLAINT: (Queue.COMPLAINT, "NORMAL", messages.COMPLAINT),
-    Reason.URGENT: (Queue.PRIORITY, "CRITICAL", messages.ESCALATE_URGENT),
-    Reason.AGENT_REQUEST: (Queue.GENERAL, "NORMAL", messages.ESCALATE),
-    Reason.PAYMENT_SECURITY: (Queue.PAYMENT, "NORMAL", messages.ESCALATE_PAYMENT),
-    Reason.TECH_SUPPORT: (Queue.TECH_SUPPORT, "NORMAL", messages.ESCALATE_TECH_SUPPORT),
-    Reason.PRODUCT_OTHER: (Queue.GENERAL, "NORMAL", messages.ESCALATE),
-    Reason.BOT_LIMITATION: (Queue.GENERAL, "NORMAL", messages.ESCALATE_BOT_LIMITATION),
-    Reason.VALIDATION_FAILED: (Queue.GENERAL, "NORMAL", messages.ESCALATE_VALIDATION_FAILED),
-    Reason.ORDER_NOT_FOUND: (Queue.GENERAL, "NORMAL", messages.ESCALATE_ORDER_NOT_FOUND),
-    Reason.SYSTEM_ERROR: (Queue.GENERAL, "NORMAL", messages.ESCALATE_SYSTEM_ERROR),
+_ROUTES: Final[dict[EscalationReason, tuple[Queue, Priority, str]]] = {
+    EscalationReason.COMPLAINT: (Queue.COMPLAINT, "NORMAL", messages.COMPLAINT),
+    EscalationReason.URGENT: (PRIORITY_QUEUE, "CRITICAL", messages.ESCALATE_URGENT),
+    EscalationReason.AGENT_REQUEST: (Queue.GENERAL, "NORMAL", messages.ESCALATE),
+    EscalationReason.PAYMENT_SECURITY: (Queue.PAYMENT, "NORMAL", messages.ESCALATE_PAYMENT),
+    EscalationReason.TECH_SUPPORT: (Queue.TECH_SUPPORT, "NORMAL", messages.ESCALATE_TECH_SUPPORT),
+    EscalationReason.PRODUCT_OTHER: (Queue.GENERAL, "NORMAL", messages.ESCALATE),
+    EscalationReason.BOT_LIMITATION: (Queue.GENERAL, "NORMAL", messages.ESCALATE_BOT_LIMITATION),
+    EscalationReason.VALIDATION_FAILED: (Queue.GENERAL, "NORMAL", messages.ESCALATE_VALIDATION_FAILED),
+    EscalationReason.ORDER_NOT_FOUND: (Queue.GENERAL, "NORMAL", messages.ESCALATE_ORDER_NOT_FOUND),
+    EscalationReason.SYSTEM_ERROR: (DEFAULT_QUEUE, "NORMAL", messages.ESCALATE_SYSTEM_ERROR),
 }
 
 #: CONTENT.md routing: intents that are always handled by an agent.
-INTENT_REASONS: Final[dict[Intent, Reason]] = {
-    Intent.COMPLAINT: Reason.COMPLAINT,
-    Intent.TECHNICAL_SUPPORT: Reason.TECH_SUPPORT,
-    Intent.PAYMENT_INQUIRY: Reason.PAYMENT_SECURITY,
-    Intent.CANCEL_REQUEST: Reason.PAYMENT_SECURITY,
-    Intent.AGENT_REQUEST: Reason.AGENT_REQUEST,
+INTENT_REASONS: Final[dict[Intent, EscalationReason]] = {
+    Intent.COMPLAINT: EscalationReason.COMPLAINT,
+    Intent.TECHNICAL_SUPPORT: EscalationReason.TECH_SUPPORT,
+    Intent.PAYMENT_INQUIRY: EscalationReason.PAYMENT_SECURITY,
+    Intent.CANCEL_REQUEST: EscalationReason.PAYMENT_SECURITY,
+    Intent.AGENT_REQUEST: EscalationReason.AGENT_REQUEST,
 }
 
 
@@ -106,7 +90,7 @@ def _compact(text: str) -> str:
     return NOT_WORD_RE.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
-def escalate(reason: Reason) -> Escalation:
+def escalate(reason: EscalationReason) -> Escalation:
     """The escalation for ``reason`` with its queue, priority and message."""
     queue, priority, message = _ROUTES[reason]
     return Escalation(queue=queue, reason=reason, priority=priority, message=message)
@@ -132,10 +116,10 @@ def keyword_escalation(text: str) -> Escalation | None:
     """
     angry = has_negative_word(text)
     if has_urgent_word(text):
-        urgent = escalate(Reason.URGENT)
+        urgent = escalate(EscalationReason.URGENT)
         return replace(urgent, message=messages.ESCALATE_URGENT_ANGRY) if angry else urgent
     if angry:
-        return escalate(Reason.COMPLAINT)
+        return escalate(EscalationReason.COMPLAINT)
     return None
 
 
@@ -151,13 +135,13 @@ def limit_escalation(*, consecutive_not_understood: int, turns_without_resolutio
         consecutive_not_understood >= MAX_CONSECUTIVE_NOT_UNDERSTOOD
         or turns_without_resolution >= MAX_TURNS_WITHOUT_RESOLUTION
     ):
-        return escalate(Reason.BOT_LIMITATION)
+        return escalate(EscalationReason.BOT_LIMITATION)
     return None
 
 
 def validation_escalation(step_failures: int) -> Escalation | None:
     """Escalation once one dialog step has failed validation ``MAX_STEP_FAILURES`` times."""
-    return escalate(Reason.VALIDATION_FAILED) if step_failures >= MAX_STEP_FAILURES else None
+    return escalate(EscalationReason.VALIDATION_FAILED) if step_failures >= MAX_STEP_FAILURES else None
 
 
 def for_customer(escalation: Escalation, tier: CustomerTier | str | None) -> Escalation:
@@ -168,4 +152,4 @@ def for_customer(escalation: Escalation, tier: CustomerTier | str | None) -> Esc
     if tier != CustomerTier.VIP:
         return escalation
     priority: Priority = "CRITICAL" if escalation.priority == "CRITICAL" else "HIGH"
-    return replace(escalation, queue=Queue.PRIORITY, priority=priority, vip=True)
+    return replace(escalation, queue=PRIORITY_QUEUE, priority=priority, vip=True)

@@ -39,8 +39,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from bot.models import Classification, Intent
+from bot.models import Classification
 from bot.text import apply_rewrites, compile_rewrites, normalize
+from contract import Intent
 
 DEFAULT_EXAMPLES_PATH = Path(__file__).parent / "data" / "intent_examples.json"
 

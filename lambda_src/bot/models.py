@@ -1,35 +1,21 @@
 """Typed models shared by the bot logic, the handlers, the storage layer and the simulator.
 
-This module is the contract between the parts of the bot brain: it has no dependencies
-beyond the standard library so it imports in microseconds.
+The models of the bot brain itself: standard library and :mod:`contract` only, so it imports in
+microseconds. The names the bot shares with the infrastructure (intents, queues, customer tiers)
+are the contract's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta, timezone
-from enum import StrEnum
 from typing import Literal
+
+from contract import Intent
 
 # Korea has had no daylight saving time since 1988, so a fixed offset is exact and avoids
 # depending on the tz database being present in the Lambda runtime.
 KST = timezone(timedelta(hours=9), "KST")
-
-
-class Intent(StrEnum):
-    """The customer's 11 intents (CONTENT.md)."""
-
-    GREETING = "greeting"
-    GOODBYE = "goodbye"
-    PRODUCT_INQUIRY = "product_inquiry"
-    ORDER_INQUIRY = "order_inquiry"
-    RESERVATION = "reservation"
-    CANCEL_REQUEST = "cancel_request"
-    PAYMENT_INQUIRY = "payment_inquiry"
-    TECHNICAL_SUPPORT = "technical_support"
-    COMPLAINT = "complaint"
-    AGENT_REQUEST = "agent_request"
-    GENERAL_INQUIRY = "general_inquiry"
 
 
 #: Minimum confidence for an intent to count as understood (CONTENT.md).
@@ -46,21 +32,6 @@ INTENT_THRESHOLDS: dict[Intent, float] = {
     Intent.AGENT_REQUEST: 0.7,
     Intent.GENERAL_INQUIRY: 0.7,
 }
-
-
-class Queue(StrEnum):
-    """Agent queue keys; the deployed queue names carry these keys."""
-
-    GENERAL = "general"
-    COMPLAINT = "complaint"
-    TECH_SUPPORT = "tech_support"
-    PAYMENT = "payment"
-    PRIORITY = "priority"
-
-
-class CustomerTier(StrEnum):
-    STANDARD = "STANDARD"
-    VIP = "VIP"
 
 
 ClassifierSource = Literal["bedrock", "local"]

@@ -1,21 +1,9 @@
 """Storage ports: what the bot logic needs from storage, as Protocols.
 
 The DynamoDB implementations live in ``storage/``; in-memory test doubles
-(``tests/support/memory.py``, outside the Lambda asset) serve unit tests and benchmarks. Keys
-match the tables of the stateful stack:
-
-======================  =====================  ================  =====================================
-table                   partition key          sort key          notes
-======================  =====================  ================  =====================================
-conversations           ``contact_id`` (S)     ``turn`` (N)      TTL attribute ``expires_at``
-faq                     ``faq_id`` (S)
-customers               ``phone_number`` (S)                     E.164, e.g. +821012345678
-callbacks               ``contact_id`` (S)                       GSI ``pending_by_time``:
-                                                                 ``status`` (S) + ``callback_at`` (S)
-reservations            ``reference`` (S)                        GSI ``by_phone_number``:
-                                                                 ``phone_number`` + ``reservation_date``
-orders                  ``order_id`` (S)
-======================  =====================  ================  =====================================
+(``tests/support/memory.py``, outside the Lambda asset) serve unit tests and benchmarks. The
+tables, their keys, indexes and TTL attribute are the contract's (``contract.TABLE_DEFINITIONS``),
+as the stateful stack deploys them.
 """
 
 from __future__ import annotations
@@ -24,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from bot.models import CustomerTier, FaqEntry
+from bot.models import FaqEntry
+from contract import CustomerTier
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,16 +24,23 @@ from datetime import datetime
 from typing import Any
 
 from bot.business_calendar import BusinessCalendar, speak_digits, speak_korean_datetime
-from bot.models import KST, CustomerTier
+from bot.models import KST
 from bot.ports import CallbackRepository, CallbackRequest, CustomerRepository
 from bot.text import mask_e164, normalize_phone_number
+from contract import (
+    RESULT_ERROR,
+    RESULT_OK,
+    ContactFlowAction,
+    CustomerTier,
+    Dimension,
+    LambdaParameter,
+    LambdaResponse,
+    Metric,
+)
 from handlers.event_reading import as_mapping, as_string
 from handlers.lambda_context import ContainerApp
 from handlers.observability import MetricsPublisher, logger, start_invocation, traced
 from handlers.settings import ContactFlowSettings
-
-ACTION_LOOKUP_CUSTOMER = "lookup_customer"
-ACTION_REGISTER_CALLBACK = "register_callback"
 
 #: Digits in a callback reference: short enough to read out, long enough to be unique in practice.
 REFERENCE_DIGITS = 8
@@ -77,17 +84,17 @@ class ContactFlowApp:
         details = as_mapping(as_mapping(event).get("Details"))
         parameters = as_mapping(details.get("Parameters"))
         contact_data = as_mapping(details.get("ContactData"))
-        action = as_string(parameters.get("action")).strip()
+        action = as_string(parameters.get(LambdaParameter.ACTION)).strip()
         try:
-            if action == ACTION_LOOKUP_CUSTOMER:
+            if action == ContactFlowAction.LOOKUP_CUSTOMER:
                 return self._lookup_customer(contact_data, parameters)
-            if action == ACTION_REGISTER_CALLBACK:
+            if action == ContactFlowAction.REGISTER_CALLBACK:
                 return self._register_callback(contact_data, parameters)
             logger.warning("unknown contact-flow action", extra={"action": action[:64]})
             return _error("unknown_action")
         except Exception:
             logger.exception("contact-flow action failed", extra={"action": action})
-            self._count("ContactFlowError", action)
+            self._count(Metric.CONTACT_FLOW_ERROR, action)
             return _error("internal_error")
         finally:
             if self._metrics is not None:
@@ -105,12 +112,12 @@ class ContactFlowApp:
             "customer looked up",
             extra={"caller": mask_e164(phone_number), "known": profile is not None, "tier": tier.value},
         )
-        self._count("CustomerLookup", ACTION_LOOKUP_CUSTOMER)
+        self._count(Metric.CUSTOMER_LOOKUP, ContactFlowAction.LOOKUP_CUSTOMER)
         return {
-            "result": "ok",
-            "tier": tier.value,
-            "name": (profile.name or "") if profile is not None else "",
-            "known": "true" if profile is not None else "false",
+            LambdaResponse.RESULT: RESULT_OK,
+            LambdaResponse.TIER: tier.value,
+            LambdaResponse.NAME: (profile.name or "") if profile is not None else "",
+            LambdaResponse.KNOWN: "true" if profile is not None else "false",
         }
 
     def _register_callback(self, contact_data: Mapping[str, Any], parameters: Mapping[str, Any]) -> StringMap:
@@ -139,18 +146,18 @@ class ContactFlowApp:
                 "retry": stored != requested,
             },
         )
-        self._count("CallbackRegistered", ACTION_REGISTER_CALLBACK)
+        self._count(Metric.CALLBACK_REGISTERED, ContactFlowAction.REGISTER_CALLBACK)
         return {
-            "result": "ok",
-            "reference": stored.reference,
-            "referenceSpoken": speak_digits(stored.reference),
-            "callbackTime": speak_korean_datetime(stored.callback_at),
-            "callbackAt": stored.callback_at.astimezone(KST).isoformat(timespec="minutes"),
+            LambdaResponse.RESULT: RESULT_OK,
+            LambdaResponse.REFERENCE: stored.reference,
+            LambdaResponse.REFERENCE_SPOKEN: speak_digits(stored.reference),
+            LambdaResponse.CALLBACK_TIME: speak_korean_datetime(stored.callback_at),
+            LambdaResponse.CALLBACK_AT: stored.callback_at.astimezone(KST).isoformat(timespec="minutes"),
         }
 
     def _count(self, name: str, action: str) -> None:
         if self._metrics is not None:
-            self._metrics.count(name, dimensions={"action": action or "none"})
+            self._metrics.count(name, dimensions={Dimension.ACTION: action or "none"})
 
 
 # --- the Lambda entry point ---------------------------------------------------------------------------
@@ -207,7 +214,7 @@ def handle_event(
     logger.info(
         "contact-flow action answered",
         extra={
-            "result": response.get("result"),
+            "result": response.get(LambdaResponse.RESULT),
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
         },
     )
@@ -222,7 +229,7 @@ def _caller_number(contact_data: Mapping[str, Any], parameters: Mapping[str, Any
     # The endpoint address is what the network reported; a flow parameter is a fallback for
     # chat or tasks, where there is no telephone endpoint.
     return normalize_phone_number(endpoint.get("Address")) or normalize_phone_number(
-        parameters.get("phoneNumber")
+        parameters.get(LambdaParameter.PHONE_NUMBER)
     )
 
 
@@ -236,4 +243,4 @@ def _contact_id(contact_data: Mapping[str, Any]) -> str | None:
 
 
 def _error(reason: str) -> StringMap:
-    return {"result": "error", "reason": reason}
+    return {LambdaResponse.RESULT: RESULT_ERROR, LambdaResponse.REASON: reason}

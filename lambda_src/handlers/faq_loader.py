@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from bot.models import FaqEntry
+from contract import FAQ
 from handlers.observability import logger
 
 REQUEST_CREATE: Final = "Create"
@@ -44,6 +45,9 @@ BATCH_BACKOFF_MAX_SECONDS = 5.0
 CLIENT_MAX_ATTEMPTS = 8
 CLIENT_CONNECT_TIMEOUT_SECONDS = 2.0
 CLIENT_READ_TIMEOUT_SECONDS = 5.0
+
+#: The faq table's key attribute (the contract's table definition).
+_KEY: Final = FAQ.partition_key.name
 
 Item = dict[str, dict[str, Any]]
 ClientFactory = Callable[[], Any]
@@ -74,7 +78,7 @@ class SyncResult:
 def faq_item(entry: FaqEntry) -> Item:
     """The table item of ``entry``, as ``storage.dynamodb.DynamoDbFaqRepository`` reads it."""
     return {
-        "faq_id": {"S": entry.faq_id},
+        _KEY: {"S": entry.faq_id},
         "category": {"S": entry.category},
         "question": {"S": entry.question},
         "answer": {"S": entry.answer},
@@ -105,7 +109,7 @@ def scan_items(client: Any, table_name: str) -> dict[str, Item]:
     paginator = client.get_paginator("scan")
     for page in paginator.paginate(TableName=table_name, ConsistentRead=True):
         for item in page.get("Items", []):
-            faq_id = item.get("faq_id", {}).get("S")
+            faq_id = item.get(_KEY, {}).get("S")
             if isinstance(faq_id, str):
                 items[faq_id] = item
     return items
@@ -124,7 +128,7 @@ def sync_faq_table(
     puts = [item for faq_id, item in sorted(desired.items()) if existing.get(faq_id) != item]
     deletes = sorted(faq_id for faq_id in existing if faq_id not in desired)
     requests: list[dict[str, Any]] = [{"PutRequest": {"Item": item}} for item in puts]
-    requests += [{"DeleteRequest": {"Key": {"faq_id": {"S": faq_id}}}} for faq_id in deletes]
+    requests += [{"DeleteRequest": {"Key": {_KEY: {"S": faq_id}}}} for faq_id in deletes]
     for start in range(0, len(requests), BATCH_SIZE):
         write_batch(client, table_name, requests[start : start + BATCH_SIZE], sleep=sleep)
     return SyncResult(written=len(puts), deleted=len(deletes), unchanged=len(desired) - len(puts))

@@ -40,10 +40,21 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot import messages
-from bot.escalation import Reason, escalate, for_customer
-from bot.models import KST, CustomerTier, FaqEntry
+from bot.escalation import escalate, for_customer
+from bot.models import KST, FaqEntry
 from bot.ports import ConversationLog, ConversationTurn, FaqRepository
 from bot.text import mask_phone_numbers
+from contract import (
+    BEDROCK_FAILURE_REASONS,
+    FALLBACK_INTENT,
+    ContactAttribute,
+    CustomerTier,
+    Dimension,
+    EscalationReason,
+    Intent,
+    Metric,
+    NextAction,
+)
 from handlers.event_reading import as_mapping, as_string
 from handlers.lambda_context import ContainerApp, remaining_seconds
 from handlers.observability import MetricsPublisher, logger, start_invocation, traced
@@ -56,7 +67,6 @@ if TYPE_CHECKING:
 MAX_MESSAGE_CHARS = 1000
 #: Lex intent names: letters, digits, single ``_``/``-`` separators, at most 100 of them.
 _INTENT_NAME_RE = re.compile(r"(?:[0-9a-zA-Z][_-]?){1,100}")
-FALLBACK_INTENT = "FallbackIntent"
 #: Caller text kept in the conversation log and log lines (Lex itself caps text input at 1,024).
 MAX_LOGGED_TEXT_CHARS = 2000
 #: Used when the context cannot say how much time is left (it always can on Lambda).
@@ -86,9 +96,11 @@ class LexRequest:
         session_state = as_mapping(root.get("sessionState"))
         session = string_attributes(session_state.get("sessionAttributes"))
         contact_id = (
-            _bounded_id(session.get("contactId")) or _bounded_id(root.get("sessionId")) or fallback_contact_id
+            _bounded_id(session.get(ContactAttribute.CONTACT_ID))
+            or _bounded_id(root.get("sessionId"))
+            or fallback_contact_id
         )
-        channel = session.get("channel", "").strip().upper() or _channel_from_input_mode(
+        channel = session.get(ContactAttribute.CHANNEL, "").strip().upper() or _channel_from_input_mode(
             root.get("inputMode")
         )
         intent_name = as_string(as_mapping(session_state.get("intent")).get("name"))
@@ -96,7 +108,7 @@ class LexRequest:
             text=as_string(root.get("inputTranscript")),
             contact_id=contact_id,
             channel=channel[:32],
-            customer_tier=_tier(session.get("customerTier")),
+            customer_tier=_tier(session.get(ContactAttribute.CUSTOMER_TIER)),
             intent_name=intent_name if _INTENT_NAME_RE.fullmatch(intent_name) else FALLBACK_INTENT,
             invocation_source=as_string(root.get("invocationSource"))[:32],
             session=session,
@@ -149,14 +161,14 @@ def system_error_response(request: LexRequest | None) -> dict[str, Any]:
     message, without "try again later", which would contradict the transfer.
     """
     tier = request.customer_tier if request is not None else CustomerTier.STANDARD
-    escalation = for_customer(escalate(Reason.SYSTEM_ERROR), tier)
+    escalation = for_customer(escalate(EscalationReason.SYSTEM_ERROR), tier)
     session = dict(request.session) if request is not None else {}
     session.update(
         {
-            "nextAction": "escalate",
-            "queue": escalation.queue.value,
-            "reason": escalation.reason.value,
-            "priority": escalation.priority,
+            ContactAttribute.NEXT_ACTION: NextAction.ESCALATE.value,
+            ContactAttribute.QUEUE: escalation.queue.value,
+            ContactAttribute.REASON: escalation.reason.value,
+            ContactAttribute.PRIORITY: escalation.priority,
         }
     )
     return lex_response(
@@ -257,30 +269,35 @@ class LexHookApp:
                 "conversation log write failed", extra={"conversation_turn": _turn_as_dict(turn)}
             )
             if self._metrics is not None:
-                self._metrics.count("ConversationLogWriteFailed")
+                self._metrics.count(Metric.CONVERSATION_LOG_WRITE_FAILED)
 
     def _publish_metrics(self, outcome: TurnOutcome) -> None:
         if self._metrics is None:
             return
         record = outcome.record
         self._metrics.count(
-            "Turns",
+            Metric.TURNS,
             dimensions={
-                "intent": _enum_value(record.intent) or "none",
-                "source": _enum_value(record.classifier_source) or "none",
+                Dimension.INTENT: _enum_value(record.intent) or "none",
+                Dimension.SOURCE: _enum_value(record.classifier_source) or "none",
             },
         )
         if record.faq_id:
-            self._metrics.count("FaqHit")
-        elif _enum_value(record.intent) == "general_inquiry":
-            self._metrics.count("FaqMiss")
-        # Silence is never sent to Bedrock, so it is not a fallback worth an alarm.
-        if self._bedrock_enabled and record.fallback_reason not in (None, "empty_input"):
-            self._metrics.count("ClassifierFallback", dimensions={"reason": record.fallback_reason})
+            self._metrics.count(Metric.FAQ_HIT)
+        elif _enum_value(record.intent) == Intent.GENERAL_INQUIRY:
+            self._metrics.count(Metric.FAQ_MISS)
+        # Only Bedrock's failures: silence is never sent to Bedrock, so it is no fallback worth an alarm.
+        if self._bedrock_enabled and record.fallback_reason in BEDROCK_FAILURE_REASONS:
+            self._metrics.count(
+                Metric.CLASSIFIER_FALLBACK, dimensions={Dimension.REASON: record.fallback_reason}
+            )
         if record.escalation_queue:
             self._metrics.count(
-                "Escalation",
-                dimensions={"reason": record.escalation_reason, "queue": record.escalation_queue},
+                Metric.ESCALATION,
+                dimensions={
+                    Dimension.REASON: record.escalation_reason,
+                    Dimension.QUEUE: record.escalation_queue,
+                },
             )
 
 
@@ -395,14 +412,17 @@ def handle_event(
         logger.exception(
             "turn failed, handing the caller to an agent",
             extra={
-                "reason": "system_error",
+                "reason": EscalationReason.SYSTEM_ERROR.value,
                 "caller_text": mask_phone_numbers(request.text)[:MAX_LOGGED_TEXT_CHARS] if request else None,
             },
         )
         response = system_error_response(request)
         if app is not None and app.metrics is not None:
-            queue = response["sessionState"]["sessionAttributes"]["queue"]
-            app.metrics.count("Escalation", dimensions={"reason": Reason.SYSTEM_ERROR.value, "queue": queue})
+            queue = response["sessionState"]["sessionAttributes"][ContactAttribute.QUEUE]
+            app.metrics.count(
+                Metric.ESCALATION,
+                dimensions={Dimension.REASON: EscalationReason.SYSTEM_ERROR.value, Dimension.QUEUE: queue},
+            )
         return response
     finally:
         if app is not None and app.metrics is not None:

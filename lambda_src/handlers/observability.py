@@ -6,8 +6,9 @@
   forgetting to mask. The bot's own ``logging.getLogger(__name__)`` loggers (``bot.*``,
   ``storage.*``) are routed through the same handler, so they are JSON, masked and carry the
   contact id too.
-* **Metrics**: CloudWatch EMF through Powertools. Dimensions are kept to a small fixed set
-  (``intent``, ``source``, ``reason``, ``queue``, ``action``) with bounded values; metrics with
+* **Metrics**: CloudWatch EMF through Powertools. The names, and the dimensions of each, are the
+  contract's (``contract.LEX_HOOK_METRICS``, ``contract.CONTACT_FLOW_METRICS``): a small fixed set
+  with bounded values, which the alarms of the deployment read too; metrics with
   their own dimensions go out with ``single_metric`` so they do not multiply the dimension sets
   of the others. Publishing a metric never fails a caller's turn.
 * **Tracer**: the X-Ray SDK costs about as much to import as boto3 itself, so the Powertools
@@ -28,6 +29,7 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.metrics.metrics import Metrics
 
 from bot.text import mask_phone_numbers
+from contract import Dimension, EnvVar
 
 DEFAULT_SERVICE_NAME = "aicc-bot"
 
@@ -82,7 +84,7 @@ class PhoneMaskingFormatter(LambdaPowertoolsFormatter):
 
 def _build_logger() -> Logger:
     built = Logger(
-        service=os.environ.get("POWERTOOLS_SERVICE_NAME") or DEFAULT_SERVICE_NAME,
+        service=os.environ.get(EnvVar.POWERTOOLS_SERVICE_NAME) or DEFAULT_SERVICE_NAME,
         logger_formatter=PhoneMaskingFormatter(),
     )
     for name in APPLICATION_LOGGERS:
@@ -135,7 +137,7 @@ class MetricsPublisher:
                 unit=MetricUnit.Count,
                 value=value,
                 namespace=self._namespace,
-                default_dimensions={"service": self._service},
+                default_dimensions={Dimension.SERVICE: self._service},
             ) as metric:
                 for dimension, dimension_value in dimensions.items():
                     metric.add_dimension(name=dimension, value=_dimension_value(dimension_value))

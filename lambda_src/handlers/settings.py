@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.business_calendar import BusinessCalendar, BusinessCalendarError
+from contract import CALLBACKS, CONVERSATIONS, CUSTOMERS, FAQ, ORDERS, RESERVATIONS, EnvVar
 
 DEFAULT_BEDROCK_TIMEOUT_SECONDS = 2.5
 DEFAULT_REGION = "ap-northeast-2"
@@ -50,19 +51,23 @@ class LexHookSettings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> LexHookSettings:
         """Read and validate the Lex hook's variables; raises ``SettingsError``."""
         env = os.environ if environ is None else environ
-        bedrock_enabled = _boolean(env, "BEDROCK_ENABLED", default=False)
+        bedrock_enabled = _boolean(env, EnvVar.BEDROCK_ENABLED, default=False)
         return cls(
-            conversations_table_name=_required(env, "CONVERSATIONS_TABLE_NAME"),
-            faq_table_name=_required(env, "FAQ_TABLE_NAME"),
-            reservations_table_name=_required(env, "RESERVATIONS_TABLE_NAME"),
-            orders_table_name=_required(env, "ORDERS_TABLE_NAME"),
+            conversations_table_name=_required(env, CONVERSATIONS.environment_variable),
+            faq_table_name=_required(env, FAQ.environment_variable),
+            reservations_table_name=_required(env, RESERVATIONS.environment_variable),
+            orders_table_name=_required(env, ORDERS.environment_variable),
             bedrock_enabled=bedrock_enabled,
             # The model id only matters when Bedrock is on; then it is required.
-            bedrock_model_id=_required(env, "BEDROCK_MODEL_ID") if bedrock_enabled else None,
+            bedrock_model_id=_required(env, EnvVar.BEDROCK_MODEL_ID) if bedrock_enabled else None,
             bedrock_timeout_seconds=_number(
-                env, "BEDROCK_TIMEOUT_SECONDS", default=DEFAULT_BEDROCK_TIMEOUT_SECONDS, low=0.1, high=10.0
+                env,
+                EnvVar.BEDROCK_TIMEOUT_SECONDS,
+                default=DEFAULT_BEDROCK_TIMEOUT_SECONDS,
+                low=0.1,
+                high=10.0,
             ),
-            conversation_ttl_days=_integer(env, "CONVERSATION_TTL_DAYS", low=1, high=3650),
+            conversation_ttl_days=_integer(env, EnvVar.CONVERSATION_TTL_DAYS, low=1, high=3650),
             aws_region=_region(env),
             observability=_observability(env),
         )
@@ -87,8 +92,8 @@ class ContactFlowSettings:
         except BusinessCalendarError as error:
             raise SettingsError(str(error)) from None
         return cls(
-            customers_table_name=_required(env, "CUSTOMERS_TABLE_NAME"),
-            callbacks_table_name=_required(env, "CALLBACKS_TABLE_NAME"),
+            customers_table_name=_required(env, CUSTOMERS.environment_variable),
+            callbacks_table_name=_required(env, CALLBACKS.environment_variable),
             calendar=calendar,
             aws_region=_region(env),
             observability=_observability(env),
@@ -97,8 +102,8 @@ class ContactFlowSettings:
 
 def _observability(env: Mapping[str, str]) -> ObservabilitySettings:
     return ObservabilitySettings(
-        service_name=_required(env, "POWERTOOLS_SERVICE_NAME"),
-        metrics_namespace=_required(env, "POWERTOOLS_METRICS_NAMESPACE"),
+        service_name=_required(env, EnvVar.POWERTOOLS_SERVICE_NAME),
+        metrics_namespace=_required(env, EnvVar.POWERTOOLS_METRICS_NAMESPACE),
     )
 
 

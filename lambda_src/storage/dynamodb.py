@@ -14,7 +14,7 @@ Design notes:
 * **Datetimes** are stored as ISO-8601 strings in Korea time (``+09:00``) so they read naturally
   and sort correctly (the callbacks GSI sorts on ``callback_at``).
 
-Keys follow the table documented in ``bot.ports``.
+Keys, index keys and the TTL attribute are the contract's table definitions (``contract.CONVERSATIONS``...).
 """
 
 from __future__ import annotations
@@ -25,13 +25,25 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.models import KST, CustomerTier, FaqEntry
+from bot.models import KST, FaqEntry
 from bot.ports import (
     CallbackRequest,
     ConversationTurn,
     CustomerProfile,
     Order,
     Reservation,
+)
+from contract import (
+    CALLBACKS,
+    CONVERSATIONS,
+    CUSTOMERS,
+    FAQ,
+    ORDERS,
+    RESERVATIONS,
+    CustomerItem,
+    CustomerTier,
+    OrderItem,
+    TableDefinition,
 )
 
 logger = logging.getLogger(__name__)
@@ -42,6 +54,20 @@ READ_TIMEOUT_SECONDS = 2.0
 MAX_ATTEMPTS = 2
 
 _CONDITIONAL_CHECK_FAILED = "ConditionalCheckFailedException"
+
+
+def _ttl_attribute(definition: TableDefinition) -> str:
+    if definition.ttl_attribute is None:
+        raise ValueError(f"the {definition.key} table has no TTL attribute")
+    return definition.ttl_attribute
+
+
+# Key and TTL attributes as the tables are deployed (the contract's table definitions).
+_CONVERSATION_KEY, _CONVERSATION_TURN = CONVERSATIONS.key_names
+_CONVERSATION_TTL = _ttl_attribute(CONVERSATIONS)
+_RESERVATION_KEY = RESERVATIONS.partition_key.name
+_CALLBACK_KEY = CALLBACKS.partition_key.name
+_FAQ_KEY = FAQ.partition_key.name
 
 Item = dict[str, dict[str, Any]]
 ClientFactory = Callable[[], Any]
@@ -147,8 +173,8 @@ class DynamoDbConversationLog(_DynamoDbTable):
         """Write one turn; a retry of the same (contact_id, turn) finds it stored and succeeds."""
         timestamp = _aware(turn.timestamp)
         item: Item = {
-            "contact_id": _s(turn.contact_id),
-            "turn": _n(turn.turn),
+            _CONVERSATION_KEY: _s(turn.contact_id),
+            _CONVERSATION_TURN: _n(turn.turn),
             "timestamp": _s(_iso(timestamp)),
             "channel": _s(turn.channel),
             "caller_text": _s(turn.caller_text),
@@ -156,14 +182,14 @@ class DynamoDbConversationLog(_DynamoDbTable):
             "bot_reply": _s(turn.bot_reply),
             "action": _s(turn.action),
             # The turn's own time, not the wall clock, so a retried write is byte-identical.
-            "expires_at": _n(int((timestamp + self._ttl).timestamp())),
+            _CONVERSATION_TTL: _n(int((timestamp + self._ttl).timestamp())),
         }
         _put_optional(item, "intent", turn.intent)
         _put_optional(item, "classifier_source", turn.classifier_source)
         _put_optional(item, "faq_id", turn.faq_id)
         # The condition on the partition key alone is enough: it is evaluated against the item
         # with this exact (contact_id, turn) key, so another turn of the contact does not match.
-        if self._put_if_absent(item, "contact_id") is not None:
+        if self._put_if_absent(item, _CONVERSATION_KEY) is not None:
             logger.debug("conversation turn already stored", extra={"turn": turn.turn})
 
 
@@ -189,16 +215,17 @@ class DynamoDbCustomerRepository(_DynamoDbTable):
 
     def get(self, phone_number: str) -> CustomerProfile | None:
         """The caller's profile, or None for an unknown number. An unknown tier counts as STANDARD."""
-        item = self._get({"phone_number": _s(phone_number)})
+        item = self._get({CUSTOMERS.partition_key.name: _s(phone_number)})
         if item is None:
             return None
-        raw_tier = _str_attr(item, "tier") or CustomerTier.STANDARD.value
+        raw_tier = _str_attr(item, CustomerItem.TIER) or CustomerTier.STANDARD.value
         try:
             tier = CustomerTier(raw_tier.strip().upper())
         except ValueError:
             logger.warning("unknown customer tier, treating as STANDARD", extra={"tier": raw_tier})
             tier = CustomerTier.STANDARD
-        return CustomerProfile(phone_number=phone_number, tier=tier, name=_str_attr(item, "name") or None)
+        name = _str_attr(item, CustomerItem.NAME) or None
+        return CustomerProfile(phone_number=phone_number, tier=tier, name=name)
 
 
 class DynamoDbOrderRepository(_DynamoDbTable):
@@ -206,14 +233,14 @@ class DynamoDbOrderRepository(_DynamoDbTable):
 
     def get(self, order_id: str) -> Order | None:
         """The order, or None when there is no such order (or the stored item has no status)."""
-        item = self._get({"order_id": _s(order_id)})
+        item = self._get({ORDERS.partition_key.name: _s(order_id)})
         if item is None:
             return None
-        status = _str_attr(item, "status")
+        status = _str_attr(item, OrderItem.STATUS)
         if not status:
             logger.warning("order item without status", extra={"order_id": order_id})
             return None
-        return Order(order_id=order_id, status=status, detail=_str_attr(item, "detail") or None)
+        return Order(order_id=order_id, status=status, detail=_str_attr(item, OrderItem.DETAIL) or None)
 
 
 class DynamoDbReservationRepository(_DynamoDbTable):
@@ -222,17 +249,17 @@ class DynamoDbReservationRepository(_DynamoDbTable):
     def save(self, reservation: Reservation) -> Reservation:
         """Store the booking once; saving the same reference again returns the stored booking."""
         item: Item = {
-            "reference": _s(reservation.reference),
+            _RESERVATION_KEY: _s(reservation.reference),
             "contact_id": _s(reservation.contact_id),
             "service": _s(reservation.service),
             "reservation_date": _s(reservation.reservation_date.isoformat()),
             "phone_number": _s(reservation.phone_number),
             "created_at": _s(_iso(_aware(reservation.created_at))),
         }
-        existing = self._put_if_absent(item, "reference")
+        existing = self._put_if_absent(item, _RESERVATION_KEY)
         if existing is None:
             return reservation
-        stored = existing or self._get({"reference": item["reference"]}, consistent=True)
+        stored = existing or self._get({_RESERVATION_KEY: item[_RESERVATION_KEY]}, consistent=True)
         return _reservation(stored) if stored else reservation
 
 
@@ -242,16 +269,16 @@ class DynamoDbCallbackRepository(_DynamoDbTable):
     def save(self, request: CallbackRequest) -> CallbackRequest:
         """Store one request per contact; a retry (Connect retries) returns the first stored request."""
         item: Item = {
-            "contact_id": _s(request.contact_id),
+            _CALLBACK_KEY: _s(request.contact_id),
             "phone_number": _s(request.phone_number),
             "callback_at": _s(_iso(_aware(request.callback_at))),
             "reference": _s(request.reference),
             "status": _s(request.status),
         }
-        existing = self._put_if_absent(item, "contact_id")
+        existing = self._put_if_absent(item, _CALLBACK_KEY)
         if existing is None:
             return request
-        stored = existing or self._get({"contact_id": item["contact_id"]}, consistent=True)
+        stored = existing or self._get({_CALLBACK_KEY: item[_CALLBACK_KEY]}, consistent=True)
         return _callback_request(stored) if stored else request
 
 
@@ -287,7 +314,7 @@ def _iso(moment: datetime) -> str:
 
 
 def _faq_entry(item: Mapping[str, Mapping[str, Any]]) -> FaqEntry | None:
-    faq_id, question, answer = (_str_attr(item, name) for name in ("faq_id", "question", "answer"))
+    faq_id, question, answer = (_str_attr(item, name) for name in (_FAQ_KEY, "question", "answer"))
     if not faq_id or not question or not answer:
         return None
     return FaqEntry(

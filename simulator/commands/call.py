@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, BinaryIO
 
+from contract import CustomerTier
 from simulator.call import simulate_call
 from simulator.commands.common import one_line_errors, upper_choice, whole_number
 from simulator.fakes import InteractiveCaller, ScriptedCaller
@@ -78,7 +79,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--customer-tier",
         type=upper_choice(TIERS),
-        default="STANDARD",
+        default=CustomerTier.STANDARD.value,
         help="tier of the seeded caller profile",
     )
     parser.add_argument(

@@ -13,6 +13,7 @@ import math
 import os
 from typing import Any, BinaryIO
 
+from contract import EnvVar
 from simulator.commands.common import SCORE_DECIMALS, iter_lines, write_json_line
 from simulator.world import BEDROCK_MODES
 
@@ -84,7 +85,7 @@ def build_chain(args: argparse.Namespace) -> Any:
     local = default_classifier()
     if args.bedrock == "off":
         return ClassifierChain(local, None)
-    model_id = args.model_id or os.environ.get("BEDROCK_MODEL_ID") or DEFAULT_MODEL_ID
+    model_id = args.model_id or os.environ.get(EnvVar.BEDROCK_MODEL_ID) or DEFAULT_MODEL_ID
     if args.bedrock == "fail":
         client = throttled_bedrock_client(args.region or DEFAULT_REGION)
     else:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from contract import QUEUE_KEYS
 from simulator import call as call_module
 from simulator import cli
 from simulator.call import CallResult
@@ -77,6 +78,12 @@ def test_there_are_at_least_twenty_scripted_calls_with_distinct_names() -> None:
     names = [scripted.name for scripted in SCRIPTED_CALLS]
     assert len(names) >= 20
     assert len(set(names)) == len(names)
+
+
+def test_a_scripted_call_reaches_every_queue_of_the_contract() -> None:
+    # Each scripted call checks the queue it is transferred to (test_scripted_call): together they
+    # prove the bot, the inbound flow and the deployed queues route a caller to every queue.
+    assert {scripted.queue for scripted in SCRIPTED_CALLS} >= set(QUEUE_KEYS)
 
 
 @pytest.mark.parametrize("scripted", SCRIPTED_CALLS, ids=lambda scripted: scripted.name)

@@ -34,7 +34,7 @@ from constructs_lib.function_environment import (
     lex_hook_timeout_seconds,
     powertools_layer_parameter_name,
 )
-from constructs_lib.table_definitions import TABLE_DEFINITIONS
+from contract import METRICS_NAMESPACE, TABLE_DEFINITIONS
 from handlers.settings import ContactFlowSettings, LexHookSettings
 
 ACCOUNT = "123456789012"
@@ -378,7 +378,7 @@ def test_lex_hook_environment_is_exactly_what_its_settings_read(dev: Synthesized
     assert settings.bedrock_timeout_seconds == 2.5
     assert settings.conversation_ttl_days == 7
     assert settings.observability.service_name == "aicc-dev-lex-hook"
-    assert settings.observability.metrics_namespace == "AiccContactCenter"
+    assert settings.observability.metrics_namespace == METRICS_NAMESPACE
 
 
 def test_lex_hook_without_bedrock_has_no_model_id(without_bedrock: Synthesized) -> None:

@@ -15,7 +15,8 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk.assertions import Match, Template
 
 from constructs_lib.lex_bot import KoreanLexBot
-from lexbot import FALLBACK_INTENT, BotDefinition, load_bot_definition
+from contract import FALLBACK_INTENT
+from lexbot import BotDefinition, load_bot_definition
 from tests.support.cdk_nag import nag_findings
 
 ENV = {"account": "111122223333", "region": "ap-northeast-2"}

@@ -12,19 +12,24 @@ from typing import Any
 import pytest
 from aws_cdk import App
 
-from bot.bedrock_classifier import ClassifierUnavailable
+from bot.escalation import escalate, for_customer
 from constructs_lib.faq_loader import FaqLoader
-from constructs_lib.function_environment import METRICS_NAMESPACE
-from constructs_lib.monitoring import (
-    CLASSIFIER_FALLBACK_REASONS,
+from constructs_lib.monitoring import ContactCenterMonitoring
+from contract import (
+    BEDROCK_FAILURE_REASONS,
     CONTACT_FLOW_ACTIONS,
-    ContactCenterMonitoring,
+    CONTACT_FLOW_METRICS,
+    HANDLER_METRICS,
+    LEX_HOOK_METRICS,
+    METRICS_NAMESPACE,
+    CustomerTier,
+    Dimension,
+    EscalationReason,
+    FallbackReason,
 )
 from tests.constructs.test_bot_functions import ScratchBuild, config_for, render, resources_of_type, scratch
 from tests.support.cdk_nag import nag_findings
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-HANDLERS = REPO_ROOT / "lambda_src" / "handlers"
+from tests.support.metrics import DIMENSION_VALUES
 
 
 @dataclass
@@ -56,12 +61,6 @@ def dev() -> Monitored:
 def prod() -> Monitored:
     """prod: alarm e-mail configured."""
     return build("prod")
-
-
-def published_metrics() -> set[str]:
-    """Metric names the handlers count (``metrics.count("Name", ...)`` / ``self._count("Name", ...)``)."""
-    source = "\n".join(path.read_text(encoding="utf-8") for path in HANDLERS.glob("*.py"))
-    return set(re.findall(r"count\(\s*\"(\w+)\"", source))
 
 
 # --- topic --------------------------------------------------------------------------------------------
@@ -169,7 +168,10 @@ def math_metrics(alarm: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def test_system_error_escalations_sum_both_queues(dev: Monitored) -> None:
+def test_system_error_escalations_sum_every_queue_the_bot_sends_them_to(dev: Monitored) -> None:
+    # Where the escalation rules send a system error: standard callers and VIP callers.
+    system_error = escalate(EscalationReason.SYSTEM_ERROR)
+    queues = [for_customer(system_error, tier).queue.value for tier in CustomerTier]
     alarm = dev.alarm("LexHookSystemErrors")
     assert math_metrics(alarm) == [
         {
@@ -177,8 +179,9 @@ def test_system_error_escalations_sum_both_queues(dev: Monitored) -> None:
             "namespace": METRICS_NAMESPACE,
             "dimensions": {"service": "aicc-dev-lex-hook", "reason": "system_error", "queue": queue},
         }
-        for queue in ("general", "priority")
+        for queue in queues
     ]
+    assert queues == ["general", "priority"]
     expression = next(query["Expression"] for query in alarm["Metrics"] if "Expression" in query)
     assert expression == "FILL(m0, 0) + FILL(m1, 0)"
 
@@ -196,7 +199,8 @@ def test_contact_flow_errors_sum_both_actions(dev: Monitored) -> None:
 
 def test_bedrock_fallback_alarms_cover_every_failure_reason(dev: Monitored) -> None:
     fallbacks = math_metrics(dev.alarm("ClassifierFallbacks"))
-    assert [metric["dimensions"]["reason"] for metric in fallbacks] == list(CLASSIFIER_FALLBACK_REASONS)
+    assert [metric["dimensions"]["reason"] for metric in fallbacks] == list(BEDROCK_FAILURE_REASONS)
+    assert not {FallbackReason.DISABLED, FallbackReason.EMPTY_INPUT} & set(BEDROCK_FAILURE_REASONS)
     assert dev.alarm("ClassifierFallbacks")["Threshold"] == 10
     access = dev.alarm("BedrockAccessDenied")
     assert access["MetricName"] == "ClassifierFallback"
@@ -206,55 +210,66 @@ def test_bedrock_fallback_alarms_cover_every_failure_reason(dev: Monitored) -> N
     }
 
 
-def test_the_fallback_reasons_are_the_classifiers_reasons() -> None:
-    reasons = (ClassifierUnavailable.__doc__ or "").split("Reasons:", 1)[1]
-    documented = re.findall(r"``(\w+)``", reasons)
-    assert set(CLASSIFIER_FALLBACK_REASONS) == set(documented)
-
-
 def test_no_bedrock_alarms_without_bedrock() -> None:
     monitored = build(bedrock_enabled=False)
     assert "ClassifierFallbacks" not in monitored.monitoring.alarms
     assert "BedrockAccessDenied" not in monitored.monitoring.alarms
 
 
-def test_every_watched_handler_metric_is_one_the_handlers_publish(dev: Monitored) -> None:
-    watched: set[str] = set()
-    for alarm in resources_of_type(dev.template, "AWS::CloudWatch::Alarm").values():
+def watched_metrics(monitored: Monitored) -> list[tuple[str, dict[str, str]]]:
+    """Every handler metric an alarm or a dashboard graph watches: name and dimensions.
+
+    A dashboard SEARCH watches its metric with the dimensions of its schema, any values.
+    """
+    watched: list[tuple[str, dict[str, str]]] = []
+    for alarm in resources_of_type(monitored.template, "AWS::CloudWatch::Alarm").values():
         properties = alarm["Properties"]
         if properties.get("Namespace") == METRICS_NAMESPACE:
-            watched.add(properties["MetricName"])
-        watched.update(
-            metric["name"] for metric in math_metrics(properties) if metric["namespace"] == METRICS_NAMESPACE
+            dimensions = {d["Name"]: d["Value"] for d in properties["Dimensions"]}
+            watched.append((properties["MetricName"], dimensions))
+        watched.extend(
+            (metric["name"], metric["dimensions"])
+            for metric in math_metrics(properties)
+            if metric["namespace"] == METRICS_NAMESPACE
         )
-    watched.update(dashboard_metric_names(dev))
+    properties = monitored.template["Resources"][monitored.ref(monitored.monitoring.dashboard)]["Properties"]
+    for widget in json.loads(render(properties["DashboardBody"]))["widgets"]:
+        for line in widget["properties"].get("metrics", []):
+            if line and line[0] == METRICS_NAMESPACE:
+                names = line[2:-1] if isinstance(line[-1], dict) else line[2:]
+                watched.append((line[1], dict(zip(names[::2], names[1::2], strict=True))))
+            elif line and isinstance(line[0], dict) and "expression" in line[0]:
+                search = r"\{([^}]*)\} MetricName=\"(\w+)\" service=\"([^\"]+)\""
+                for schema, name, service in re.findall(search, line[0]["expression"]):
+                    namespace, *dimensions = schema.split(",")
+                    assert namespace == METRICS_NAMESPACE
+                    watched.append((name, {**dict.fromkeys(dimensions, "*"), Dimension.SERVICE: service}))
+    return watched
 
-    assert watched >= {
+
+def test_every_watched_metric_is_one_the_handlers_publish_with_its_dimensions(dev: Monitored) -> None:
+    # The handlers publish exactly the contract's metrics (tests/functional/test_metrics.py).
+    watched = watched_metrics(dev)
+    assert {name for name, _ in watched} >= {
         "ConversationLogWriteFailed",
         "Escalation",
         "ContactFlowError",
         "ClassifierFallback",
         "Turns",
     }
-    assert watched <= published_metrics()
-
-
-def dashboard_metric_names(monitored: Monitored) -> set[str]:
-    """Handler metric names the dashboard graphs (plain metrics and SEARCH expressions)."""
-    properties = monitored.template["Resources"][monitored.ref(monitored.monitoring.dashboard)]["Properties"]
-    body = json.loads(render(properties["DashboardBody"]))
-    names: set[str] = set()
-    for widget in body["widgets"]:
-        for line in widget["properties"].get("metrics", []):
-            if line and line[0] == METRICS_NAMESPACE:
-                names.add(line[1])
-            elif line and isinstance(line[0], dict) and "expression" in line[0]:
-                names.update(re.findall(r'MetricName="(\w+)"', line[0]["expression"]))
-    return names
+    services = {dev.scratch.functions.lex_hook_service_name: LEX_HOOK_METRICS}
+    services[dev.scratch.functions.contact_flow_service_name] = CONTACT_FLOW_METRICS
+    for name, dimensions in watched:
+        published = services[dimensions[Dimension.SERVICE]]
+        assert name in published, name
+        assert set(dimensions) == {Dimension.SERVICE, *published[name]}, name
+        for dimension, value in dimensions.items():
+            if dimension != Dimension.SERVICE and value != "*":
+                assert value in DIMENSION_VALUES[dimension], (name, dimension, value)
 
 
 def test_the_dashboard_graphs_every_published_metric(dev: Monitored) -> None:
-    assert dashboard_metric_names(dev) == published_metrics()
+    assert {name for name, _ in watched_metrics(dev)} == set(HANDLER_METRICS)
 
 
 def test_the_dashboard_is_named_after_the_environment(dev: Monitored) -> None:

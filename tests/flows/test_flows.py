@@ -1,14 +1,31 @@
-"""The real contact flows: they pass the checker, use exactly the contract's placeholders, and
-behave as issue 4 §4 describes (walked as graphs, not run)."""
+"""The real contact flows: they pass the checker, use the placeholders of ``flowlang.templates``,
+exchange exactly the contract's names with the bot and the functions (``contract``), route every
+queue of the contract, and behave as issue 4 §4 describes (walked as graphs, not run)."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
 
+from contract import (
+    BOT_INPUT_ATTRIBUTES,
+    CONTACT_FLOW_ACTIONS,
+    DEFAULT_QUEUE,
+    QUEUE_KEYS,
+    RESULT_OK,
+    ROUTING_ATTRIBUTES,
+    ContactAttribute,
+    ContactFlowAction,
+    CustomerTier,
+    LambdaParameter,
+    LambdaResponse,
+    NextAction,
+    Queue,
+)
 from flowlang import (
     ENDING_ACTION_TYPES,
     FLOW_DIR,
@@ -18,25 +35,12 @@ from flowlang import (
     check_flow,
     load_template,
     placeholders_in,
+    queue_arn_placeholder,
     read_template,
     transitions_of,
 )
 from flowlang.layout import unplaced
 
-#: The placeholder list of the engineers' contract (contracts.md), written out on purpose.
-CONTRACT_PLACEHOLDERS = {
-    "ContactFlowFunctionArn",
-    "LexBotAliasArn",
-    "HoursOfOperationArn",
-    "CustomerQueueFlowArn",
-    "InboundFlowArn",
-    "QueueArn_general",
-    "QueueArn_complaint",
-    "QueueArn_tech_support",
-    "QueueArn_payment",
-    "QueueArn_priority",
-}
-QUEUE_KEYS = ("general", "complaint", "tech_support", "payment", "priority")
 GOODBYE = "감사합니다. 좋은 하루 되세요!"
 TEMPORARY_ERROR = "죄송합니다. 일시적인 오류가 발생했습니다."
 HOURS_TEXT = "평일 오전 9시부터 오후 6시까지"
@@ -181,13 +185,41 @@ def test_every_flow_file_is_a_declared_flow() -> None:
     }
 
 
-def test_placeholders_are_exactly_the_contract_list() -> None:
-    assert set(KNOWN_PLACEHOLDERS) == CONTRACT_PLACEHOLDERS
+def test_the_flows_use_every_known_placeholder_and_no_other() -> None:
     used = {spec.key: placeholders_in(read_template(spec)) for spec in FLOWS}
     for key, names in used.items():
-        assert names <= CONTRACT_PLACEHOLDERS, key
+        assert names <= KNOWN_PLACEHOLDERS, key
     # The inbound flow's own ARN is offered to every flow (a transfer back to it) but used by none yet.
-    assert set().union(*used.values()) == CONTRACT_PLACEHOLDERS - {"InboundFlowArn"}
+    assert set().union(*used.values()) == KNOWN_PLACEHOLDERS - {"InboundFlowArn"}
+    assert {queue_arn_placeholder(key) for key in QUEUE_KEYS} <= KNOWN_PLACEHOLDERS
+
+
+def _names(namespace: type) -> set[str]:
+    """The values of a contract namespace of names (``LambdaResponse``, ``ContactAttribute``...)."""
+    return {value for name, value in vars(namespace).items() if name.isupper()}
+
+
+def _references(document: Any, namespace: str) -> set[str]:
+    """Every ``$.<namespace>.<name>`` the flow document reads (parameters and embedded text)."""
+    return set(re.findall(rf"\$\.{re.escape(namespace)}\.(\w+)", json.dumps(document, ensure_ascii=False)))
+
+
+@pytest.mark.parametrize("spec", FLOWS, ids=lambda spec: spec.key)
+def test_every_name_a_flow_exchanges_with_the_bot_and_the_functions_is_the_contracts(spec: FlowSpec) -> None:
+    document = load_template(spec)
+    for action in document["Actions"]:
+        parameters = action["Parameters"]
+        if action["Type"] == "InvokeLambdaFunction":
+            sent = parameters["LambdaInvocationAttributes"]
+            assert set(sent) <= _names(LambdaParameter), action["Identifier"]
+            assert sent[LambdaParameter.ACTION] in CONTACT_FLOW_ACTIONS, action["Identifier"]
+        if action["Type"] == "ConnectParticipantWithLexBot":
+            assert set(parameters["LexSessionAttributes"]) == set(BOT_INPUT_ATTRIBUTES)
+        if action["Type"] == "UpdateContactAttributes":
+            assert set(parameters["Attributes"]) <= _names(ContactAttribute), action["Identifier"]
+    assert _references(document, "External") <= _names(LambdaResponse)
+    assert _references(document, "Lex.SessionAttributes") <= set(ROUTING_ATTRIBUTES)
+    assert _references(document, "Attributes") <= _names(ContactAttribute)
 
 
 def test_identifiers_are_unique_across_flows_and_queue_flow_ids_are_prefixed(
@@ -257,19 +289,19 @@ def test_voice_and_language_are_set_on_every_path_to_the_bot(inbound: FlowGraph)
 def test_customer_lookup_then_attributes_or_the_standard_tier(inbound: FlowGraph) -> None:
     lookup = inbound["lookup-customer"]["Parameters"]
     assert lookup["LambdaFunctionARN"] == "%ContactFlowFunctionArn%"
-    assert lookup["LambdaInvocationAttributes"] == {"action": "lookup_customer"}
+    assert lookup["LambdaInvocationAttributes"] == {LambdaParameter.ACTION: ContactFlowAction.LOOKUP_CUSTOMER}
     assert lookup["ResponseValidation"] == {"ResponseType": "STRING_MAP"}
     assert lookup["InvocationType"] == "SYNCHRONOUS"
     assert 1 <= int(lookup["InvocationTimeLimitSeconds"]) <= 8
 
     checked = inbound.target("lookup-customer", "NextAction")
-    assert inbound[checked]["Parameters"] == {"ComparisonValue": "$.External.result"}
-    found = inbound.target(checked, "Condition Equals ok")
+    assert inbound[checked]["Parameters"] == {"ComparisonValue": f"$.External.{LambdaResponse.RESULT}"}
+    found = inbound.target(checked, f"Condition Equals {RESULT_OK}")
     assert inbound[found]["Parameters"]["Attributes"] == {
-        "customerTier": "$.External.tier",
-        "customerName": "$.External.name",
+        ContactAttribute.CUSTOMER_TIER: f"$.External.{LambdaResponse.TIER}",
+        ContactAttribute.CUSTOMER_NAME: f"$.External.{LambdaResponse.NAME}",
     }
-    default_tier = {"customerTier": "STANDARD"}
+    default_tier = {ContactAttribute.CUSTOMER_TIER: CustomerTier.STANDARD}
     for failed in (
         inbound.target("lookup-customer", "Error NoMatchingError"),
         inbound.target(checked, "Error NoMatchingCondition"),
@@ -287,9 +319,9 @@ def test_the_bot_gets_its_prompt_alias_and_session_attributes(inbound: FlowGraph
         "Text": "무엇을 도와드릴까요?",
         "LexV2Bot": {"AliasArn": "%LexBotAliasArn%"},
         "LexSessionAttributes": {
-            "customerTier": "$.Attributes.customerTier",
-            "channel": "$.Channel",
-            "contactId": "$.ContactId",
+            ContactAttribute.CUSTOMER_TIER: f"$.Attributes.{ContactAttribute.CUSTOMER_TIER}",
+            ContactAttribute.CHANNEL: "$.Channel",
+            ContactAttribute.CONTACT_ID: "$.ContactId",
         },
     }
 
@@ -298,8 +330,10 @@ def test_end_disconnects_without_a_second_goodbye(inbound: FlowGraph) -> None:
     # The bot closes with nextAction=end only after saying goodbye itself (bot.engine): the flow
     # hangs up rather than repeating it.
     route = inbound.target("ask-bot", "NextAction")
-    assert inbound[route]["Parameters"] == {"ComparisonValue": "$.Lex.SessionAttributes.nextAction"}
-    ended = inbound.target(route, "Condition Equals end")
+    assert inbound[route]["Parameters"] == {
+        "ComparisonValue": f"$.Lex.SessionAttributes.{ContactAttribute.NEXT_ACTION}"
+    }
+    ended = inbound.target(route, f"Condition Equals {NextAction.END}")
     assert inbound[ended]["Type"] == "DisconnectParticipant"
     # The flow's own goodbye is only for a caller who declines the callback.
     goodbyes = {i for i, text in inbound.texts().items() if text == GOODBYE}
@@ -312,22 +346,42 @@ def test_end_disconnects_without_a_second_goodbye(inbound: FlowGraph) -> None:
     }
 
 
-def test_escalation_saves_the_bot_result_and_routes_all_five_queues(inbound: FlowGraph) -> None:
+def _queue_router(inbound: FlowGraph) -> str:
+    """The action that routes an escalation on the bot's ``queue`` (after saving the bot's result)."""
     route = inbound.target("ask-bot", "NextAction")
-    saved = inbound.target(route, "Condition Equals escalate")
+    saved = inbound.target(route, f"Condition Equals {NextAction.ESCALATE}")
+    return inbound.target(saved, "NextAction")
+
+
+def test_escalation_saves_the_bots_routing_attributes(inbound: FlowGraph) -> None:
+    route = inbound.target("ask-bot", "NextAction")
+    saved = inbound.target(route, f"Condition Equals {NextAction.ESCALATE}")
     assert inbound[saved]["Parameters"]["Attributes"] == {
-        key: f"$.Lex.SessionAttributes.{key}" for key in ("nextAction", "queue", "reason", "priority")
+        key: f"$.Lex.SessionAttributes.{key}" for key in ROUTING_ATTRIBUTES
     }
-    by_queue = inbound.target(saved, "NextAction")
-    assert inbound.target(saved, "Error NoMatchingError") == by_queue
-    assert inbound[by_queue]["Parameters"] == {"ComparisonValue": "$.Lex.SessionAttributes.queue"}
-    for key in QUEUE_KEYS:
-        target = inbound.target(by_queue, f"Condition Equals {key}")
-        assert inbound[target]["Type"] == "UpdateContactTargetQueue"
-        assert inbound[target]["Parameters"] == {"QueueId": f"%QueueArn_{key}%"}
-        assert inbound.target(target, "NextAction") == "check-hours"
-    unknown = inbound.target(by_queue, "Error NoMatchingCondition")
-    assert inbound[unknown]["Parameters"] == {"QueueId": "%QueueArn_general%"}
+    assert inbound.target(saved, "Error NoMatchingError") == _queue_router(inbound)
+
+
+def test_every_queue_of_the_contract_is_routed_to_its_own_queue_arn(inbound: FlowGraph) -> None:
+    by_queue = _queue_router(inbound)
+    assert inbound[by_queue]["Parameters"] == {
+        "ComparisonValue": f"$.Lex.SessionAttributes.{ContactAttribute.QUEUE}"
+    }
+    targets = {queue: inbound.target(by_queue, f"Condition Equals {queue}") for queue in Queue}
+    for queue, target in targets.items():
+        assert inbound[target]["Type"] == "UpdateContactTargetQueue", queue
+        assert inbound[target]["Parameters"] == {"QueueId": f"%{queue_arn_placeholder(queue)}%"}, queue
+        # Then the transfer, through the hours and staffing checks.
+        assert inbound.target(target, "NextAction") == "check-hours", queue
+    assert len(set(targets.values())) == len(Queue), "one target action per queue"
+    # Nothing else: every condition of the router is a queue of the contract.
+    conditions = {label for label, _ in transitions_of(inbound[by_queue]) if label.startswith("Condition")}
+    assert conditions == {f"Condition Equals {queue}" for queue in Queue}
+
+
+def test_an_unknown_queue_goes_to_the_default_queue(inbound: FlowGraph) -> None:
+    unknown = inbound.target(_queue_router(inbound), "Error NoMatchingCondition")
+    assert inbound[unknown]["Parameters"] == {"QueueId": f"%{queue_arn_placeholder(DEFAULT_QUEUE)}%"}
 
 
 def test_open_hours_check_staffing_then_transfer(inbound: FlowGraph) -> None:
@@ -470,17 +524,21 @@ def test_a_silent_caller_is_ended_politely(inbound: FlowGraph) -> None:
     assert inbound[inbound.target(silent, "NextAction")]["Type"] == "DisconnectParticipant"
 
 
-def test_errors_apologise_and_fall_back_to_the_general_queue(inbound: FlowGraph) -> None:
+def test_errors_apologise_and_fall_back_to_the_default_queue(inbound: FlowGraph) -> None:
     apology = inbound.target("ask-bot", "Error NoMatchingError")
     assert inbound[apology]["Parameters"]["Text"].startswith(TEMPORARY_ERROR)
+    by_queue = _queue_router(inbound)
     for source, label in (
         ("route-bot-result", "Error NoMatchingCondition"),
         ("transfer", "Error NoMatchingError"),
-        *((f"target-{key.replace('_', '-')}", "Error NoMatchingError") for key in QUEUE_KEYS),
+        *(
+            (inbound.target(by_queue, f"Condition Equals {queue}"), "Error NoMatchingError")
+            for queue in Queue
+        ),
     ):
         assert inbound.target(source, label) == apology, source
     general = inbound.target(apology, "NextAction")
-    assert inbound[general]["Parameters"] == {"QueueId": "%QueueArn_general%"}
+    assert inbound[general]["Parameters"] == {"QueueId": f"%{queue_arn_placeholder(DEFAULT_QUEUE)}%"}
     transfer = inbound.target(general, "NextAction")
     assert inbound[transfer]["Type"] == "TransferContactToQueue"
     # The fallback's own failures end with a polite disconnect, never back into the apology.

@@ -1,9 +1,11 @@
-"""Functional-test fixtures: moto DynamoDB tables with the keys of ``bot.ports``, the handlers'
-environment, recorded events from ``tests/events`` and a fake Lambda context."""
+"""Functional-test fixtures: moto DynamoDB tables created from the contract's table definitions,
+the handlers' environment as the CDK app builds it, recorded events from ``tests/events`` and a
+fake Lambda context."""
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import io
 import json
 import logging
@@ -15,39 +17,54 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from constructs_lib.table_definitions import TABLE_DEFINITIONS, create_table_request
+from config import load_environment
+from config.settings import BusinessHours
+from constructs_lib.function_environment import contact_flow_environment, lex_hook_environment
+from constructs_lib.table_definitions import create_table_request
+from contract import TABLE_DEFINITIONS, EnvVar
 from handlers import contact_flow, lex_hook
 from handlers.observability import logger as powertools_logger
 from storage.dynamodb import reset_shared_dynamodb_client
 
 EVENTS_DIR = Path(__file__).resolve().parent.parent / "events"
 
-TABLE_NAMES = {
-    "CONVERSATIONS_TABLE_NAME": "test-conversations",
-    "FAQ_TABLE_NAME": "test-faq",
-    "CUSTOMERS_TABLE_NAME": "test-customers",
-    "CALLBACKS_TABLE_NAME": "test-callbacks",
-    "RESERVATIONS_TABLE_NAME": "test-reservations",
-    "ORDERS_TABLE_NAME": "test-orders",
-}
+#: The environment the handlers run in here: dev's, with what the tests depend on stated (Bedrock
+#: off, a 90-day TTL, Mon-Fri 09:00-18:00 and the Korean public holidays of 2025 and 2026).
+CONFIG = dataclasses.replace(
+    load_environment("dev"),
+    name_prefix="aicc-test",
+    bedrock_enabled=False,
+    bedrock_timeout_seconds=2.5,
+    conversation_ttl_days=90,
+    holiday_years=(2025, 2026),
+    business_hours=BusinessHours(
+        open="09:00", close="18:00", days=("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY")
+    ),
+)
 
+#: Table name by the variable that carries it (``CUSTOMERS_TABLE_NAME`` -> ``test-customers``).
+TABLE_NAMES = {definition.environment_variable: f"test-{definition.key}" for definition in TABLE_DEFINITIONS}
+
+#: What the CDK app gives the two functions (``constructs_lib.function_environment``), in one process
+#: environment for both, plus what Lambda and the tests' AWS stand-in set.
 BASE_ENVIRONMENT = {
-    **TABLE_NAMES,
+    **lex_hook_environment(
+        CONFIG,
+        {definition.key: TABLE_NAMES[definition.environment_variable] for definition in TABLE_DEFINITIONS},
+        bedrock_enabled=False,
+    ),
+    **contact_flow_environment(
+        CONFIG,
+        {definition.key: TABLE_NAMES[definition.environment_variable] for definition in TABLE_DEFINITIONS},
+    ),
+    # One process serves both handlers here; each function has its own service name on Lambda.
+    EnvVar.POWERTOOLS_SERVICE_NAME: "aicc-test",
     "AWS_DEFAULT_REGION": "ap-northeast-2",
     "AWS_REGION": "ap-northeast-2",
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SECURITY_TOKEN": "testing",
     "AWS_SESSION_TOKEN": "testing",
-    "BEDROCK_ENABLED": "false",
-    "BEDROCK_TIMEOUT_SECONDS": "2.5",
-    "CONVERSATION_TTL_DAYS": "90",
-    "BUSINESS_OPEN_TIME": "09:00",
-    "BUSINESS_CLOSE_TIME": "18:00",
-    "BUSINESS_DAYS": "MON,TUE,WED,THU,FRI",
-    "BUSINESS_HOLIDAYS": "2025-12-25,2026-01-01",
-    "POWERTOOLS_SERVICE_NAME": "aicc-test",
-    "POWERTOOLS_METRICS_NAMESPACE": "AiccTest",
     "POWERTOOLS_TRACE_DISABLED": "true",
 }
 

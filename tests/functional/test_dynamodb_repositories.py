@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot.models import KST, CustomerTier, FaqEntry
+from bot.models import KST, FaqEntry
 from bot.ports import CallbackRequest, Order, Reservation
+from contract import CustomerTier
 from storage.dynamodb import (
     DynamoDbCallbackRepository,
     DynamoDbCustomerRepository,

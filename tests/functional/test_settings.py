@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 import pytest
 
+from contract import CONTACT_FLOW_TABLES, LEX_HOOK_TABLES, METRICS_NAMESPACE
 from handlers.settings import ContactFlowSettings, LexHookSettings, SettingsError
 from tests.functional.conftest import BASE_ENVIRONMENT
 
-LEX_ONLY = {"CONVERSATIONS_TABLE_NAME", "FAQ_TABLE_NAME", "RESERVATIONS_TABLE_NAME", "ORDERS_TABLE_NAME"}
-CONTACT_FLOW_ONLY = {"CUSTOMERS_TABLE_NAME", "CALLBACKS_TABLE_NAME"}
+LEX_ONLY = {definition.environment_variable for definition in LEX_HOOK_TABLES}
+CONTACT_FLOW_ONLY = {definition.environment_variable for definition in CONTACT_FLOW_TABLES}
 
 
 def env_without(*names: str, **overrides: str) -> dict[str, str]:
@@ -29,7 +30,7 @@ def test_lex_hook_settings_from_a_complete_environment() -> None:
     assert settings.bedrock_timeout_seconds == 2.5
     assert settings.conversation_ttl_days == 90
     assert settings.aws_region == "ap-northeast-2"
-    assert settings.observability.metrics_namespace == "AiccTest"
+    assert settings.observability.metrics_namespace == METRICS_NAMESPACE
 
 
 def test_lex_hook_does_not_need_the_contact_flow_tables() -> None:
@@ -43,7 +44,7 @@ def test_contact_flow_does_not_need_the_lex_tables_or_bedrock() -> None:
     )
     assert settings.customers_table_name == "test-customers"
     assert settings.calendar.open_time == time(9, 0)
-    assert len(settings.calendar.holidays) == 2
+    assert date(2025, 12, 25) in settings.calendar.holidays
 
 
 def test_bedrock_enabled_requires_a_model_id() -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot.models import Intent
+from contract import Intent
 from simulator import cli
 from simulator.commands import classify, common, faq
 from tests.support.simulator_process import run_simulator

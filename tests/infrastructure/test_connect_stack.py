@@ -11,9 +11,8 @@ from aws_cdk.assertions import Match
 
 from config import EnvironmentConfig
 from config.settings import PhoneNumberSettings
+from contract import DEFAULT_QUEUE, PRIORITY_QUEUE, QUEUE_DESCRIPTIONS, QUEUE_KEYS, Queue
 from tests.infrastructure.conftest import SynthResult, synthesize
-
-QUEUES = ("general", "complaint", "tech_support", "payment", "priority")
 
 
 def _resources(template: dict[str, Any], resource_type: str) -> list[dict[str, Any]]:
@@ -142,14 +141,14 @@ def test_weekend_holidays_need_no_override_and_the_quota_holds(synth: SynthResul
     assert 0 < len(overrides) <= 50
 
 
-def test_five_queues_named_by_key_with_korean_descriptions_on_agent_hours(
+def test_one_queue_per_contract_queue_named_by_key_with_korean_descriptions_on_agent_hours(
     synth: SynthResult, environment: str, configs: dict[str, EnvironmentConfig]
 ) -> None:
     raw = synth.raw(environment, "connect")
     queues = {
         queue["Properties"]["Name"]: queue["Properties"] for queue in _resources(raw, "AWS::Connect::Queue")
     }
-    assert set(queues) == set(QUEUES)
+    assert set(queues) == set(QUEUE_KEYS)
     hours_id = next(
         key for key, value in raw["Resources"].items() if value["Type"] == "AWS::Connect::HoursOfOperation"
     )
@@ -160,6 +159,9 @@ def test_five_queues_named_by_key_with_korean_descriptions_on_agent_hours(
             "description must be Korean"
         )
     assert queues["payment"]["Description"] == "결제·환불"
+    assert {key: queue["Description"] for key, queue in queues.items()} == {
+        queue.value: description for queue, description in QUEUE_DESCRIPTIONS.items()
+    }
 
 
 def test_routing_profile_concurrency_and_priority_queue_first(synth: SynthResult, environment: str) -> None:
@@ -176,7 +178,7 @@ def test_routing_profile_concurrency_and_priority_queue_first(synth: SynthResult
         if value["Type"] == "AWS::Connect::Queue"
     }
     configs = properties["QueueConfigs"]
-    assert len(configs) == len(QUEUES) * 2
+    assert len(configs) == len(Queue) * 2
     for queue_key, logical_id in queue_ids.items():
         entries = [
             entry
@@ -184,9 +186,9 @@ def test_routing_profile_concurrency_and_priority_queue_first(synth: SynthResult
             if entry["QueueReference"]["QueueArn"] == {"Fn::GetAtt": [logical_id, "QueueArn"]}
         ]
         assert {entry["QueueReference"]["Channel"] for entry in entries} == {"VOICE", "CHAT"}
-        expected = 1 if queue_key == "priority" else 2
+        expected = 1 if queue_key == PRIORITY_QUEUE else 2
         assert {entry["Priority"] for entry in entries} == {expected}
-    assert properties["DefaultOutboundQueueArn"] == {"Fn::GetAtt": [queue_ids["general"], "QueueArn"]}
+    assert properties["DefaultOutboundQueueArn"] == {"Fn::GetAtt": [queue_ids[DEFAULT_QUEUE], "QueueArn"]}
 
 
 def test_security_profiles_have_explicit_graduated_permissions(synth: SynthResult, environment: str) -> None:
@@ -246,5 +248,5 @@ def test_unclaimed_numbers_need_no_flow_link(synth: SynthResult, environment: st
 def test_outputs_for_operators_and_later_stacks(synth: SynthResult) -> None:
     outputs = synth.raw("dev", "connect")["Outputs"]
     expected = {"InstanceId", "InstanceArn", "HoursOfOperationArn", "RoutingProfileArn"}
-    expected |= {f"{key.title().replace('_', '')}QueueArn" for key in QUEUES}
+    expected |= {f"{key.title().replace('_', '')}QueueArn" for key in QUEUE_KEYS}
     assert expected <= set(outputs)

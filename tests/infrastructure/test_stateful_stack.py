@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Match
 
-from constructs_lib.table_definitions import TABLE_DEFINITIONS
+from contract import TABLE_DEFINITIONS
 from tests.infrastructure.conftest import SynthResult
 
 

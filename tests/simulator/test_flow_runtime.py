@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from contract import FALLBACK_INTENT
 from flowlang.actions import ACTION_TYPES
 from flowlang.model import OPERATORS, FlowType
-from lexbot import FALLBACK_INTENT
 from simulator.flow_data import (
     MAX_ATTRIBUTE_BYTES,
     ActionFailed,

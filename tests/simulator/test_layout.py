@@ -22,6 +22,7 @@ SIMULATOR = REPO_ROOT / "simulator"
 #: The packages that run in production or on a developer's machine (not the tests).
 PRODUCTION = (
     "app.py",
+    "lambda_asset.py",
     "config",
     "constructs_lib",
     "stacks",

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from lexbot import FALLBACK_INTENT, load_bot_definition
+from contract import FALLBACK_INTENT
+from lexbot import load_bot_definition
 from simulator.flow_data import ActionFailed, InputTimeout
 from simulator.lex_session import (
     MAX_BOT_TURNS,

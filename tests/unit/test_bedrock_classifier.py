@@ -30,7 +30,8 @@ from bot.bedrock_classifier import (
     make_bedrock_runtime_client,
     sanitize_caller_text,
 )
-from bot.models import Classification, Intent
+from bot.models import Classification
+from contract import Intent
 
 REGION = "ap-northeast-2"
 BUDGET = 2.5

@@ -19,12 +19,11 @@ from bot.bedrock_classifier import (
 )
 from bot.classifier_chain import (
     DEFAULT_RESERVE_SECONDS,
-    REASON_DISABLED,
-    REASON_EMPTY_INPUT,
     ChainResult,
     ClassifierChain,
 )
-from bot.models import Classification, Intent
+from bot.models import Classification
+from contract import FallbackReason, Intent
 
 LOCAL_ANSWER = Classification(Intent.GREETING, 0.75, "local")
 BEDROCK_ANSWER = Classification(Intent.ORDER_INQUIRY, 0.92, "bedrock")
@@ -68,7 +67,7 @@ def test_bedrock_answer_is_used_when_it_succeeds() -> None:
 def test_without_bedrock_the_local_classifier_answers_with_reason_disabled() -> None:
     local = FakeLocal()
     result = ClassifierChain(local, None).classify("안녕하세요")
-    assert result == ChainResult(LOCAL_ANSWER, REASON_DISABLED)
+    assert result == ChainResult(LOCAL_ANSWER, FallbackReason.DISABLED)
     assert local.texts == ["안녕하세요"]
 
 
@@ -101,7 +100,7 @@ def test_unexpected_bedrock_exceptions_fall_back_with_reason_error(error: Except
 def test_blank_text_is_classified_locally_without_calling_bedrock(text: str) -> None:
     local, bedrock = FakeLocal(), FakeBedrock()
     result = ClassifierChain(local, bedrock).classify(text)
-    assert result == ChainResult(LOCAL_ANSWER, REASON_EMPTY_INPUT)
+    assert result == ChainResult(LOCAL_ANSWER, FallbackReason.EMPTY_INPUT)
     assert bedrock.budgets == []
     assert local.texts == [text]
 
@@ -109,7 +108,7 @@ def test_blank_text_is_classified_locally_without_calling_bedrock(text: str) -> 
 def test_a_failing_local_classifier_gives_a_not_understood_result() -> None:
     chain = ClassifierChain(FakeLocal(error=RuntimeError("broken data")), None)
     result = chain.classify("안녕하세요")
-    assert result.fallback_reason == REASON_DISABLED
+    assert result.fallback_reason == FallbackReason.DISABLED
     assert result.classification.source == "local"
     assert result.classification.confidence == 0.0
     assert not result.classification.is_confident

@@ -12,7 +12,8 @@ import pytest
 
 from config import ConfigError, load_all_environments, load_environment
 from config.calendar import holiday_closures, korean_public_holidays
-from config.settings import DEFAULT_CONFIG_PATH, QUEUE_KEYS
+from config.settings import DEFAULT_CONFIG_PATH
+from contract import QUEUE_KEYS
 
 #: What environments.json used to pin; the layer now follows lambda_src/requirements.txt.
 LAYER = "arn:aws:lambda:ap-northeast-2:017000801446:layer:AWSLambdaPowertoolsPythonV3-python313-arm64:27"

@@ -27,9 +27,9 @@ from bot.dialogs import (
     reservation_reference,
     start,
 )
-from bot.escalation import Reason
-from bot.models import KST, Queue
+from bot.models import KST
 from bot.ports import Order, Reservation
+from contract import EscalationReason, Queue
 from tests.support.memory import InMemoryOrderRepository, InMemoryReservationRepository
 
 # A Monday, late evening in Korea: "내일" is Tuesday 24 November.
@@ -96,7 +96,10 @@ def test_product_inquiry_other_question_escalates_to_general() -> None:
     final = run(DialogName.PRODUCT_INQUIRY, ["의류", "겨울 코트", "4번"], make_context())[-1]
     assert final.outcome is Outcome.ESCALATE
     assert final.escalation is not None
-    assert (final.escalation.queue, final.escalation.reason) == (Queue.GENERAL, Reason.PRODUCT_OTHER)
+    assert (final.escalation.queue, final.escalation.reason) == (
+        Queue.GENERAL,
+        EscalationReason.PRODUCT_OTHER,
+    )
     assert final.state is None
 
 
@@ -146,7 +149,10 @@ def test_third_failure_of_one_step_escalates_validation_failed() -> None:
     assert turns[1].messages == (messages.PRODUCT_CATEGORY_REPROMPT,)
     final = turns[-1]
     assert final.escalation is not None
-    assert (final.escalation.queue, final.escalation.reason) == (Queue.GENERAL, Reason.VALIDATION_FAILED)
+    assert (final.escalation.queue, final.escalation.reason) == (
+        Queue.GENERAL,
+        EscalationReason.VALIDATION_FAILED,
+    )
     assert final.input_accepted is False
 
 
@@ -335,7 +341,7 @@ def test_storage_failure_asks_again_then_escalates() -> None:
     assert first.state.step is Step.PHONE and "phone" not in first.state.values
     second = advance(first.state, "01012345678", context)
     assert second.outcome is Outcome.ESCALATE
-    assert second.escalation is not None and second.escalation.reason is Reason.SYSTEM_ERROR
+    assert second.escalation is not None and second.escalation.reason is EscalationReason.SYSTEM_ERROR
     assert failing.calls == 2
 
 
@@ -371,7 +377,10 @@ def test_order_not_found_asks_again_then_escalates() -> None:
     final = turns[2]
     assert final.outcome is Outcome.ESCALATE
     assert final.escalation is not None
-    assert (final.escalation.queue, final.escalation.reason) == (Queue.GENERAL, Reason.ORDER_NOT_FOUND)
+    assert (final.escalation.queue, final.escalation.reason) == (
+        Queue.GENERAL,
+        EscalationReason.ORDER_NOT_FOUND,
+    )
 
 
 def test_found_after_one_miss() -> None:
@@ -386,7 +395,9 @@ def test_unreadable_order_numbers_count_as_validation_failures() -> None:
         DialogName.ORDER_INQUIRY, ["몰라요", "123", "잘 모르겠는데요"], make_context(), opening="주문 조회"
     )
     assert turns[1].messages == (messages.ORDER_NUMBER_REPROMPT,)
-    assert turns[-1].escalation is not None and turns[-1].escalation.reason is Reason.VALIDATION_FAILED
+    assert (
+        turns[-1].escalation is not None and turns[-1].escalation.reason is EscalationReason.VALIDATION_FAILED
+    )
 
 
 class FailingOrders:

@@ -28,8 +28,9 @@ from bot.engine import (
 )
 from bot.faq import FaqMatcher, load_faq_entries
 from bot.local_classifier import default_classifier
-from bot.models import KST, Classification, CustomerTier, FaqEntry, FaqMatch, Intent
+from bot.models import KST, Classification, FaqEntry, FaqMatch
 from bot.ports import CallbackRequest, ConversationTurn, CustomerProfile, Order, Reservation
+from contract import CustomerTier, Intent
 from tests.support.memory import (
     InMemoryCallbackRepository,
     InMemoryConversationLog,
@@ -199,6 +200,21 @@ def assert_escalated(outcome: TurnOutcome, *, queue: str, reason: str, priority:
 
 
 # --- basic turns -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("intent", list(Intent))
+def test_every_intent_of_the_contract_is_understood_and_acted_on(
+    intent: Intent, classifier: FakeClassifier, call: Conversation
+) -> None:
+    # An intent without a threshold or a decision would fail the turn (a system error for the caller).
+    text = "무엇이든 말씀드릴게요"
+    classifier.answers = {text: Classification(intent, 1.0, "local")}
+
+    outcome = call.say(text)
+
+    assert outcome.record.intent == intent.value
+    assert outcome.messages
+    assert messages.NOT_UNDERSTOOD not in outcome.messages  # acted on, not asked to rephrase
 
 
 def test_greeting(call: Conversation) -> None:

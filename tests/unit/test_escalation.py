@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot import messages
@@ -12,7 +14,6 @@ from bot.escalation import (
     NEGATIVE_KEYWORDS,
     URGENT_KEYWORDS,
     Escalation,
-    Reason,
     escalate,
     for_customer,
     has_negative_word,
@@ -22,7 +23,7 @@ from bot.escalation import (
     limit_escalation,
     validation_escalation,
 )
-from bot.models import CustomerTier, Intent, Queue
+from contract import CustomerTier, EscalationReason, Intent, Queue
 
 
 def test_keyword_lists_are_the_ones_of_content_md() -> None:
@@ -43,7 +44,9 @@ def test_keyword_lists_are_the_ones_of_content_md() -> None:
 )
 def test_urgent_words_go_to_the_priority_queue_with_critical_priority(text: str) -> None:
     escalation = keyword_escalation(text)
-    assert escalation == Escalation(Queue.PRIORITY, Reason.URGENT, "CRITICAL", messages.ESCALATE_URGENT)
+    assert escalation == Escalation(
+        Queue.PRIORITY, EscalationReason.URGENT, "CRITICAL", messages.ESCALATE_URGENT
+    )
 
 
 @pytest.mark.parametrize(
@@ -63,7 +66,7 @@ def test_negative_words_go_to_the_complaint_queue_with_the_apology(text: str) ->
     assert escalation is not None
     assert (escalation.queue, escalation.reason, escalation.priority) == (
         Queue.COMPLAINT,
-        Reason.COMPLAINT,
+        EscalationReason.COMPLAINT,
         "NORMAL",
     )
     assert (
@@ -78,7 +81,7 @@ def test_urgent_and_angry_goes_to_priority_and_still_apologizes() -> None:
     assert escalation is not None
     assert (escalation.queue, escalation.reason, escalation.priority) == (
         Queue.PRIORITY,
-        Reason.URGENT,
+        EscalationReason.URGENT,
         "CRITICAL",
     )
     assert escalation.message.startswith("불편을 끼쳐드려 죄송합니다.")
@@ -94,14 +97,14 @@ def test_calm_words_do_not_escalate(text: str) -> None:
 @pytest.mark.parametrize(
     ("intent", "queue", "reason"),
     [
-        (Intent.COMPLAINT, Queue.COMPLAINT, Reason.COMPLAINT),
-        (Intent.TECHNICAL_SUPPORT, Queue.TECH_SUPPORT, Reason.TECH_SUPPORT),
-        (Intent.PAYMENT_INQUIRY, Queue.PAYMENT, Reason.PAYMENT_SECURITY),
-        (Intent.CANCEL_REQUEST, Queue.PAYMENT, Reason.PAYMENT_SECURITY),
-        (Intent.AGENT_REQUEST, Queue.GENERAL, Reason.AGENT_REQUEST),
+        (Intent.COMPLAINT, Queue.COMPLAINT, EscalationReason.COMPLAINT),
+        (Intent.TECHNICAL_SUPPORT, Queue.TECH_SUPPORT, EscalationReason.TECH_SUPPORT),
+        (Intent.PAYMENT_INQUIRY, Queue.PAYMENT, EscalationReason.PAYMENT_SECURITY),
+        (Intent.CANCEL_REQUEST, Queue.PAYMENT, EscalationReason.PAYMENT_SECURITY),
+        (Intent.AGENT_REQUEST, Queue.GENERAL, EscalationReason.AGENT_REQUEST),
     ],
 )
-def test_routing_table(intent: Intent, queue: Queue, reason: Reason) -> None:
+def test_routing_table(intent: Intent, queue: Queue, reason: EscalationReason) -> None:
     escalation = intent_escalation(intent)
     assert escalation is not None
     assert (escalation.queue, escalation.reason, escalation.priority) == (queue, reason, "NORMAL")
@@ -140,7 +143,7 @@ def test_bot_limitation_after_three_misses_or_eight_unresolved_turns(
     )
     if escalates:
         assert escalation is not None
-        assert (escalation.queue, escalation.reason) == (Queue.GENERAL, Reason.BOT_LIMITATION)
+        assert (escalation.queue, escalation.reason) == (Queue.GENERAL, EscalationReason.BOT_LIMITATION)
     else:
         assert escalation is None
 
@@ -149,38 +152,32 @@ def test_third_validation_failure_escalates_to_general() -> None:
     assert validation_escalation(2) is None
     escalation = validation_escalation(3)
     assert escalation is not None
-    assert (escalation.queue, escalation.reason) == (Queue.GENERAL, Reason.VALIDATION_FAILED)
+    assert (escalation.queue, escalation.reason) == (Queue.GENERAL, EscalationReason.VALIDATION_FAILED)
 
 
-@pytest.mark.parametrize("reason", list(Reason))
-def test_vip_callers_always_go_to_the_priority_queue_keeping_reason_and_message(reason: Reason) -> None:
+@pytest.mark.parametrize("reason", list(EscalationReason))
+def test_vip_callers_always_go_to_the_priority_queue_keeping_reason_and_message(
+    reason: EscalationReason,
+) -> None:
     original = escalate(reason)
     vip = for_customer(original, CustomerTier.VIP)
     assert vip.queue is Queue.PRIORITY
     assert vip.reason is reason
     assert vip.message == original.message
     assert vip.vip is True
-    assert vip.priority == ("CRITICAL" if reason is Reason.URGENT else "HIGH")
+    assert vip.priority == ("CRITICAL" if reason is EscalationReason.URGENT else "HIGH")
 
 
 def test_standard_callers_keep_their_route() -> None:
-    original = escalate(Reason.COMPLAINT)
+    original = escalate(EscalationReason.COMPLAINT)
     assert for_customer(original, CustomerTier.STANDARD) == original
     assert for_customer(original, None) == original
 
 
-def test_every_reason_is_stable_snake_case_with_a_message() -> None:
-    assert {reason.value for reason in Reason} == {
-        "complaint",
-        "urgent",
-        "agent_request",
-        "payment_security",
-        "tech_support",
-        "product_other",
-        "bot_limitation",
-        "validation_failed",
-        "order_not_found",
-        "system_error",
-    }
-    for reason in Reason:
-        assert escalate(reason).message.strip()
+def test_every_reason_of_the_contract_is_stable_snake_case_with_a_route_and_a_message() -> None:
+    for reason in EscalationReason:
+        assert re.fullmatch(r"[a-z]+(_[a-z]+)*", reason.value), reason
+        escalation = escalate(reason)
+        assert escalation.reason is reason
+        assert escalation.queue in Queue
+        assert escalation.message.strip()

@@ -19,11 +19,10 @@ from typing import Any
 import pytest
 
 from bot.business_calendar import BusinessCalendar
-from bot.classifier_chain import DEFAULT_RESERVE_SECONDS
 from config import EnvironmentConfig, load_environment
 from config.settings import BusinessHours
 from constructs_lib import function_environment as fe
-from constructs_lib.table_definitions import TABLE_DEFINITIONS
+from contract import METRICS_NAMESPACE, TABLE_DEFINITIONS
 from handlers.settings import ContactFlowSettings, LexHookSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -90,10 +89,6 @@ def test_without_bedrock_the_lex_hook_gets_the_minimum_whatever_the_config_says(
     )
 
 
-def test_the_turn_reserve_matches_the_classifier_chain() -> None:
-    assert fe.LEX_HOOK_TURN_RESERVE_SECONDS == DEFAULT_RESERVE_SECONDS
-
-
 def test_the_contact_flow_function_answers_before_connects_8_seconds() -> None:
     assert fe.CONTACT_FLOW_TIMEOUT_SECONDS < 8
 
@@ -115,7 +110,7 @@ def test_lex_hook_environment_is_what_its_settings_read() -> None:
     assert environment["BEDROCK_TIMEOUT_SECONDS"] == "2.5"
     assert environment["CONVERSATION_TTL_DAYS"] == "30"
     assert settings.observability.service_name == "aicc-unit-lex-hook" == fe.lex_hook_service_name(config())
-    assert settings.observability.metrics_namespace == fe.METRICS_NAMESPACE
+    assert settings.observability.metrics_namespace == METRICS_NAMESPACE
     assert not any(name.startswith(("BUSINESS_", "CUSTOMERS_", "CALLBACKS_")) for name in environment)
 
 

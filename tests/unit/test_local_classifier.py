@@ -15,8 +15,9 @@ from bot.local_classifier import (
     canonical_form,
     default_classifier,
 )
-from bot.models import INTENT_THRESHOLDS, Classification, Intent
+from bot.models import INTENT_THRESHOLDS, Classification
 from bot.text import normalize
+from contract import Intent
 
 DATA = Path(__file__).parent / "data" / "utterances.jsonl"
 

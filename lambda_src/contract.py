@@ -1,0 +1,432 @@
+"""The contract between the infrastructure and the Lambda runtime: every shared name, defined once.
+
+The CDK app (``config``, ``constructs_lib``, ``stacks``), the contact-flow tooling (``flowlang``),
+the local simulator and the Lambda code (``handlers``, ``bot``, ``storage``) import the names below
+from here; none of them types a shared name out again. The module lives in the Lambda asset
+(``lambda_src/contract.py``, imported as ``contract`` as Lambda imports it) because the runtime
+needs it; code outside the asset imports the very same file (:mod:`lambda_asset` puts the asset
+root on ``sys.path``).
+
+Rules: standard library only (``enum``, ``typing``, ``collections.abc``), no I/O, no logic beyond
+deriving one name from another, so importing it costs nothing but its own few enums and tuples
+(about 2 ms in a fresh interpreter, most of it enum creation, the bot's enums included). Enums are
+the value domains the runtime works with; names (attributes, parameters, metrics, variables) are
+plain strings. CDK takes plain strings only (jsii would serialize an enum member as a jsii enum
+reference): hand it the ``*_KEYS`` tuples or ``.value``.
+
+========================  =====================================================================
+section                   who uses it
+========================  =====================================================================
+queues                    config validation, the Connect queues and routing profile, the inbound
+                          flow's ``%QueueArn_<key>%`` placeholders, the escalation rules, alarms
+intents                   the Lex bot definition, the classifiers, the engine
+customer tiers            the customers table, the contact-flow function, the flow, the bot
+escalation reasons        the bot's ``reason`` attribute and ``Escalation`` metric, alarms
+fallback reasons          the classifier chain's ``ClassifierFallback`` metric, alarms
+contact attributes        the inbound flow, the Lex hook, the engine
+contact-flow function     the flow's ``InvokeLambdaFunction`` parameters and ``$.External`` fields
+metrics                   the handlers' EMF metrics, the alarms and the dashboard
+environment variables     ``constructs_lib.function_environment`` sets them, ``handlers.settings``
+                          and ``bot.business_calendar`` read them
+turn reserve              the classifier chain and the Lex hook's timeout
+tables                    the stateful stack's tables, the functions' permissions and variables,
+                          the storage layer, the simulator's tables and seeds
+========================  =====================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Final, Literal, NamedTuple
+
+# --- queues ---------------------------------------------------------------------------------------
+
+
+class Queue(StrEnum):
+    """The agent queues, by key.
+
+    A key is the deployed queue's name, its ``queues.<key>`` section of ``config/environments.json``,
+    the ``queue`` attribute the bot sets when it escalates and the inbound flow routes on, and the
+    ``%QueueArn_<key>%`` placeholder of the flow templates.
+    """
+
+    GENERAL = "general"
+    COMPLAINT = "complaint"
+    TECH_SUPPORT = "tech_support"
+    PAYMENT = "payment"
+    PRIORITY = "priority"
+
+
+#: Every queue key as a plain string, in declaration order.
+QUEUE_KEYS: Final[tuple[str, ...]] = tuple(queue.value for queue in Queue)
+
+#: The Connect queue's description (shown to agents and supervisors).
+QUEUE_DESCRIPTIONS: Final[Mapping[Queue, str]] = {
+    Queue.GENERAL: "일반 문의",
+    Queue.COMPLAINT: "불만 접수",
+    Queue.TECH_SUPPORT: "기술 지원",
+    Queue.PAYMENT: "결제·환불",
+    Queue.PRIORITY: "VIP·긴급",
+}
+
+#: Where a contact goes when nothing more specific applies: the inbound flow's error path and
+#: unknown-queue branch, a ``system_error`` escalation, the agents' default outbound queue.
+DEFAULT_QUEUE: Final = Queue.GENERAL
+#: Served first by every agent: VIP callers (whatever their reason) and urgent words go here.
+PRIORITY_QUEUE: Final = Queue.PRIORITY
+
+
+# --- intents --------------------------------------------------------------------------------------
+
+
+class Intent(StrEnum):
+    """The customer's 11 intents (CONTENT.md): the Lex bot's intent names and the classifiers' labels."""
+
+    GREETING = "greeting"
+    GOODBYE = "goodbye"
+    PRODUCT_INQUIRY = "product_inquiry"
+    ORDER_INQUIRY = "order_inquiry"
+    RESERVATION = "reservation"
+    CANCEL_REQUEST = "cancel_request"
+    PAYMENT_INQUIRY = "payment_inquiry"
+    TECHNICAL_SUPPORT = "technical_support"
+    COMPLAINT = "complaint"
+    AGENT_REQUEST = "agent_request"
+    GENERAL_INQUIRY = "general_inquiry"
+
+
+#: Lex's built-in intent for what no intent matches; the bot definition must have it.
+FALLBACK_INTENT: Final = "FallbackIntent"
+
+
+# --- customers ------------------------------------------------------------------------------------
+
+
+class CustomerTier(StrEnum):
+    """A customer's tier: the customers table's ``tier``, the ``customerTier`` contact attribute."""
+
+    STANDARD = "STANDARD"
+    VIP = "VIP"
+
+
+# --- why the bot hands over, and why Bedrock did not answer -------------------------------------------
+
+
+class EscalationReason(StrEnum):
+    """Why a contact is handed to an agent: the ``reason`` attribute and metric dimension.
+
+    The rules that pick a reason (and its queue) are ``bot.escalation``'s.
+    """
+
+    COMPLAINT = "complaint"
+    URGENT = "urgent"
+    AGENT_REQUEST = "agent_request"
+    PAYMENT_SECURITY = "payment_security"
+    TECH_SUPPORT = "tech_support"
+    PRODUCT_OTHER = "product_other"
+    BOT_LIMITATION = "bot_limitation"
+    VALIDATION_FAILED = "validation_failed"
+    ORDER_NOT_FOUND = "order_not_found"
+    SYSTEM_ERROR = "system_error"
+
+
+class FallbackReason(StrEnum):
+    """Why the local classifier answered instead of Bedrock (``bot.classifier_chain.ChainResult``)."""
+
+    #: The chain runs without Bedrock.
+    DISABLED = "disabled"
+    #: Nothing to classify: Bedrock is never asked about silence.
+    EMPTY_INPUT = "empty_input"
+    TIMEOUT = "timeout"
+    THROTTLED = "throttled"
+    ACCESS_DENIED = "access_denied"
+    MALFORMED_OUTPUT = "malformed_output"
+    OFF_TAXONOMY = "off_taxonomy"
+    BUDGET_EXHAUSTED = "budget_exhausted"
+    #: Any failure without a more specific reason.
+    ERROR = "error"
+
+
+#: The reasons that mean Bedrock failed: exactly the ones the Lex hook counts as ``ClassifierFallback``.
+BEDROCK_FAILURE_REASONS: Final[tuple[FallbackReason, ...]] = tuple(
+    reason for reason in FallbackReason if reason not in {FallbackReason.DISABLED, FallbackReason.EMPTY_INPUT}
+)
+
+
+# --- contact attributes ---------------------------------------------------------------------------
+
+
+class ContactAttribute:
+    """Contact attributes of the inbound flow and the Lex session attributes it exchanges with the bot."""
+
+    #: Set by the flow from the customer lookup (``STANDARD`` without one); passed to the bot.
+    CUSTOMER_TIER: Final = "customerTier"
+    #: Set by the flow from the customer lookup.
+    CUSTOMER_NAME: Final = "customerName"
+    #: Passed to the bot: the contact's channel (``$.Channel``, VOICE or CHAT).
+    CHANNEL: Final = "channel"
+    #: Passed to the bot: the contact id (``$.ContactId``), the key of the conversation log.
+    CONTACT_ID: Final = "contactId"
+    #: Set by the bot when it closes: a :class:`NextAction`.
+    NEXT_ACTION: Final = "nextAction"
+    #: Set by the bot with ``escalate``: a :class:`Queue` key, what the flow routes on.
+    QUEUE: Final = "queue"
+    #: Set by the bot with ``escalate``: an :class:`EscalationReason`.
+    REASON: Final = "reason"
+    #: Set by the bot with ``escalate``: CRITICAL, HIGH or NORMAL.
+    PRIORITY: Final = "priority"
+
+
+#: Session attributes the inbound flow hands the bot.
+BOT_INPUT_ATTRIBUTES: Final = (
+    ContactAttribute.CUSTOMER_TIER,
+    ContactAttribute.CHANNEL,
+    ContactAttribute.CONTACT_ID,
+)
+#: Session attributes the bot sets when it closes; the flow saves them as contact attributes.
+ROUTING_ATTRIBUTES: Final = (
+    ContactAttribute.NEXT_ACTION,
+    ContactAttribute.QUEUE,
+    ContactAttribute.REASON,
+    ContactAttribute.PRIORITY,
+)
+
+
+class NextAction(StrEnum):
+    """What the flow does after the bot closes (``nextAction``)."""
+
+    END = "end"
+    ESCALATE = "escalate"
+
+
+# --- the contact-flow function --------------------------------------------------------------------
+
+
+class ContactFlowAction(StrEnum):
+    """What the flow asks the contact-flow function (``LambdaInvocationAttributes.action``)."""
+
+    LOOKUP_CUSTOMER = "lookup_customer"
+    REGISTER_CALLBACK = "register_callback"
+
+
+#: Every contact-flow action as a plain string.
+CONTACT_FLOW_ACTIONS: Final[tuple[str, ...]] = tuple(action.value for action in ContactFlowAction)
+
+
+class LambdaParameter:
+    """``LambdaInvocationAttributes`` of the flow (``Details.Parameters`` in the function's event)."""
+
+    ACTION: Final = "action"
+    #: The number a chat customer typed (chat has no telephone endpoint).
+    PHONE_NUMBER: Final = "phoneNumber"
+
+
+class LambdaResponse:
+    """Fields of the contact-flow function's flat answer (``$.External.<field>`` in the flow)."""
+
+    #: :data:`RESULT_OK` or :data:`RESULT_ERROR`; the flow compares it.
+    RESULT: Final = "result"
+    #: Why the action failed (with ``error``).
+    REASON: Final = "reason"
+    # lookup_customer
+    TIER: Final = "tier"
+    NAME: Final = "name"
+    KNOWN: Final = "known"
+    # register_callback
+    REFERENCE: Final = "reference"
+    REFERENCE_SPOKEN: Final = "referenceSpoken"
+    CALLBACK_TIME: Final = "callbackTime"
+    CALLBACK_AT: Final = "callbackAt"
+
+
+RESULT_OK: Final = "ok"
+RESULT_ERROR: Final = "error"
+
+
+# --- metrics --------------------------------------------------------------------------------------
+
+#: CloudWatch namespace of the handlers' EMF metrics (``POWERTOOLS_METRICS_NAMESPACE``).
+METRICS_NAMESPACE: Final = "AiccContactCenter"
+
+
+class Metric:
+    """Names of the handlers' EMF metrics (each a count)."""
+
+    TURNS: Final = "Turns"
+    FAQ_HIT: Final = "FaqHit"
+    FAQ_MISS: Final = "FaqMiss"
+    CLASSIFIER_FALLBACK: Final = "ClassifierFallback"
+    ESCALATION: Final = "Escalation"
+    CONVERSATION_LOG_WRITE_FAILED: Final = "ConversationLogWriteFailed"
+    CUSTOMER_LOOKUP: Final = "CustomerLookup"
+    CALLBACK_REGISTERED: Final = "CallbackRegistered"
+    CONTACT_FLOW_ERROR: Final = "ContactFlowError"
+
+
+class Dimension:
+    """Dimension names of the handlers' metrics, each with a small, bounded set of values."""
+
+    #: Powertools' own: the function's ``POWERTOOLS_SERVICE_NAME``, on every metric.
+    SERVICE: Final = "service"
+    #: An :class:`Intent` value, or ``none``.
+    INTENT: Final = "intent"
+    #: The classifier that answered (``bedrock``, ``local``), or ``none``.
+    SOURCE: Final = "source"
+    #: An :class:`EscalationReason` (``Escalation``) or a :class:`FallbackReason` (``ClassifierFallback``).
+    REASON: Final = "reason"
+    #: A :class:`Queue` key.
+    QUEUE: Final = "queue"
+    #: A :class:`ContactFlowAction`.
+    ACTION: Final = "action"
+
+
+#: What the Lex hook publishes: metric name -> its dimensions besides ``service``.
+LEX_HOOK_METRICS: Final[Mapping[str, tuple[str, ...]]] = {
+    Metric.TURNS: (Dimension.INTENT, Dimension.SOURCE),
+    Metric.FAQ_HIT: (),
+    Metric.FAQ_MISS: (),
+    Metric.CLASSIFIER_FALLBACK: (Dimension.REASON,),
+    Metric.ESCALATION: (Dimension.QUEUE, Dimension.REASON),
+    Metric.CONVERSATION_LOG_WRITE_FAILED: (),
+}
+#: What the contact-flow function publishes: metric name -> its dimensions besides ``service``.
+CONTACT_FLOW_METRICS: Final[Mapping[str, tuple[str, ...]]] = {
+    Metric.CUSTOMER_LOOKUP: (Dimension.ACTION,),
+    Metric.CALLBACK_REGISTERED: (Dimension.ACTION,),
+    Metric.CONTACT_FLOW_ERROR: (Dimension.ACTION,),
+}
+#: Every handler metric: name -> its dimensions besides ``service``.
+HANDLER_METRICS: Final[Mapping[str, tuple[str, ...]]] = {**LEX_HOOK_METRICS, **CONTACT_FLOW_METRICS}
+
+
+# --- environment variables of the functions -------------------------------------------------------
+
+
+class EnvVar:
+    """Environment variables the deployment sets and the handlers read.
+
+    Table names travel in ``<KEY>_TABLE_NAME`` (:attr:`TableDefinition.environment_variable`).
+    """
+
+    BEDROCK_ENABLED: Final = "BEDROCK_ENABLED"
+    BEDROCK_MODEL_ID: Final = "BEDROCK_MODEL_ID"
+    BEDROCK_TIMEOUT_SECONDS: Final = "BEDROCK_TIMEOUT_SECONDS"
+    CONVERSATION_TTL_DAYS: Final = "CONVERSATION_TTL_DAYS"
+    BUSINESS_OPEN_TIME: Final = "BUSINESS_OPEN_TIME"
+    BUSINESS_CLOSE_TIME: Final = "BUSINESS_CLOSE_TIME"
+    #: Comma-separated ``MON``..``SUN``.
+    BUSINESS_DAYS: Final = "BUSINESS_DAYS"
+    #: Comma-separated ISO dates.
+    BUSINESS_HOLIDAYS: Final = "BUSINESS_HOLIDAYS"
+    #: Powertools' own: the logs' ``service`` and the metrics' ``service`` dimension.
+    POWERTOOLS_SERVICE_NAME: Final = "POWERTOOLS_SERVICE_NAME"
+    POWERTOOLS_METRICS_NAMESPACE: Final = "POWERTOOLS_METRICS_NAMESPACE"
+
+
+#: Seconds the Lex hook keeps back after classification for the rest of the turn: the classifier
+#: chain's reserve, and part of the timeout the deployment gives the function.
+TURN_RESERVE_SECONDS: Final = 1.5
+
+
+# --- tables ---------------------------------------------------------------------------------------
+
+AttributeType = Literal["S", "N"]
+
+
+class KeyAttribute(NamedTuple):
+    """A key attribute: its name and DynamoDB type."""
+
+    name: str
+    type: AttributeType = "S"
+
+
+class IndexDefinition(NamedTuple):
+    """A global secondary index projecting all attributes."""
+
+    name: str
+    partition_key: KeyAttribute
+    sort_key: KeyAttribute | None = None
+
+
+class TableDefinition(NamedTuple):
+    """One DynamoDB table: what the stateful stack deploys, the storage layer and the simulator use."""
+
+    key: str  # logical name, also the suffix of outputs and environment variables
+    description: str
+    partition_key: KeyAttribute
+    sort_key: KeyAttribute | None = None
+    ttl_attribute: str | None = None
+    indexes: tuple[IndexDefinition, ...] = ()
+
+    @property
+    def key_names(self) -> tuple[str, ...]:
+        """The primary key's attribute names: the partition key, then the sort key if there is one."""
+        return (
+            (self.partition_key.name,)
+            if self.sort_key is None
+            else (self.partition_key.name, self.sort_key.name)
+        )
+
+    @property
+    def environment_variable(self) -> str:
+        """Name of the Lambda environment variable that carries the table name."""
+        return f"{self.key.upper()}_TABLE_NAME"
+
+
+CONVERSATIONS: Final = TableDefinition(
+    key="conversations",
+    description="One item per bot turn: what the caller said (masked) and what the bot did",
+    partition_key=KeyAttribute("contact_id"),
+    sort_key=KeyAttribute("turn", "N"),
+    ttl_attribute="expires_at",
+)
+FAQ: Final = TableDefinition(
+    key="faq",
+    description="FAQ entries by id, loaded from the versioned FAQ file at deploy",
+    partition_key=KeyAttribute("faq_id"),
+)
+CUSTOMERS: Final = TableDefinition(
+    key="customers",
+    description="Customer profile (tier, name) by E.164 phone number",
+    partition_key=KeyAttribute("phone_number"),
+)
+CALLBACKS: Final = TableDefinition(
+    key="callbacks",
+    description="Callback requests, one per contact; pending ones listed by requested time",
+    partition_key=KeyAttribute("contact_id"),
+    indexes=(IndexDefinition("pending_by_time", KeyAttribute("status"), KeyAttribute("callback_at")),),
+)
+RESERVATIONS: Final = TableDefinition(
+    key="reservations",
+    description="Bookings made by the bot, by reference number; listed per caller by date",
+    partition_key=KeyAttribute("reference"),
+    indexes=(
+        IndexDefinition("by_phone_number", KeyAttribute("phone_number"), KeyAttribute("reservation_date")),
+    ),
+)
+ORDERS: Final = TableDefinition(
+    key="orders",
+    description="Order status by order number (written by the business's order system)",
+    partition_key=KeyAttribute("order_id"),
+)
+
+#: Every table, in deployment order.
+TABLE_DEFINITIONS: Final = (CONVERSATIONS, FAQ, CUSTOMERS, CALLBACKS, RESERVATIONS, ORDERS)
+#: The tables each function reads or writes (the ``*_TABLE_NAME`` variables it is given).
+LEX_HOOK_TABLES: Final = (CONVERSATIONS, FAQ, RESERVATIONS, ORDERS)
+CONTACT_FLOW_TABLES: Final = (CUSTOMERS, CALLBACKS)
+
+
+class CustomerItem:
+    """Attributes of a customers item besides its key (written by the business's CRM)."""
+
+    TIER: Final = "tier"  # a CustomerTier value
+    NAME: Final = "name"
+
+
+class OrderItem:
+    """Attributes of an orders item besides its key (written by the business's order system)."""
+
+    STATUS: Final = "status"  # Korean, speakable, e.g. "배송 중"
+    DETAIL: Final = "detail"
