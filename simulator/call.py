@@ -45,6 +45,7 @@ from simulator.fakes import (
     lambda_process_environment,
     throttled_bedrock_client,
 )
+from simulator.faults import FaultInjector, VirtualClock
 from simulator.flow_data import ActionFailed, Contact, Flow, Trace
 from simulator.flow_runtime import FlowRunner
 from simulator.world import CONTACT_NAMESPACE, SYSTEM_NUMBER, CallSettings, LocalArns
@@ -75,15 +76,18 @@ class CallResult:
     path: list[str]
     trace: Trace = field(repr=False)
     flows: Mapping[str, Flow] = field(repr=False)
+    #: What the tables hold when the call ends, by table key (``LocalTables.records``).
+    records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
-        """The ``--json`` object: ``{"outcome", "queue", "prompts", "attributes", "path"}``."""
+        """The ``--json`` object: ``{"outcome", "queue", "prompts", "attributes", "path", "records"}``."""
         return {
             "outcome": self.outcome.value,
             "queue": self.queue,
             "prompts": list(self.prompts),
             "attributes": dict(self.attributes),
             "path": list(self.path),
+            "records": {table: [dict(row) for row in rows] for table, rows in self.records.items()},
         }
 
 
@@ -158,6 +162,8 @@ def simulate_call(
     config = load_environment(settings.env)
     arns = LocalArns.for_config(config, _flow_keys())
     flows = dict(flows) if flows is not None else load_flows(arns)
+    # A stalled table (--fault) moves this clock on instead of sleeping; every limit reads it.
+    clock = VirtualClock(monotonic)
     with (
         lambda_process_environment(lambda_container_variables(settings.region or config.region)),
         _handler_output(verbose),
@@ -171,8 +177,9 @@ def simulate_call(
             tables=tables,
             caller=caller,
             on_prompt=on_prompt,
-            monotonic=monotonic,
+            monotonic=clock.now,
             failing_bedrock_client=failing_bedrock_client,
+            faults=FaultInjector(settings.faults, tables.names, clock),
         )
 
 
@@ -187,6 +194,7 @@ def _run_call(
     on_prompt: Callable[[str], None] | None,
     monotonic: Callable[[], float],
     failing_bedrock_client: BedrockClientFactory,
+    faults: FaultInjector,
 ) -> CallResult:
     from bot.business_calendar import BusinessCalendar
     from bot.faq import load_faq_entries
@@ -202,6 +210,9 @@ def _run_call(
     def clock() -> datetime:
         return settings.at
 
+    # The handlers' DynamoDB clients (per call plan, within each invocation's deadline), faults included.
+    dynamodb = faults.dynamodb_clients()
+
     bedrock_enabled = settings.bedrock != "off"
     lex_environment = world.lex_hook_environment(config, tables.names, bedrock_enabled=bedrock_enabled)
     if bedrock_enabled and settings.model_id:
@@ -211,14 +222,15 @@ def _run_call(
         settings,
         clock,
         failing_bedrock_client=failing_bedrock_client,
+        dynamodb_clients=dynamodb,
     )
 
     flow_settings = ContactFlowSettings.from_env(
         {**os.environ, **world.contact_flow_environment(config, tables.names)}
     )
     contact_flow_app = ContactFlowApp(
-        customers=DynamoDbCustomerRepository(flow_settings.customers_table_name),
-        callbacks=DynamoDbCallbackRepository(flow_settings.callbacks_table_name),
+        customers=DynamoDbCustomerRepository(flow_settings.customers_table_name, client_factory=dynamodb),
+        callbacks=DynamoDbCallbackRepository(flow_settings.callbacks_table_name, client_factory=dynamodb),
         calendar=flow_settings.calendar,
         metrics=None,
         clock=clock,
@@ -270,6 +282,7 @@ def _run_call(
         path=list(runner.trace.path),
         trace=runner.trace,
         flows=flows,
+        records=tables.records(),
     )
 
 
@@ -279,6 +292,7 @@ def _build_lex_app(
     clock: Callable[[], datetime],
     *,
     failing_bedrock_client: BedrockClientFactory,
+    dynamodb_clients: Any = None,
 ) -> Any:
     """``handlers.lex_hook.build_app`` with the call's clock; ``--bedrock fail`` gets a throttled client."""
     from handlers import lex_hook
@@ -287,7 +301,9 @@ def _build_lex_app(
     client = None
     if settings.bedrock == "fail":
         client = failing_bedrock_client(settings.region or DEFAULT_REGION)
-    return lex_hook.build_app(lex_settings, clock=clock, bedrock_client=client)
+    return lex_hook.build_app(
+        lex_settings, clock=clock, bedrock_client=client, dynamodb_clients=dynamodb_clients
+    )
 
 
 def _build_bot(

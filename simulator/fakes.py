@@ -199,6 +199,53 @@ class LocalTables:
             return None
         return {key: value["S"] for key, value in item.items() if "S" in value}
 
+    def records(self) -> dict[str, list[dict[str, Any]]]:
+        """What every table but the FAQ holds, by the contract's table key, as plain JSON.
+
+        The rows exactly as written: DynamoDB's typed attributes deserialized (numbers as ints or
+        floats, sets as sorted lists), each row's attributes by name, rows in key order. The FAQ
+        table is left out: it holds the deployed FAQ content, which no call writes.
+        """
+        from boto3.dynamodb.types import TypeDeserializer
+
+        deserializer = TypeDeserializer()
+        records: dict[str, list[dict[str, Any]]] = {}
+        for definition in TABLE_DEFINITIONS:
+            if definition.key == FAQ.key:
+                continue
+            rows = [
+                {name: _plain(deserializer.deserialize(value)) for name, value in sorted(item.items())}
+                for page in self.client.get_paginator("scan").paginate(
+                    TableName=self.names[definition.key], ConsistentRead=True
+                )
+                for item in page.get("Items", [])
+            ]
+            keys = definition.key_names
+            records[definition.key] = sorted(rows, key=lambda row: tuple(row[name] for name in keys))
+        return records
+
+
+def _plain(value: Any) -> Any:
+    """A deserialized DynamoDB value as JSON: Decimal → int or float, sets → sorted lists, binary → base64."""
+    import base64
+    from decimal import Decimal
+
+    from boto3.dynamodb.types import Binary
+
+    if isinstance(value, Binary):
+        value = value.value
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, set | frozenset):
+        return sorted(_plain(item) for item in value)
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
 
 # --- the Lambda container's process environment --------------------------------------------------
 

@@ -41,6 +41,7 @@ from constructs_lib.function_environment import (
     lex_hook_timeout_seconds,
 )
 from contract import QUEUE_KEYS, CustomerTier
+from simulator.faults import TableFault
 
 __all__ = [
     "BEDROCK_MODES",
@@ -117,6 +118,8 @@ class CallSettings:
     failing_functions: frozenset[str] = frozenset()
     #: One of CHAT_INPUT_MODES.
     chat_input: str = "typed"
+    #: Tables that stall or fail for the handlers (``--fault TABLE:stall|error``, simulator.faults).
+    faults: tuple[TableFault, ...] = ()
 
     @property
     def contact_id(self) -> str:

@@ -6,7 +6,9 @@ dialog             steps
 product_inquiry    ``category`` (1–4) → ``product`` (2–100 characters) → ``question`` (1–4):
                    1–3 complete the request, 4 (기타) escalates to the general queue
 reservation        ``service`` (1–4) → ``date`` (a future day in Korea time) → ``phone``
-                   (01X-XXXX-XXXX) → stored with a reference number that is read back
+                   (01X-XXXX-XXXX) → stored with a reference number that is read back; the
+                   number is stored in E.164 (the business calls it back), never kept in the
+                   session
 order_inquiry      ``order_number`` → looked up → status spoken; not found twice → escalation
 =================  ==========================================================================
 
@@ -32,7 +34,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Final
 
-from bot import messages
+from bot import messages, personal_data
 from bot.entities import (
     Choice,
     parse_choice,
@@ -346,7 +348,8 @@ def _category(state: DialogState, text: str, context: DialogContext) -> DialogTu
 
 
 def _product(state: DialogState, text: str, context: DialogContext) -> DialogTurn:
-    name = parse_product_name(text)
+    # The name is kept in the session and read back: no personal data in it, even by mistake.
+    name = personal_data.mask_personal_data(parse_product_name(text))
     if len(name) < PRODUCT_NAME_MIN_LENGTH:
         return _invalid(state, messages.PRODUCT_NAME_TOO_SHORT)
     if len(name) > PRODUCT_NAME_MAX_LENGTH:
@@ -382,7 +385,7 @@ def _date(state: DialogState, text: str, context: DialogContext) -> DialogTurn:
 
 
 def _phone(state: DialogState, text: str, context: DialogContext) -> DialogTurn:
-    phone = parse_mobile_number(text)  # CONTENT.md asks for 01X-XXXX-XXXX
+    phone = parse_mobile_number(text)  # CONTENT.md asks for 01X-XXXX-XXXX; E.164 from here on
     if phone is None:
         return _invalid(state, messages.RESERVATION_PHONE_REPROMPT)
     return _ask_next(_with(state, values={Step.PHONE: phone}), context)

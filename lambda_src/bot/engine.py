@@ -23,6 +23,14 @@ Policy, in order, for every turn (CONTENT.md and issue 3 §3):
    technical_support → tech_support; complaint → complaint; agent_request → general.
 6. Otherwise the turn is not understood: the caller is asked to say it differently.
 
+Before any of this, resident registration and card numbers are taken out of the caller's words
+(``bot.personal_data``): nothing downstream — the classifier, Bedrock, the dialogs and their
+session state — ever sees them, and the reply starts with a polite note that the bot does not need
+them. When the rest of the words lead nowhere (nothing else was said, the turn is not understood, or
+the dialog step cannot use them) the question is asked again and nothing is counted against the
+caller; otherwise the rest of the words are handled as usual. The classifier is given the
+words with phone and account numbers masked too: it does not need the digits.
+
 Then the limits: the third consecutive turn not understood, or the eighth turn in a row without
 resolving anything, escalates to the general queue (``bot_limitation``); a VIP caller's
 escalation, whatever its reason, goes to the priority queue.
@@ -55,7 +63,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, Literal, Protocol
 
-from bot import dialogs, messages
+from bot import dialogs, messages, personal_data
 from bot.dialogs import DialogContext, DialogName, DialogState, DialogTurn, Outcome, is_counter
 from bot.escalation import (
     Escalation,
@@ -67,7 +75,15 @@ from bot.escalation import (
 from bot.models import KST, Classification, FaqEntry, FaqMatch
 from bot.ports import OrderRepository, ReservationRepository
 from bot.text import NOT_WORD_RE, normalize
-from contract import ROUTING_ATTRIBUTES, ContactAttribute, CustomerTier, FallbackReason, Intent, NextAction
+from contract import (
+    ROUTING_ATTRIBUTES,
+    ContactAttribute,
+    CustomerTier,
+    EscalationReason,
+    FallbackReason,
+    Intent,
+    NextAction,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -286,7 +302,10 @@ class BotEngine:
         """Decide the reply to one utterance. Never raises for anything the caller says."""
         state = ConversationState.decode(turn.session.get(BOT_STATE_KEY))
         turn_number = state.turn + 1
-        text = normalize(turn.text)
+        screened = personal_data.withhold_never_stored(turn.text)
+        if screened.withheld:
+            logger.info("personal data withheld from the turn", extra={"kinds": sorted(screened.withheld)})
+        text = normalize(screened.text)
         now = turn.now.astimezone(KST) if turn.now.tzinfo is not None else turn.now.replace(tzinfo=KST)
         context = DialogContext(
             contact_id=turn.contact_id,
@@ -296,8 +315,17 @@ class BotEngine:
             reservations=self._reservations,
         )
 
-        classification, fallback_reason = self._classify(text, turn.remaining_time_seconds)
-        decision = self._decide(text, classification, state, context, turn_number)
+        if screened.withheld and not NOT_WORD_RE.sub("", text):
+            # Only the number was said: ask the same question again, nothing else happened.
+            classification, fallback_reason = None, None
+            decision = _personal_data_only(state)
+        else:
+            classification, fallback_reason = self._classify(
+                personal_data.mask_personal_data(text), turn.remaining_time_seconds
+            )
+            decision = self._decide(text, classification, state, context, turn_number)
+            if screened.withheld:
+                decision = _with_personal_data_note(decision, state)
 
         # Counters and limits apply to turns that keep the conversation going.
         not_understood = 0 if decision.understood else state.not_understood + 1
@@ -472,6 +500,33 @@ def _overriding_escalation(text: str, intent: Intent | None) -> Escalation | Non
     if text and (escalation := keyword_escalation(text)) is not None:
         return escalation
     return intent_escalation(intent) if intent in _OVERRIDING_INTENTS else None
+
+
+def _with_personal_data_note(decision: _Decision, state: ConversationState) -> _Decision:
+    """The note first; a turn whose other words led nowhere is not counted against the caller."""
+    failed_step = (
+        state.dialog is not None
+        and decision.dialog is not None
+        and decision.dialog.name is state.dialog.name
+        and decision.dialog.failures > state.dialog.failures
+    )
+    validation = (
+        decision.escalation is not None and decision.escalation.reason is EscalationReason.VALIDATION_FAILED
+    )
+    if not decision.understood or failed_step or validation:
+        return _personal_data_only(state)
+    decision.messages = [messages.PERSONAL_DATA_NOT_NEEDED, *decision.messages]
+    return decision
+
+
+def _personal_data_only(state: ConversationState) -> _Decision:
+    """The caller said only a number the bot never takes: say so, and ask the question again."""
+    question = dialogs.prompt_for(state.dialog) if state.dialog is not None else messages.ASK_WHAT_FOR
+    return _Decision(
+        messages=[messages.PERSONAL_DATA_NOT_NEEDED, question],
+        dialog=state.dialog,
+        awaiting_more=state.awaiting_more,
+    )
 
 
 def _reply_to_anything_else(text: str) -> _Decision | None:

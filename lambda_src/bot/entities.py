@@ -9,10 +9,10 @@ Korean — numbers spoken or written, dates, choices — is here.
 Formats understood
 ------------------
 Phone number
-    Korean mobile numbers ``01X-XXXX-XXXX`` (011/016–019 may have a 3-digit middle group),
-    with hyphens, spaces, dots or nothing between the groups, in ``+82 10 ...`` form, or read
-    out as spoken digits ("공일공 일이삼사 오육칠팔", "공일공에 ..."). Result: digits only,
-    ``"01012345678"``.
+    What a phone number is, in any form (separators, full-width or other Unicode digits, ``+82``,
+    spoken digits "공일공 일이삼사 오육칠팔"), is :mod:`bot.personal_data`'s definition; here only
+    Korean mobile numbers ``01X-XXXX-XXXX`` (011/016–019 may have a 3-digit middle group) are
+    taken. Result: E.164, ``"+821012345678"``.
 
 Date
     ``2026-12-01``, ``2026.12.1``, ``2026/12/01``, ``2026년 12월 1일``, ``12월 1일`` (also in
@@ -28,9 +28,8 @@ Order number
     Our order numbers are 8 to 12 digits, optionally prefixed with ``ORD`` or ``ORD-`` (any
     letter case), with hyphens or spaces allowed between digit groups and digits possibly
     spoken. The canonical form is ``"ORD"`` followed by the digits, e.g. ``"ORD20261123001"``.
-    Without the ORD prefix, a run that is a mobile number (``01X`` + 10–11 digits) or a Korean
-    landline number is a phone number, and a run written as a date (``2026-12-01``) is a date;
-    neither is an order number.
+    Without the ORD prefix, a run that is a phone number (:mod:`bot.personal_data`) is a phone
+    number, and a run written as a date (``2026-12-01``) is a date; neither is an order number.
 
 Amount
     Won amounts ending in 원: ``35,000원``, ``35000 원``, ``3만 5천원``, ``삼만원``, ``만 원``.
@@ -51,47 +50,29 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from bot import personal_data
 from bot.models import KST, Entities
-from bot.text import (
-    MOBILE_AREA,
-    NOT_WORD_RE,
-    PHONE_DIGITS_RE,
-    PHONE_NUMBER_RE,
-    PHONE_SEPARATOR,
-    normalize,
-    parse_korean_number,
-    spoken_digits_to_ascii,
-)
+from bot.text import NOT_WORD_RE, normalize, parse_korean_number, spoken_digits_to_ascii
 
 # --- phone numbers --------------------------------------------------------------------------------
 
-_MOBILE_RE = re.compile(
-    rf"(?<![\d+])(?:\+82{PHONE_SEPARATOR}0?|0)(?P<prefix>{MOBILE_AREA})"
-    rf"{PHONE_SEPARATOR}(?P<middle>\d{{3,4}}){PHONE_SEPARATOR}(?P<last>\d{{4}})(?!\d)"
-)
-#: The form CONTENT.md asks a caller for: 01X-XXXX-XXXX, as digits.
-_ELEVEN_DIGIT_MOBILE_RE = re.compile(r"01\d{9}")
-
 
 def parse_phone_number(text: str) -> str | None:
-    """Return the first Korean mobile number in ``text`` as digits only, or None."""
-    prepared = spoken_digits_to_ascii(normalize(text), min_digits=9)
-    for match in _MOBILE_RE.finditer(prepared):
-        prefix, middle = match.group("prefix"), match.group("middle")
-        if prefix == "10" and len(middle) != 4:  # 010 numbers always have 8 digits after 010
-            continue
-        return f"0{prefix}{middle}{match.group('last')}"
+    """The first Korean mobile number in ``text`` in E.164 (``+821012345678``), or None."""
+    for found in personal_data.phone_numbers(text):
+        if personal_data.is_korean_mobile(found.e164):
+            return found.e164
     return None
 
 
 def parse_mobile_number(text: str) -> str | None:
-    """The first mobile number in ``text`` when it has the 01X-XXXX-XXXX form, as digits, or None.
+    """The first mobile number in ``text`` when it has the 01X-XXXX-XXXX form, in E.164, or None.
 
     :func:`parse_phone_number` also knows the older 10-digit numbers (011-123-4567); a caller
     asked for a number to book under must give the 11-digit form CONTENT.md asks for.
     """
     phone = parse_phone_number(text)
-    return phone if phone is not None and _ELEVEN_DIGIT_MOBILE_RE.fullmatch(phone) else None
+    return phone if personal_data.is_eleven_digit_mobile(phone) else None
 
 
 # --- dates ----------------------------------------------------------------------------------------
@@ -265,7 +246,7 @@ def parse_order_number(text: str) -> str | None:
         digits = re.sub(r"\D", "", run)
         if not 8 <= len(digits) <= 12:
             continue
-        if PHONE_DIGITS_RE.fullmatch(digits) and PHONE_NUMBER_RE.fullmatch(run.strip()):
+        if personal_data.to_e164(run) is not None:
             continue
         if _ISO_DATE_RE.fullmatch(run.strip()):
             continue
@@ -419,7 +400,7 @@ def extract_entities(text: str, *, now: datetime) -> Entities:
     korea_now = now.astimezone(KST) if now.tzinfo is not None else now
     phone_number = parse_phone_number(text)
     order_number = parse_order_number(text)
-    if order_number is not None and phone_number is not None and order_number[3:] == phone_number:
+    if order_number is not None and phone_number is not None and order_number[3:] == "0" + phone_number[3:]:
         order_number = None
     return Entities(
         order_number=order_number,

@@ -36,6 +36,11 @@ CLARIFY_WITH_EXAMPLES: Final = (
     "'상담원 연결'처럼 말씀해 주시면 됩니다."
 )
 SILENCE: Final = "죄송합니다. 말씀이 잘 들리지 않았습니다. 다시 한 번 말씀해 주시겠어요?"
+#: Said before anything else when a caller reads out a resident registration or card number: the
+#: bot never needs them and takes them out of what it hears (``bot.personal_data``).
+PERSONAL_DATA_NOT_NEEDED: Final = "개인정보 보호를 위해 주민등록번호나 카드번호는 말씀하지 않으셔도 됩니다."
+#: The question after that note when no dialog is running.
+ASK_WHAT_FOR: Final = "무엇을 도와드릴까요?"
 NO_FAQ_ANSWER: Final = (
     "죄송합니다. 문의하신 내용은 제가 안내해 드리기 어렵습니다. "
     "다른 문의를 말씀해 주시거나, 상담원 연결을 원하시면 '상담원'이라고 말씀해 주세요."

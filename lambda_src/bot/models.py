@@ -56,7 +56,7 @@ class Entities:
     """Entities found in one utterance; each is None when absent."""
 
     order_number: str | None = None
-    phone_number: str | None = None  # normalized 01XXXXXXXXX (digits only)
+    phone_number: str | None = None  # a Korean mobile number in E.164 (+8210…)
     date: date | None = None  # resolved in Korea time, relative to the turn's time
     amount_won: int | None = None
 

@@ -24,7 +24,7 @@ class ConversationTurn:
     turn: int
     timestamp: datetime  # Korea time
     channel: str
-    caller_text: str  # phone numbers already masked
+    caller_text: str  # personal data already masked (bot.personal_data)
     intent: str | None
     confidence: float
     classifier_source: str | None
@@ -46,7 +46,9 @@ class Reservation:
     contact_id: str
     service: str
     reservation_date: date
-    phone_number: str  # digits only, 01XXXXXXXXX
+    # E.164 (+8210…), as in the customers and callbacks tables: the business calls the caller back
+    # on it, so it is stored whole (the only personal data kept; see README "Personal data").
+    phone_number: str
     created_at: datetime
 
 

@@ -1,7 +1,9 @@
-"""Text hygiene for caller utterances: normalization, phone numbers, spoken digits and numerals.
+"""Text hygiene for caller utterances: normalization, spoken digits and numerals.
 
 Everything here is pure standard library and total: every public function accepts any ``str``
-and never raises, because its input is whatever a caller said or typed.
+and never raises, because its input is whatever a caller said or typed. What a phone, resident
+registration, card or account number looks like — and masking, extracting and normalizing them —
+is :mod:`bot.personal_data`'s alone.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+
+from bot.personal_data import SPOKEN_DIGITS
 
 #: Longest normalized utterance kept; longer input is cut (a caller never needs more).
 MAX_TEXT_LENGTH = 1000
@@ -54,22 +58,7 @@ def normalize(text: str) -> str:
 
 # --- spoken Korean digits -------------------------------------------------------------------------
 
-#: Sino-Korean digit words as callers read numbers aloud ("공일공 일이삼사 ...").
-SPOKEN_DIGITS: dict[str, str] = {
-    "공": "0",
-    "영": "0",
-    "빵": "0",
-    "일": "1",
-    "이": "2",
-    "삼": "3",
-    "사": "4",
-    "오": "5",
-    "육": "6",
-    "륙": "6",
-    "칠": "7",
-    "팔": "8",
-    "구": "9",
-}
+# The digit words are the personal-data module's (one definition of how numbers are read aloud).
 _SPOKEN_DIGIT_CHARS = "".join(SPOKEN_DIGITS)
 
 # A run of digits (ASCII or spoken) with the separators people put between groups: spaces,
@@ -113,92 +102,6 @@ def spoken_digits_to_ascii(text: str, *, min_digits: int = 3) -> str:
         return WHITESPACE_RE.sub(" ", "".join(out))
 
     return _DIGIT_RUN_RE.sub(rewrite, text)
-
-
-# --- phone numbers --------------------------------------------------------------------------------
-
-#: First group of a Korean mobile number without its leading zero (010, 011, 016-019).
-MOBILE_AREA = r"1[016789]"
-# First group of a Korean number without its leading zero: mobile 01X, Seoul 02, the regional
-# 0[3-6][1-5], internet phones 070 and personal/virtual numbers 050X.
-_AREA = rf"{MOBILE_AREA}|2|[3-6][1-5]|70|50[2-8]"
-#: What may stand between the groups of a written phone number: nothing, a space, a dot or a hyphen.
-PHONE_SEPARATOR = r"[\s.\-]?"
-_SEP = PHONE_SEPARATOR
-#: A Korean mobile or landline number (groups ``area``, ``middle``, ``last``; area without its 0).
-PHONE_NUMBER_RE = re.compile(
-    rf"(?<![\d+])(?:\+82{_SEP}\(?0?|\(?0)(?P<area>{_AREA})\)?{_SEP}(?P<middle>\d{{3,4}}){_SEP}(?P<last>\d{{4}})(?!\d)"
-)
-#: A Korean mobile or landline number as digits only: ``0``, the first group, 7 or 8 more digits.
-PHONE_DIGITS_RE = re.compile(rf"0(?:{_AREA})\d{{7,8}}")
-#: An E.164 number (``+`` and up to 15 digits), as Connect reports a caller.
-E164_RE = re.compile(r"\+[1-9]\d{6,14}")
-_NATIONAL_NUMBER_RE = re.compile(r"0\d{8,10}")
-_NUMBER_PUNCTUATION_RE = re.compile(r"[\s\-.()]")
-
-
-def normalize_phone_number(raw: object) -> str | None:
-    """The caller number in E.164 form, or None when ``raw`` is not a phone number.
-
-    Connect passes E.164 (``+821012345678``); a number typed into the flow or given to the
-    simulator may be national (``010-1234-5678``), which becomes ``+821012345678``.
-    """
-    if not isinstance(raw, str):
-        return None
-    compact = _NUMBER_PUNCTUATION_RE.sub("", raw)
-    if E164_RE.fullmatch(compact):
-        return compact
-    if _NATIONAL_NUMBER_RE.fullmatch(compact):
-        return "+82" + compact[1:]
-    return None
-
-
-def _masked(area: str, last: str) -> str:
-    return f"0{area}-****-{last}"
-
-
-def mask_phone_numbers(text: str) -> str:
-    """Mask every Korean mobile or landline number in free text.
-
-    The first group and the last four digits stay, the middle becomes ``****`` whatever its
-    length: "제 번호는 010-1234-5678이에요" → "제 번호는 010-****-5678이에요". Numbers written
-    without separators, with spaces or dots, in +82 form, or read out in spoken digits
-    ("공일공 일이삼사 오육칠팔") are masked too. Service numbers such as 1588-0000 are not
-    personal data and stay as they are.
-    """
-    if not text:
-        return ""
-    masked = PHONE_NUMBER_RE.sub(lambda m: _masked(m.group("area"), m.group("last")), text)
-    if any(char in SPOKEN_DIGITS for char in masked):
-        masked = _DIGIT_RUN_RE.sub(_mask_spoken_run, masked)
-    return masked
-
-
-def _mask_spoken_run(match: re.Match[str]) -> str:
-    """Mask a run of spoken digits when, read as digits, it is a phone number."""
-    run = match.group(0)
-    converted = spoken_digits_to_ascii(run, min_digits=9)
-    if converted == run:
-        return run
-    phone = PHONE_NUMBER_RE.fullmatch(converted.strip())
-    if phone is None:
-        return run
-    return _masked(phone.group("area"), phone.group("last"))
-
-
-def mask_e164(number: str) -> str:
-    """Mask a caller number from Connect (E.164, e.g. ``+821012345678``) as ``010-****-5678``.
-
-    National forms (``01012345678``, ``010-1234-5678``) are accepted too. Anything that is not a
-    Korean phone number gives ``"***"`` so that nothing unmasked ever reaches a log line.
-    """
-    if not isinstance(number, str):
-        return "***"
-    candidate = number.strip()
-    match = PHONE_NUMBER_RE.fullmatch(candidate)
-    if match is None:
-        return "***"
-    return _masked(match.group("area"), match.group("last"))
 
 
 # --- Korean numerals ------------------------------------------------------------------------------

@@ -22,8 +22,18 @@ Response contract:
   message, and ``nextAction=escalate``, ``queue=general`` (``priority`` for a VIP caller, per the
   escalation rules), ``reason=system_error``; the exception is logged with the reason.
 
-A failed conversation-log write never fails the turn: it is logged with the full (masked) record
-and counted in the ``ConversationLogWriteFailed`` metric.
+Personal data (``bot.personal_data``: phone, resident registration, card and account numbers in any
+form) is masked in the caller's text and the bot's reply before the turn is written to the
+conversation log. A failed conversation-log write never fails the turn: it is logged with the full
+(masked) record and counted in the ``ConversationLogWriteFailed`` metric.
+
+Deadline: every AWS call of a turn derives its timeouts and attempts from the time the invocation
+has left, less :data:`ANSWER_MARGIN_SECONDS` for answering (``storage.deadline``). A stalled or
+failing table costs at most what is left: the FAQ read of a cold start gets
+:data:`FAQ_READ_SECONDS` (then the bundled FAQ file answers), the conversation-log write
+:data:`CONVERSATION_LOG_SECONDS`, an order or reservation call what remains (then the dialog
+apologises, and hands over on the second failure). Bedrock keeps its own rule: one attempt sized to
+its budget, started only when the budget fits in the time left (``bot.classifier_chain``).
 
 Cold start: this module imports only the standard library, Powertools' logger and metrics and
 small bot modules. boto3, the engine, the classifiers and the X-Ray SDK are loaded on the first
@@ -42,8 +52,8 @@ from typing import TYPE_CHECKING, Any
 from bot import messages
 from bot.escalation import escalate, for_customer
 from bot.models import KST, FaqEntry
+from bot.personal_data import mask_personal_data
 from bot.ports import ConversationLog, ConversationTurn, FaqRepository
-from bot.text import mask_phone_numbers
 from contract import (
     BEDROCK_FAILURE_REASONS,
     FALLBACK_INTENT,
@@ -59,6 +69,7 @@ from handlers.event_reading import as_mapping, as_string
 from handlers.lambda_context import ContainerApp, remaining_seconds
 from handlers.observability import MetricsPublisher, logger, start_invocation, traced
 from handlers.settings import LexHookSettings
+from storage.deadline import Deadline, deadline_scope, narrowed_deadline
 
 if TYPE_CHECKING:
     from bot.engine import BotEngine, TurnOutcome
@@ -71,6 +82,12 @@ _INTENT_NAME_RE = re.compile(r"(?:[0-9a-zA-Z][_-]?){1,100}")
 MAX_LOGGED_TEXT_CHARS = 2000
 #: Used when the context cannot say how much time is left (it always can on Lambda).
 DEFAULT_REMAINING_SECONDS = 3.0
+#: Seconds kept before the Lambda timeout for answering Lex (response, metrics, Lambda's overhead).
+ANSWER_MARGIN_SECONDS = 0.5
+#: Most the FAQ table read of a cold start may take before the bundled FAQ file is used instead.
+FAQ_READ_SECONDS = 1.0
+#: Most a turn's conversation-log write may take: the record matters less than the caller's answer.
+CONVERSATION_LOG_SECONDS = 2.0
 _MAX_SESSION_VALUE_CHARS = 1000
 _MAX_CONTACT_ID_CHARS = 256
 
@@ -239,12 +256,13 @@ class LexHookApp:
             timestamp=now.astimezone(KST),
             channel=request.channel or "UNKNOWN",
             # Mask before cutting, so a number split by the cut cannot escape the mask.
-            caller_text=mask_phone_numbers(request.text)[:MAX_LOGGED_TEXT_CHARS],
+            caller_text=mask_personal_data(request.text)[:MAX_LOGGED_TEXT_CHARS],
             intent=_enum_value(record.intent),
             confidence=float(record.confidence),
             classifier_source=_enum_value(record.classifier_source),
             faq_id=record.faq_id,
-            bot_reply=reply,
+            # The reply may read back what the caller said (a product name): masked the same way.
+            bot_reply=mask_personal_data(reply),
             action=str(record.action),
         )
         logger.info(
@@ -260,7 +278,7 @@ class LexHookApp:
             },
         )
         try:
-            with traced("## conversation_log"):
+            with traced("## conversation_log"), narrowed_deadline(CONVERSATION_LOG_SECONDS):
                 self._conversation_log.record(turn)
         except Exception:
             # The caller's turn matters more than the record, but nothing may be lost silently:
@@ -309,7 +327,8 @@ def load_faq_entries_with_fallback(repository: FaqRepository) -> list[FaqEntry]:
     from bot.faq import load_faq_entries
 
     try:
-        entries = repository.all_entries()
+        with narrowed_deadline(FAQ_READ_SECONDS):
+            entries = repository.all_entries()
     except Exception:
         logger.exception("FAQ table unreadable, using the bundled FAQ file")
         return load_faq_entries()
@@ -320,13 +339,18 @@ def load_faq_entries_with_fallback(repository: FaqRepository) -> list[FaqEntry]:
 
 
 def build_app(
-    settings: LexHookSettings, *, clock: Clock | None = None, bedrock_client: Any | None = None
+    settings: LexHookSettings,
+    *,
+    clock: Clock | None = None,
+    bedrock_client: Any | None = None,
+    dynamodb_clients: Callable[[], Any] | None = None,
 ) -> LexHookApp:
     """Wire the engine, classifiers and DynamoDB repositories for ``settings``.
 
     Called once per container. The FAQ is read here, so it is cached for the container's life.
     ``bedrock_client`` replaces the ``bedrock-runtime`` client built from the settings when
-    Bedrock is enabled (the simulator's throttled stand-in); Lambda always builds its own.
+    Bedrock is enabled (the simulator's throttled stand-in); ``dynamodb_clients`` replaces the
+    container's DynamoDB client factory (the simulator's faulty tables). Lambda always uses its own.
     """
     from bot.classifier_chain import ClassifierChain
     from bot.engine import BotEngine
@@ -337,7 +361,10 @@ def build_app(
         DynamoDbFaqRepository,
         DynamoDbOrderRepository,
         DynamoDbReservationRepository,
+        shared_dynamodb_client,
     )
+
+    tables = dynamodb_clients if dynamodb_clients is not None else shared_dynamodb_client
 
     bedrock = None
     if settings.bedrock_enabled and settings.bedrock_model_id:
@@ -354,17 +381,19 @@ def build_app(
     classifier = ClassifierChain(
         default_classifier(), bedrock, bedrock_budget_seconds=settings.bedrock_timeout_seconds
     )
-    faq_entries = load_faq_entries_with_fallback(DynamoDbFaqRepository(settings.faq_table_name))
+    faq_entries = load_faq_entries_with_fallback(
+        DynamoDbFaqRepository(settings.faq_table_name, client_factory=tables)
+    )
     engine = BotEngine(
         classifier=classifier,
         faq_matcher=FaqMatcher(faq_entries),
-        orders=DynamoDbOrderRepository(settings.orders_table_name),
-        reservations=DynamoDbReservationRepository(settings.reservations_table_name),
+        orders=DynamoDbOrderRepository(settings.orders_table_name, client_factory=tables),
+        reservations=DynamoDbReservationRepository(settings.reservations_table_name, client_factory=tables),
     )
     return LexHookApp(
         engine=engine,
         conversation_log=DynamoDbConversationLog(
-            settings.conversations_table_name, ttl_days=settings.conversation_ttl_days
+            settings.conversations_table_name, ttl_days=settings.conversation_ttl_days, client_factory=tables
         ),
         metrics=MetricsPublisher(
             namespace=settings.observability.metrics_namespace, service=settings.observability.service_name
@@ -404,16 +433,17 @@ def handle_event(
     try:
         request = LexRequest.from_event(event, fallback_contact_id=_fallback_contact_id(context))
         start_invocation(contact_id=request.contact_id, context=context, cold_start=cold_start)
-        app = app_provider()
-        if app is None:
-            return system_error_response(request)
-        response = app.handle(request, context)
+        with deadline_scope(invocation_deadline(context)):
+            app = app_provider()
+            if app is None:
+                return system_error_response(request)
+            response = app.handle(request, context)
     except Exception:
         logger.exception(
             "turn failed, handing the caller to an agent",
             extra={
                 "reason": EscalationReason.SYSTEM_ERROR.value,
-                "caller_text": mask_phone_numbers(request.text)[:MAX_LOGGED_TEXT_CHARS] if request else None,
+                "caller_text": mask_personal_data(request.text)[:MAX_LOGGED_TEXT_CHARS] if request else None,
             },
         )
         response = system_error_response(request)
@@ -429,6 +459,13 @@ def handle_event(
             app.metrics.flush()
     logger.debug("turn took", extra={"duration_ms": round((time.perf_counter() - started) * 1000, 2)})
     return response
+
+
+def invocation_deadline(context: Any) -> Deadline:
+    """The deadline of the turn's AWS calls: the Lambda's remaining time less the answer margin."""
+    return Deadline.from_context(
+        context, margin_seconds=ANSWER_MARGIN_SECONDS, default_seconds=DEFAULT_REMAINING_SECONDS
+    )
 
 
 # --- defensive event reading --------------------------------------------------------------------------

@@ -1,9 +1,10 @@
-"""Logging, metrics and tracing for the Lambda handlers (Powertools), with phone numbers masked.
+"""Logging, metrics and tracing for the Lambda handlers (Powertools), with personal data masked.
 
-* **Logger**: one Powertools JSON logger per container. Its formatter masks Korean phone
-  numbers (010-****-5678) in every string of every log line (message, extra fields, appended
-  keys, exception text) just before serialization, so no code path can leak a number by
-  forgetting to mask. The bot's own ``logging.getLogger(__name__)`` loggers (``bot.*``,
+* **Logger**: one Powertools JSON logger per container. Its formatter masks personal data
+  (``bot.personal_data``: phone numbers as 010-****-5678, resident registration, card and
+  account numbers as labels, in any form) in every string of every log line (message, extra
+  fields, appended keys, exception text) just before serialization, so no code path can leak a
+  number by forgetting to mask. The bot's own ``logging.getLogger(__name__)`` loggers (``bot.*``,
   ``storage.*``) are routed through the same handler, so they are JSON, masked and carry the
   contact id too.
 * **Metrics**: CloudWatch EMF through Powertools. The names, and the dimensions of each, are the
@@ -28,7 +29,7 @@ from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.metrics.metrics import Metrics
 
-from bot.text import mask_phone_numbers
+from bot.personal_data import mask_personal_data
 from contract import Dimension, EnvVar
 
 DEFAULT_SERVICE_NAME = "aicc-bot"
@@ -60,9 +61,9 @@ _MAX_DIMENSION_VALUE = 64
 
 
 def mask_log_value(value: Any) -> Any:
-    """Mask phone numbers in ``value``: strings, and strings nested in dicts, lists and tuples."""
+    """Mask personal data in ``value``: strings, and strings nested in dicts, lists and tuples."""
     if isinstance(value, str):
-        return mask_phone_numbers(value)
+        return mask_personal_data(value)
     if isinstance(value, Mapping):
         return {key: mask_log_value(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
@@ -70,8 +71,8 @@ def mask_log_value(value: Any) -> Any:
     return value
 
 
-class PhoneMaskingFormatter(LambdaPowertoolsFormatter):
-    """Powertools' JSON formatter that masks phone numbers in every field before serializing."""
+class PersonalDataMaskingFormatter(LambdaPowertoolsFormatter):
+    """Powertools' JSON formatter that masks personal data in every field before serializing."""
 
     def serialize(self, log: Any) -> str:
         """Serialize the structured log record with every caller-data string masked."""
@@ -85,7 +86,7 @@ class PhoneMaskingFormatter(LambdaPowertoolsFormatter):
 def _build_logger() -> Logger:
     built = Logger(
         service=os.environ.get(EnvVar.POWERTOOLS_SERVICE_NAME) or DEFAULT_SERVICE_NAME,
-        logger_formatter=PhoneMaskingFormatter(),
+        logger_formatter=PersonalDataMaskingFormatter(),
     )
     for name in APPLICATION_LOGGERS:
         application_logger = logging.getLogger(name)
@@ -110,7 +111,8 @@ def start_invocation(*, contact_id: str, context: Any, cold_start: bool) -> None
 
 
 def _dimension_value(value: str | None) -> str:
-    text = (value or "none").strip() or "none"
+    # Masked before cutting, like every log string: a dimension is stored in CloudWatch for months.
+    text = mask_personal_data((value or "none").strip()) or "none"
     return text[:_MAX_DIMENSION_VALUE]
 
 

@@ -2,13 +2,14 @@
 
 Design notes:
 
-* **Low-level client, created lazily and shared.** ``boto3`` is imported and the client built on
-  the first storage call, not at module import, so importing a handler stays cheap; the client is
+* **Low-level clients, created lazily and shared.** ``boto3`` is imported and a client built on
+  the first storage call, not at module import, so importing a handler stays cheap; the clients are
   cached per container and reused by every repository and warm invocation. The low-level client
   is used instead of the ``Table`` resource because it loads faster and the item shapes here are
   few and fixed, so they are marshalled explicitly.
-* **Short timeouts, few retries.** Connect gives a Lambda 8 seconds and callers notice silence
-  after about 2; a storage call must fail fast rather than retry for half a minute.
+* **Every call within the invocation's deadline.** Each call asks the container's
+  :class:`~storage.deadline.DeadlineClients` for its client: timeouts and attempts derived from the
+  time the invocation has left (``storage.deadline``), or no call at all when too little is left.
 * **Idempotent writes.** Lex and Connect retry: every write is a conditional put, and a condition
   failure means "already stored", never an error.
 * **Datetimes** are stored as ISO-8601 strings in Korea time (``+09:00``) so they read naturally
@@ -20,7 +21,6 @@ Keys, index keys and the TTL attribute are the contract's table definitions (``c
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -45,13 +45,14 @@ from contract import (
     OrderItem,
     TableDefinition,
 )
+from storage.deadline import UNBOUNDED_PLAN, CallPlan, DeadlineClients
 
 logger = logging.getLogger(__name__)
 
-#: botocore client settings: a couple of quick attempts fit well inside Connect's 8-second limit.
-CONNECT_TIMEOUT_SECONDS = 1.0
-READ_TIMEOUT_SECONDS = 2.0
-MAX_ATTEMPTS = 2
+#: botocore client settings outside any invocation's deadline (``storage.deadline.UNBOUNDED_PLAN``).
+CONNECT_TIMEOUT_SECONDS = UNBOUNDED_PLAN.connect_timeout
+READ_TIMEOUT_SECONDS = UNBOUNDED_PLAN.read_timeout
+MAX_ATTEMPTS = UNBOUNDED_PLAN.max_attempts
 
 _CONDITIONAL_CHECK_FAILED = "ConditionalCheckFailedException"
 
@@ -72,9 +73,6 @@ _FAQ_KEY = FAQ.partition_key.name
 Item = dict[str, dict[str, Any]]
 ClientFactory = Callable[[], Any]
 
-_client_lock = threading.Lock()
-_shared_client: Any = None
-
 
 def make_dynamodb_client(
     *,
@@ -82,11 +80,13 @@ def make_dynamodb_client(
     connect_timeout: float = CONNECT_TIMEOUT_SECONDS,
     read_timeout: float = READ_TIMEOUT_SECONDS,
     max_attempts: int = MAX_ATTEMPTS,
+    endpoint_url: str | None = None,
 ) -> Any:
     """A new low-level DynamoDB client with short timeouts and standard-mode retries.
 
-    The one DynamoDB client factory: the handlers' shared client and the simulator's local
-    tables are built here. ``region`` defaults to ``AWS_REGION`` (set in every Lambda).
+    The one DynamoDB client factory: the handlers' clients and the simulator's local tables are
+    built here. ``region`` defaults to ``AWS_REGION`` (set in every Lambda); ``endpoint_url``
+    only serves benchmarks against a local endpoint.
     """
     import boto3
     from botocore.config import Config
@@ -94,6 +94,7 @@ def make_dynamodb_client(
     return boto3.client(
         "dynamodb",
         region_name=region,
+        endpoint_url=endpoint_url,
         config=Config(
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
@@ -102,21 +103,47 @@ def make_dynamodb_client(
     )
 
 
+def dynamodb_clients(
+    *,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    customize: Callable[[Any], None] | None = None,
+) -> DeadlineClients:
+    """DynamoDB clients per call plan (``storage.deadline``): a client factory for the repositories.
+
+    ``customize`` sees every client once, when it is built (the simulator's fault injection).
+    """
+
+    def build(plan: CallPlan) -> Any:
+        client = make_dynamodb_client(
+            region=region,
+            connect_timeout=plan.connect_timeout,
+            read_timeout=plan.read_timeout,
+            max_attempts=plan.max_attempts,
+            endpoint_url=endpoint_url,
+        )
+        if customize is not None:
+            customize(client)
+        return client
+
+    return DeadlineClients(build)
+
+
+#: The container's DynamoDB clients (region from ``AWS_REGION``), shared by every repository.
+_shared_clients = dynamodb_clients()
+
+
 def shared_dynamodb_client() -> Any:
-    """The container-wide DynamoDB client, built on first use (region from ``AWS_REGION``)."""
-    global _shared_client  # noqa: PLW0603 - one client per container is the point
-    if _shared_client is None:
-        with _client_lock:
-            if _shared_client is None:
-                _shared_client = make_dynamodb_client()
-    return _shared_client
+    """The container's DynamoDB client for a call started now, within the active deadline.
+
+    Raises ``storage.deadline.DeadlineExceeded`` (before any request) when too little time is left.
+    """
+    return _shared_clients.client()
 
 
 def reset_shared_dynamodb_client() -> None:
-    """Forget the shared client (tests start a fresh moto backend per test)."""
-    global _shared_client  # noqa: PLW0603
-    with _client_lock:
-        _shared_client = None
+    """Forget the shared clients (tests start a fresh moto backend per test)."""
+    _shared_clients.reset()
 
 
 class _DynamoDbTable:
@@ -199,14 +226,20 @@ class DynamoDbFaqRepository(_DynamoDbTable):
     def all_entries(self) -> list[FaqEntry]:
         """Scan the (small) table; items missing a required field are skipped and logged."""
         entries: list[FaqEntry] = []
-        paginator = self._client.get_paginator("scan")
-        for page in paginator.paginate(TableName=self._table_name, ConsistentRead=True):
+        request: dict[str, Any] = {"TableName": self._table_name, "ConsistentRead": True}
+        while True:
+            # Page by page, each a call of its own within the deadline (a paginator keeps one client).
+            page = self._client.scan(**request)
             for item in page.get("Items", []):
                 entry = _faq_entry(item)
                 if entry is None:
                     logger.warning("skipping malformed FAQ item", extra={"faq_item_keys": sorted(item)})
                 else:
                     entries.append(entry)
+            last_key = page.get("LastEvaluatedKey")
+            if not last_key:
+                break
+            request["ExclusiveStartKey"] = last_key
         return sorted(entries, key=lambda entry: entry.faq_id)
 
 

@@ -3,8 +3,9 @@
 The options become :class:`simulator.world.CallSettings`; the call itself is
 :func:`simulator.call.simulate_call`. Without ``--say`` the call is interactive (a line typed is
 one input; an empty line or end of input is silence); with ``--json`` stdout carries exactly one
-object ``{"outcome", "queue", "prompts", "attributes", "path"}`` when the call ends. Exit 0 for any
-completed call, 2 for a bad option value (one line on stderr).
+object ``{"outcome", "queue", "prompts", "attributes", "path", "records"}`` when the call ends
+(``records``: the rows each table but the FAQ holds at the end, by table key, as written). Exit 0
+for any completed call, 2 for a bad option value (one line on stderr).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from contract import CustomerTier
 from simulator.call import simulate_call
 from simulator.commands.common import one_line_errors, upper_choice, whole_number
 from simulator.fakes import InteractiveCaller, ScriptedCaller
+from simulator.faults import FAULT_KINDS, FAULT_TABLES, TableFault, parse_fault
 from simulator.world import (
     BEDROCK_MODES,
     CHANNELS,
@@ -44,12 +46,20 @@ def parse_at(value: str) -> datetime:
 
 def parse_caller(value: str) -> str:
     """A phone number in E.164 (``+8210…``) or Korean national form (``010-…``), returned as E.164."""
-    from bot.text import normalize_phone_number
+    from bot.personal_data import to_e164
 
-    number = normalize_phone_number(value)
+    number = to_e164(value)
     if number is None:
         raise argparse.ArgumentTypeError(f"not a phone number: {value!r} (use E.164, e.g. +821012345678)")
     return number
+
+
+def fault_option(value: str) -> TableFault:
+    """``TABLE:stall`` or ``TABLE:error`` for a table key of the contract."""
+    try:
+        return parse_fault(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def register(subparsers: Any) -> None:
@@ -112,12 +122,27 @@ def register(subparsers: Any) -> None:
         help="make a function time out on every invocation (contact_flow or lex_hook; repeatable)",
     )
     parser.add_argument(
+        "--fault",
+        action="append",
+        type=fault_option,
+        default=None,
+        metavar="TABLE:KIND",
+        help=(
+            f"make a table {' or '.join(FAULT_KINDS)} for the handlers (repeatable); "
+            f"TABLE: {', '.join(FAULT_TABLES)}"
+        ),
+    )
+    parser.add_argument(
         "--chat-input",
         choices=CHAT_INPUT_MODES,
         default="typed",
         help="chat input blocks without Lex: typed (default) or unsupported (they take the error branch)",
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object when the call ends")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object when the call ends (with the rows the tables hold: records)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -141,6 +166,7 @@ def settings_from_args(
         region=args.region,
         failing_functions=frozenset(args.fail_function or ()),
         chat_input=args.chat_input,
+        faults=tuple(dict.fromkeys(getattr(args, "fault", None) or ())),
     )
 
 

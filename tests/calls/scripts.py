@@ -53,6 +53,10 @@ CHAT_ASK_NUMBER: Final = "연락받으실 휴대전화 번호를"
 CALLBACK_FAILED: Final = "콜백 예약을 완료하지 못했습니다"
 CALL_US_INSTEAD: Final = "1588-0000번으로 전화 주시면"
 ESCALATE: Final = "상담원에게 연결해드리겠습니다. 잠시만 기다려주세요."
+NOT_NEEDED: Final = "개인정보 보호를 위해 주민등록번호나 카드번호는 말씀하지 않으셔도 됩니다."
+BOOKED: Final = "3월 20일 금요일 상담 예약이 완료되었습니다"
+#: The bot's apology when storage fails in a dialog (before it asks again).
+STORAGE_APOLOGY: Final = "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요."
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,8 @@ class ScriptedCall:
     contacts_in_queue: int = 0
     bedrock: str = "off"
     failing: tuple[str, ...] = ()
+    #: Tables that stall or fail for the handlers (``--fault TABLE:stall|error``).
+    faults: tuple[str, ...] = ()
     #: How chat input blocks behave (``--chat-input``).
     chat_input: str = "typed"
     #: Fragments that must appear in the prompts, in this order.
@@ -78,6 +84,11 @@ class ScriptedCall:
     attributes: dict[str, str] = field(default_factory=dict)
     #: Fragments the caller must hear exactly once (e.g. the goodbye, never said twice).
     heard_once: tuple[str, ...] = ()
+    #: Digits the caller said that no table may hold, in any form, when the call ends (``records``
+    #: of ``--json``, read digit by digit), except in the attributes ``stored`` expects them in.
+    never_stored: tuple[str, ...] = ()
+    #: Attributes some row of a table must hold when the call ends: {table key: {name: value}}.
+    stored: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def argv(self) -> list[str]:
         """The command line of the call (``--json`` output)."""
@@ -90,6 +101,8 @@ class ScriptedCall:
             args += ["--chat-input", self.chat_input]
         for name in self.failing:
             args += ["--fail-function", name]
+        for fault in self.faults:
+            args += ["--fault", fault]
         for text in self.says:
             args += ["--say", text]
         return args
@@ -411,5 +424,147 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
         contacts_in_queue=50,
         outcome="disconnected",
         prompts=("일시적인 오류가 발생했습니다", "지금은 상담원 연결이 어렵습니다"),
+    ),
+    # --- a table stalls or fails: every function still answers in time ---------------------------
+    ScriptedCall(
+        "callbacks table stalls: the function answers an error in time, the callback-failed path",
+        says=("상담원 연결해 주세요", "1"),
+        at=WEEKEND,
+        faults=("callbacks:stall",),
+        outcome="disconnected",
+        prompts=(AFTER_HOURS, CALLBACK_OFFER, CALLBACK_FAILED),
+        attributes={"customerTier": "STANDARD"},
+    ),
+    ScriptedCall(
+        "callbacks table fails on chat: the typed number cannot be booked, said politely",
+        says=("상담원 연결해 주세요", "1", "010-9876-5432"),
+        channel="CHAT",
+        at=WEEKEND,
+        faults=("callbacks:error",),
+        outcome="disconnected",
+        prompts=(CHAT_CALLBACK_OFFER, CHAT_ASK_NUMBER, CALLBACK_FAILED),
+    ),
+    ScriptedCall(
+        "customers table stalls: a VIP caller is served as STANDARD and the call goes on",
+        says=("상담원 연결해 주세요",),
+        tier="VIP",
+        faults=("customers:stall",),
+        outcome="transferred",
+        queue="general",
+        prompts=(WELCOME, ESCALATE, IN_QUEUE_VOICE),
+        attributes={"customerTier": "STANDARD", "queue": "general"},
+    ),
+    ScriptedCall(
+        "conversations table fails: the bot still answers the FAQ and says goodbye",
+        says=("배송 보통 며칠 걸려요?", "감사합니다"),
+        faults=("conversations:error",),
+        outcome="disconnected",
+        prompts=("일반 배송은 주문 후 2-3일", GOODBYE),
+        heard_once=(GOODBYE,),
+    ),
+    ScriptedCall(
+        "conversations table stalls: the bot still routes an angry caller to the complaint queue",
+        says=("배송이 일주일째 안 와서 정말 화나요",),
+        faults=("conversations:stall",),
+        outcome="transferred",
+        queue="complaint",
+        attributes={"queue": "complaint", "reason": "complaint"},
+    ),
+    ScriptedCall(
+        "faq table stalls: the bundled FAQ answers",
+        says=("영업시간이 어떻게 되나요", "네 감사합니다"),
+        faults=("faq:stall",),
+        outcome="disconnected",
+        prompts=("평일 오전 9시부터 오후 6시까지 운영합니다", GOODBYE),
+    ),
+    ScriptedCall(
+        "orders table stalls: an apology, the number asked again, then an agent",
+        says=("주문 조회하고 싶어요", FOUND_ORDER_ID, FOUND_ORDER_ID),
+        faults=("orders:stall",),
+        outcome="transferred",
+        queue="general",
+        prompts=(STORAGE_APOLOGY, "주문번호를 말씀해 주세요", "상담원에게 연결해드리겠습니다"),
+        attributes={"reason": "system_error"},
+    ),
+    ScriptedCall(
+        "reservations table fails: an apology, the number asked again, then an agent",
+        says=("예약하고 싶어요", "1", "2026-03-20", "010-1234-5678", "010-1234-5678"),
+        faults=("reservations:error",),
+        outcome="transferred",
+        queue="general",
+        prompts=(STORAGE_APOLOGY, "연락 가능한 전화번호를 알려주세요", "상담원에게 연결해드리겠습니다"),
+        attributes={"reason": "system_error"},
+    ),
+    # --- personal data: said in any form, stored only where needed, in E.164 ----------------------
+    ScriptedCall(
+        "personal data: a full-width number books the reservation, stored in E.164 only",
+        says=(
+            "예약하고 싶어요",
+            "1",
+            "2026-03-20",
+            "제 번호는 ０１０－９８７６－５４３２입니다",
+            "감사합니다",
+        ),
+        outcome="disconnected",
+        prompts=("연락 가능한 전화번호를 알려주세요.", BOOKED, "끝자리 5432", GOODBYE),
+        never_stored=("98765432",),
+        stored={"reservations": {"phone_number": "+821098765432"}},
+    ),
+    ScriptedCall(
+        "personal data: a number with spaced hyphens books the reservation",
+        says=("예약하고 싶어요", "1", "2026-03-20", "010 - 2345 - 6789", "감사합니다"),
+        outcome="disconnected",
+        prompts=(BOOKED, "끝자리 6789", GOODBYE),
+        never_stored=("23456789",),
+        stored={"reservations": {"phone_number": "+821023456789"}},
+    ),
+    ScriptedCall(
+        "personal data: an international +82 number with its trunk 0 books the reservation",
+        says=("예약하고 싶어요", "1", "2026-03-20", "+82 010 3456 7890", "감사합니다"),
+        outcome="disconnected",
+        prompts=(BOOKED, "끝자리 7890", GOODBYE),
+        never_stored=("34567890",),
+        stored={"reservations": {"phone_number": "+821034567890"}},
+    ),
+    ScriptedCall(
+        "personal data: a resident registration number is not needed, then a spoken number books",
+        says=(
+            "예약하고 싶어요",
+            "1",
+            "제 주민등록번호는 850612-2734819입니다",
+            "2026-03-20",
+            "공일공 사오육칠 팔구공일이에요",
+            "감사합니다",
+        ),
+        outcome="disconnected",
+        prompts=(
+            "희망하시는 날짜를 알려주세요.",
+            NOT_NEEDED,
+            "희망하시는 날짜를 알려주세요.",
+            BOOKED,
+            "끝자리 8901",
+            GOODBYE,
+        ),
+        never_stored=("8506122734819", "2734819", "45678901"),
+        stored={"reservations": {"phone_number": "+821045678901"}},
+    ),
+    ScriptedCall(
+        "personal data: a card number read out is not needed, the payment question still routed",
+        says=("결제가 두 번 됐어요 카드번호는 5438 1273 4096 5815 이에요",),
+        outcome="transferred",
+        queue="payment",
+        prompts=(NOT_NEEDED, "보안을 위해 전문 상담원에게 연결해드리겠습니다", IN_QUEUE_VOICE),
+        attributes={"queue": "payment"},
+        never_stored=("5438127340965815", "543812734096"),
+    ),
+    ScriptedCall(
+        "personal data: chat callback number typed full-width in a sentence, stored in E.164",
+        says=("상담원 연결해 주세요", "1", "제 번호는 ０１０－２７３８－４６１９"),
+        channel="CHAT",
+        at=WEEKEND,
+        outcome="callback",
+        prompts=(CHAT_ASK_NUMBER, CALLBACK_DONE),
+        never_stored=("27384619",),
+        stored={"callbacks": {"phone_number": "+821027384619"}},
     ),
 )

@@ -89,7 +89,7 @@ def test_a_scripted_call_reaches_every_queue_of_the_contract() -> None:
 @pytest.mark.parametrize("scripted", SCRIPTED_CALLS, ids=lambda scripted: scripted.name)
 def test_scripted_call(scripted: ScriptedCall, monkeypatch: pytest.MonkeyPatch) -> None:
     record, _ = run_scripted(scripted, monkeypatch)
-    assert set(record) == {"outcome", "queue", "prompts", "attributes", "path"}
+    assert set(record) == {"outcome", "queue", "prompts", "attributes", "path", "records"}
     assert record["outcome"] == scripted.outcome, record["prompts"]
     assert record["queue"] == scripted.queue
     assert_in_order(record["prompts"], scripted.prompts)

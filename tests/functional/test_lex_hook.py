@@ -179,7 +179,7 @@ def test_reservation_dialog_stores_the_booking_and_reads_the_reference_back(
     assert len(stored) == 1
     booking = stored[0]
     assert booking["reservation_date"] == {"S": "2025-11-25"}
-    assert booking["phone_number"] == {"S": "01012345678"}
+    assert booking["phone_number"] == {"S": "+821012345678"}
     assert booking["service"]["S"] == "방문 서비스"
     reply = " ".join(contents(fourth))
     assert booking["reference"]["S"] in reply

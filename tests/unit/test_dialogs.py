@@ -179,7 +179,7 @@ def test_reservation_is_stored_and_read_back() -> None:
     assert stored.contact_id == "contact-1"
     assert stored.service == "방문 서비스"
     assert stored.reservation_date == date(2026, 11, 24)
-    assert stored.phone_number == "01012345678"
+    assert stored.phone_number == "+821012345678"  # E.164, as the business calls it back
     assert stored.created_at == NOW
     assert re.fullmatch(r"R-2026-1124-\d{4}", stored.reference)
     confirmation = final.messages[-1]
@@ -201,7 +201,15 @@ def test_chat_users_are_not_read_the_reference_digit_by_digit() -> None:
 
 
 @pytest.mark.parametrize(
-    "phone", ["010-9876-5432", "01098765432", "010 9876 5432", "공일공 구팔칠육 오사삼이"]
+    "phone",
+    [
+        "010-9876-5432",
+        "01098765432",
+        "010 9876 5432",
+        "공일공 구팔칠육 오사삼이",
+        "０１０－９８７６－５４３２",
+        "+82 10 9876 5432",
+    ],
 )
 def test_phone_numbers_with_or_without_hyphens_or_spoken(phone: str) -> None:
     repository = InMemoryReservationRepository()
@@ -209,7 +217,7 @@ def test_phone_numbers_with_or_without_hyphens_or_spoken(phone: str) -> None:
         DialogName.RESERVATION, ["3", "다음 주 화요일", phone], make_context(reservations=repository)
     )[-1]
     assert final.outcome is Outcome.COMPLETED
-    assert repository.all()[0].phone_number == "01098765432"
+    assert repository.all()[0].phone_number == "+821098765432"
     assert repository.all()[0].reservation_date == date(2026, 12, 1)
 
 

@@ -550,7 +550,7 @@ def test_reservation_end_to_end_and_retried_turn_stores_one_booking(
     assert (booking.service, booking.reservation_date.isoformat(), booking.phone_number) == (
         "전화 상담",
         "2026-12-01",
-        "01012345678",
+        "+821012345678",
     )
     assert f"예약번호는 {booking.reference}입니다." in first.messages[0]
     assert first.messages[-1] == messages.ANYTHING_ELSE
@@ -576,6 +576,84 @@ def test_storage_failure_keeps_no_phone_number_in_the_session_and_escalates_on_r
     assert outcome.messages == [messages.TEMPORARY_ERROR, messages.RESERVATION_PHONE_PROMPT]
     assert "01012345678" not in json.dumps(outcome.session)
     assert_escalated(call.say("010-1234-5678"), queue="general", reason="system_error")
+
+
+# --- resident registration and card numbers are never taken ---------------------------------------
+
+RESIDENT_NUMBER = "900101-1234567"
+CARD = "4111-1111-1111-1111"
+
+
+def _nowhere(outcome: TurnOutcome, *digits: str) -> None:
+    """None of ``digits`` in the session (botState included) or the record."""
+    kept = json.dumps(outcome.session, ensure_ascii=False) + repr(outcome.record)
+    for number in digits:
+        assert number.replace("-", "") not in kept.replace("-", "")
+
+
+def test_a_number_said_alone_is_not_needed_and_the_question_is_asked_again(call: Conversation) -> None:
+    call.say("예약하고 싶어요")
+    call.say("1")
+
+    outcome = call.say(f"제 주민번호는 {RESIDENT_NUMBER}")
+
+    assert outcome.messages == [messages.PERSONAL_DATA_NOT_NEEDED, messages.RESERVATION_DATE_PROMPT]
+    assert outcome.dialog_action == "ElicitIntent"
+    assert call.state().dialog is not None and call.state().dialog.failures == 0  # not counted
+    assert call.state().not_understood == 0
+    _nowhere(outcome, RESIDENT_NUMBER)
+    # The dialog goes on where it was.
+    assert call.say("다음 주 화요일").messages[-1] == messages.RESERVATION_PHONE_PROMPT
+
+
+def test_outside_a_dialog_the_caller_is_asked_what_they_need(call: Conversation) -> None:
+    outcome = call.say(CARD.replace("-", " "))
+    assert outcome.messages == [messages.PERSONAL_DATA_NOT_NEEDED, messages.ASK_WHAT_FOR]
+    assert outcome.record.intent is None
+    _nowhere(outcome, CARD)
+
+
+def test_the_rest_of_the_words_are_still_handled_without_the_number(
+    call: Conversation, classifier: FakeClassifier
+) -> None:
+    classifier.answers = {"제 카드번호 인데 결제가 두 번 됐어요": confident(Intent.PAYMENT_INQUIRY)}
+
+    outcome = call.say(f"제 카드번호 {CARD}인데 결제가 두 번 됐어요")
+
+    assert outcome.messages[0] == messages.PERSONAL_DATA_NOT_NEEDED
+    assert_escalated(outcome, queue="payment", reason="payment_security")
+    assert classifier.calls == ["제 카드번호 인데 결제가 두 번 됐어요"]  # the classifier never saw it
+    _nowhere(outcome, CARD)
+
+
+def test_at_the_phone_step_the_number_beside_it_still_books(
+    call: Conversation, reservations: InMemoryReservationRepository
+) -> None:
+    for text in ("예약하고 싶어요", "1", "내일"):
+        call.say(text)
+
+    outcome = call.say(f"주민번호 {RESIDENT_NUMBER} 이고 전화번호는 ０１０－９８７６－５４３２입니다")
+
+    assert outcome.messages[0] == messages.PERSONAL_DATA_NOT_NEEDED
+    [booking] = reservations.all()
+    assert booking.phone_number == "+821098765432"
+    assert RESIDENT_NUMBER.replace("-", "") not in repr(booking).replace("-", "")
+    _nowhere(outcome, RESIDENT_NUMBER)
+
+
+def test_a_product_name_keeps_no_personal_data(call: Conversation) -> None:
+    call.say("상품 문의하려고요")
+    call.say("1")
+
+    outcome = call.say("노트북 010-1234-5678")
+
+    assert "010-****-5678" in call.session[BOT_STATE_KEY]
+    _nowhere(outcome, "1234-5678")
+
+
+def test_the_classifier_gets_phone_numbers_masked(call: Conversation, classifier: FakeClassifier) -> None:
+    call.say("제 번호는 010-1234-5678이에요")
+    assert classifier.calls == ["제 번호는 010-****-5678이에요"]
 
 
 # --- robustness ------------------------------------------------------------------------------------

@@ -40,17 +40,30 @@ class TestPhoneNumber:
             "+82 10 1234 5678",
             "+82-10-1234-5678",
             "+821012345678",
+            "+82 010 1234 5678",
+            "０１０－１２３４－５６７８",
+            "010 - 1234 - 5678",
+            "제 번호는 ٠١٠-١٢٣٤-٥٦٧٨입니다",
         ],
     )
     def test_mobile_numbers_in_any_form(self, text: str) -> None:
-        assert parse_phone_number(text) == "01012345678"
+        assert parse_phone_number(text) == "+821012345678"
 
     def test_old_three_digit_middle_group(self) -> None:
-        assert parse_phone_number("011-123-4567") == "0111234567"
+        assert parse_phone_number("011-123-4567") == "+82111234567"
 
     @pytest.mark.parametrize(
         "text",
-        ["010-123-4567", "02-123-4567", "1588-0000", "20261123001", "전화번호 몰라요", "", "0101234567890"],
+        [
+            "010-123-4567",
+            "02-123-4567",
+            "1588-0000",
+            "20261123001",
+            "전화번호 몰라요",
+            "",
+            "0101234567890",
+            "+1 415 555 0100",
+        ],
     )
     def test_not_a_mobile_number(self, text: str) -> None:
         assert parse_phone_number(text) is None
@@ -60,10 +73,17 @@ class TestMobileNumber:
     """The 01X-XXXX-XXXX form a booking asks for (CONTENT.md)."""
 
     @pytest.mark.parametrize(
-        "text", ["010-9876-5432", "01098765432", "010 9876 5432", "공일공 구팔칠육 오사삼이"]
+        "text",
+        [
+            "010-9876-5432",
+            "01098765432",
+            "010 9876 5432",
+            "공일공 구팔칠육 오사삼이",
+            "０１０ ９８７６ ５４３２",
+        ],
     )
     def test_eleven_digit_mobile_numbers(self, text: str) -> None:
-        assert parse_mobile_number(text) == "01098765432"
+        assert parse_mobile_number(text) == "+821098765432"
 
     @pytest.mark.parametrize("text", ["123", "02-123-4567", "011-123-4567", "잘 모르겠어요"])
     def test_landlines_old_ten_digit_numbers_and_words_are_not(self, text: str) -> None:
@@ -311,7 +331,7 @@ class TestExtractEntities:
     def test_all_entities_in_one_utterance(self) -> None:
         now = datetime(2026, 11, 30, 20, 0, tzinfo=KST)
         entities = extract_entities("12월 1일에 공일공 일이삼사 오육칠팔로 3만원 결제 건이요", now=now)
-        assert entities == Entities(phone_number="01012345678", date=date(2026, 12, 1), amount_won=30000)
+        assert entities == Entities(phone_number="+821012345678", date=date(2026, 12, 1), amount_won=30000)
 
     def test_relative_dates_use_korea_time(self) -> None:
         # 2026-12-30 16:00 UTC is already 2026-12-31 01:00 in Korea: "내일" is 2027-01-01.
@@ -326,7 +346,7 @@ class TestExtractEntities:
 
     def test_phone_number_is_not_also_an_order_number(self) -> None:
         entities = extract_entities("01012345678", now=datetime(2026, 12, 30, tzinfo=KST))
-        assert entities.phone_number == "01012345678"
+        assert entities.phone_number == "+821012345678"
         assert entities.order_number is None
 
     def test_nothing(self) -> None:

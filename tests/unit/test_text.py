@@ -1,8 +1,6 @@
-"""Tests for bot.text: normalization, phone masking, spoken digits, Korean numerals."""
+"""Tests for bot.text: normalization, spoken digits, Korean numerals (masking: test_personal_data)."""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 from hypothesis import given
@@ -10,8 +8,6 @@ from hypothesis import strategies as st
 
 from bot.text import (
     MAX_TEXT_LENGTH,
-    mask_e164,
-    mask_phone_numbers,
     normalize,
     parse_korean_number,
     spoken_digits_to_ascii,
@@ -42,66 +38,6 @@ class TestNormalize:
         assert len(result) <= MAX_TEXT_LENGTH
         assert result == result.strip()
         assert "  " not in result
-
-
-class TestMaskPhoneNumbers:
-    @pytest.mark.parametrize(
-        ("text", "expected"),
-        [
-            ("제 번호는 010-1234-5678이에요", "제 번호는 010-****-5678이에요"),
-            ("01012345678로 연락주세요", "010-****-5678로 연락주세요"),
-            ("010 1234 5678", "010-****-5678"),
-            ("010.1234.5678", "010-****-5678"),
-            ("+82 10-1234-5678", "010-****-5678"),
-            ("+821012345678", "010-****-5678"),
-            ("011-123-4567", "011-****-4567"),
-            ("집 전화 02-123-4567", "집 전화 02-****-4567"),
-            ("031-1234-5678", "031-****-5678"),
-            ("070-1234-5678", "070-****-5678"),
-            ("공일공 일이삼사 오육칠팔이에요", "010-****-5678이에요"),
-            ("공일공에 일이삼사에 오육칠팔", "010-****-5678"),
-        ],
-    )
-    def test_masks_korean_numbers(self, text: str, expected: str) -> None:
-        assert mask_phone_numbers(text) == expected
-
-    def test_masks_every_number(self) -> None:
-        assert mask_phone_numbers("010-1111-2222 또는 010-3333-4444") == "010-****-2222 또는 010-****-4444"
-
-    @pytest.mark.parametrize(
-        "text", ["고객센터 1588-0000", "주문번호 20261123001", "3만 5천원", "오늘 일이 있어서요", ""]
-    )
-    def test_leaves_non_personal_numbers(self, text: str) -> None:
-        assert mask_phone_numbers(text) == text
-
-    @given(st.text(alphabet="0123456789- 공일이삼사오육칠팔구가나", max_size=60))
-    def test_never_raises_and_never_leaks_a_mobile_number(self, text: str) -> None:
-        masked = mask_phone_numbers(text)
-        assert re.search(r"(?<![\d+])01[016789][\s.\-]?\d{3,4}[\s.\-]?\d{4}(?!\d)", masked) is None
-
-
-class TestMaskE164:
-    @pytest.mark.parametrize(
-        ("number", "expected"),
-        [
-            ("+821012345678", "010-****-5678"),
-            (" +821098765432 ", "010-****-5432"),
-            ("+8221234567", "02-****-4567"),
-            ("+82212345678", "02-****-5678"),
-            ("01012345678", "010-****-5678"),
-        ],
-    )
-    def test_masks(self, number: str, expected: str) -> None:
-        assert mask_e164(number) == expected
-
-    @pytest.mark.parametrize(
-        "number", ["", "abc", "+82101234", "+14155550100", "anonymous", "+8210123456789"]
-    )
-    def test_unparsable_gives_stars(self, number: str) -> None:
-        assert mask_e164(number) == "***"
-
-    def test_non_string(self) -> None:
-        assert mask_e164(None) == "***"  # type: ignore[arg-type]
 
 
 class TestSpokenDigits:
