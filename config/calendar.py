@@ -39,6 +39,15 @@ def korean_public_holidays(years: Iterable[int]) -> dict[date, str]:
     return dict(sorted(calendar.items()))
 
 
+def holidays_covered_until(years: Iterable[int]) -> date:
+    """The last day the holidays of ``years`` cover: 31 December of the last year.
+
+    The years are consecutive (``config.settings`` validates it), so every day from 1 January of
+    the first year up to this one is covered. The functions get it as ``BUSINESS_HOLIDAYS_UNTIL``.
+    """
+    return date(max(years), 12, 31)
+
+
 def holiday_closures(holidays_by_date: dict[date, str], business_days: Iterable[str]) -> list[Closure]:
     """Group the holidays that fall on business days into runs of consecutive days.
 

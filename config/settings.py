@@ -57,6 +57,11 @@ _MODEL_ID = re.compile(r"^((apac|global|us|eu|jp|au|ca)\.)?[a-z0-9-]+\.[A-Za-z0-
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _KR_PREFIX = re.compile(r"^\+82\d{0,6}$")
+#: Upper bound of a function's reserved concurrency (Lambda's default account limit is 1000).
+MAX_RESERVED_CONCURRENCY: Final = 1000
+#: AWS Backup keeps a recovery point at least a day; ten years is this app's upper bound.
+MIN_BACKUP_RETENTION_DAYS: Final = 1
+MAX_BACKUP_RETENTION_DAYS: Final = 3650
 #: Python runtime of the functions; the Powertools layer is the one published for it.
 LAMBDA_PYTHON_RUNTIME: Final = "python3.13"
 #: Settings that no longer exist, with what replaced them (named in the error).
@@ -104,6 +109,33 @@ class PhoneNumberSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ReservedConcurrency:
+    """Concurrent executions reserved for (and capping) the functions Connect and Lex call."""
+
+    lex_hook: int
+    contact_flow: int
+
+
+@dataclass(frozen=True, slots=True)
+class BackupSettings:
+    """The AWS Backup plan of the tables and the recordings bucket.
+
+    ``daily_at`` is Korea time (HH:MM); recovery points are kept ``retention_days``. ``vault_lock``
+    locks the vault (governance mode) so no recovery point can be deleted before then.
+    """
+
+    enabled: bool
+    daily_at: str
+    retention_days: int
+    vault_lock: bool
+
+    @property
+    def hour_minute(self) -> tuple[int, int]:
+        hour, minute = self.daily_at.split(":")
+        return int(hour), int(minute)
+
+
+@dataclass(frozen=True, slots=True)
 class EnvironmentConfig:
     """Everything that differs between dev, staging and prod."""
 
@@ -126,6 +158,8 @@ class EnvironmentConfig:
     queues: Mapping[str, QueueSettings]
     phone_number: PhoneNumberSettings
     alarm_email: str | None
+    reserved_concurrency: ReservedConcurrency
+    backup: BackupSettings
 
     @property
     def is_production(self) -> bool:
@@ -330,13 +364,13 @@ def _build(name: str, document: Mapping[str, Any]) -> EnvironmentConfig:
             "bedrock_model_regions", _is_region, "must be a non-empty list of distinct AWS regions"
         ),
         bedrock_timeout_seconds=fields.number("bedrock_timeout_seconds", 0.5, 6.0),
-        holiday_years=fields.items(
-            "holiday_years", _is_year, "must be a non-empty list of distinct years between 2000 and 2100"
-        ),
+        holiday_years=_holiday_years(fields),
         business_hours=_business_hours(fields.section("business_hours")),
         queues=_queues(fields.section("queues")),
         phone_number=_phone_number(fields.section("phone_number")),
         alarm_email=fields.optional_string("alarm_email", _EMAIL, "must be an e-mail address or null"),
+        reserved_concurrency=_reserved_concurrency(fields.section("reserved_concurrency")),
+        backup=_backup(fields.section("backup"), production=name in PRODUCTION_ENVIRONMENTS),
     )
     for key, replacement in _RETIRED_SETTINGS.items():
         if key in raw:
@@ -354,6 +388,16 @@ def _instance_alias(fields: _Fields) -> str:
     if not 1 <= len(alias) <= 45:
         raise fields.fail("connect_instance_alias", "must be 1-45 characters long", alias)
     return alias
+
+
+def _holiday_years(fields: _Fields) -> tuple[int, ...]:
+    years = fields.items(
+        "holiday_years", _is_year, "must be a non-empty list of distinct years between 2000 and 2100"
+    )
+    # A gap would be a year whose holidays nobody closes for, with nothing to tell.
+    if sorted(years) != list(range(min(years), max(years) + 1)):
+        raise fields.fail("holiday_years", "must be consecutive years", list(years))
+    return years
 
 
 def _business_hours(fields: _Fields) -> BusinessHours:
@@ -378,6 +422,36 @@ def _queues(fields: _Fields) -> dict[str, QueueSettings]:
         queue_fields.reject_unknown()
     fields.reject_unknown()
     return queues
+
+
+def _reserved_concurrency(fields: _Fields) -> ReservedConcurrency:
+    # Lambda keeps at least 100 of the account's concurrency unreserved: a reservation above the
+    # account's limit minus 100 fails the deploy, whatever the range accepted here.
+    reserved = ReservedConcurrency(
+        lex_hook=fields.integer("lex_hook", 1, MAX_RESERVED_CONCURRENCY),
+        contact_flow=fields.integer("contact_flow", 1, MAX_RESERVED_CONCURRENCY),
+    )
+    fields.reject_unknown()
+    return reserved
+
+
+def _backup(fields: _Fields, *, production: bool) -> BackupSettings:
+    backup = BackupSettings(
+        enabled=fields.boolean("enabled"),
+        daily_at=fields.string("daily_at", _CLOCK, "must be a 24-hour HH:MM time (Korea time)"),
+        retention_days=fields.integer("retention_days", MIN_BACKUP_RETENTION_DAYS, MAX_BACKUP_RETENTION_DAYS),
+        vault_lock=fields.boolean("vault_lock"),
+    )
+    if production:
+        # Production's tables and recordings are backed up, and the backups cannot be deleted early.
+        if not backup.enabled:
+            raise fields.fail("enabled", "must be true in production", backup.enabled)
+        if not backup.vault_lock:
+            raise fields.fail("vault_lock", "must be true in production", backup.vault_lock)
+    if backup.vault_lock and not backup.enabled:
+        raise fields.fail("vault_lock", "needs backup.enabled (there is no vault without a plan)", True)
+    fields.reject_unknown()
+    return backup
 
 
 def _phone_number(fields: _Fields) -> PhoneNumberSettings:

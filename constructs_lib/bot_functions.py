@@ -29,6 +29,14 @@ from constructs import Construct
 
 from config.settings import LAMBDA_PYTHON_RUNTIME, EnvironmentConfig
 from constructs_lib.asset_excludes import LAMBDA_ASSET_EXCLUDES
+from constructs_lib.compliance import (
+    HIPAA_NIST,
+    HIPAA_NIST_PCI,
+    INLINE_POLICY_REASON,
+    NO_VPC_REASON,
+    SERVERLESS,
+    acknowledge,
+)
 from constructs_lib.function_environment import (
     CONTACT_FLOW_TIMEOUT_SECONDS,
     contact_flow_environment,
@@ -87,9 +95,18 @@ def log_removal_policy(config: EnvironmentConfig) -> RemovalPolicy:
     return RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY
 
 
-def create_log_group(scope: Construct, construct_id: str, *, config: EnvironmentConfig) -> logs.LogGroup:
-    """A log group with ``config.log_retention_days`` retention, kept where the data is kept."""
-    log_group = logs.LogGroup(scope, construct_id, removal_policy=log_removal_policy(config))
+def create_log_group(
+    scope: Construct, construct_id: str, *, config: EnvironmentConfig, encryption_key: kms.IKey
+) -> logs.LogGroup:
+    """A log group with ``config.log_retention_days`` retention, kept where the data is kept.
+
+    Logs can hold what callers said and their numbers (masked, but still personal data): the group is
+    encrypted with ``encryption_key``, the environment's customer-managed key, whose policy lets
+    CloudWatch Logs of this account and region use it (``encryption_key.DataEncryptionKey``).
+    """
+    log_group = logs.LogGroup(
+        scope, construct_id, removal_policy=log_removal_policy(config), encryption_key=encryption_key
+    )
     # The Python RetentionDays enum is keyed by name, not by day count; the config holds a
     # validated CloudWatch retention period in days, which is what the L1 property takes.
     cfn_log_group = log_group.node.default_child
@@ -122,14 +139,23 @@ def create_bot_function(
     timeout: Duration,
     environment: Mapping[str, str],
     statements: Iterable[iam.PolicyStatement],
+    log_key: kms.IKey,
+    invoked_synchronously_by: str,
+    reserved_concurrency: int | None = None,
 ) -> tuple[lambda_.Function, logs.LogGroup]:
     """One function configured like every function of the app, with its log group.
 
     The role starts empty (no AWS managed policy): it gets write access to the function's own
     log group, ``statements``, and the X-Ray statement CDK adds for active tracing — kept alone
     in the role's default policy, where its ``Resource: *`` is acknowledged for cdk-nag.
+
+    ``log_key`` encrypts the log group. ``invoked_synchronously_by`` says who invokes the function
+    and waits for its answer: a dead-letter queue only ever receives failed *asynchronous*
+    invocations, so none is configured and the rule asking for one is acknowledged with this
+    reason. ``reserved_concurrency`` reserves (and caps) the function's concurrent executions;
+    without it the caller acknowledges the concurrency rule with its own reason.
     """
-    log_group = create_log_group(scope, f"{construct_id}Logs", config=config)
+    log_group = create_log_group(scope, f"{construct_id}Logs", config=config, encryption_key=log_key)
     role = iam.Role(
         scope,
         f"{construct_id}Role",
@@ -169,10 +195,23 @@ def create_bot_function(
         application_log_level_v2=lambda_.ApplicationLogLevel.INFO,
         system_log_level_v2=lambda_.SystemLogLevel.WARN,
         tracing=lambda_.Tracing.ACTIVE,
+        reserved_concurrent_executions=reserved_concurrency,
     )
     # The function must not run (e.g. as a deploy-time custom resource) before its permissions exist.
     function.node.add_dependency(permissions)
+    acknowledge(function, "LambdaInsideVPC", packs=HIPAA_NIST_PCI, reason=NO_VPC_REASON)
+    acknowledge(
+        function,
+        "LambdaDLQ",
+        packs=(*HIPAA_NIST, SERVERLESS),
+        reason=(
+            f"Invoked synchronously: {invoked_synchronously_by}. A dead-letter queue only receives "
+            "failed asynchronous invocations; a synchronous caller gets the error itself."
+        ),
+    )
     xray_policy = role.node.find_child("DefaultPolicy")
+    for policy in (permissions, xray_policy):
+        acknowledge(policy, "IAMNoInlinePolicy", packs=HIPAA_NIST_PCI, reason=INLINE_POLICY_REASON)
     Validations.of(xray_policy).acknowledge(
         Acknowledgment(
             id="AwsSolutions-IAM5[Resource::*]",
@@ -184,15 +223,12 @@ def create_bot_function(
         )
     )
     if _latest_python_runtime_name() != LAMBDA_PYTHON_RUNTIME:
-        Validations.of(function).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions-L1",
-                reason=(
-                    f"Pinned to {LAMBDA_PYTHON_RUNTIME}: the AWS Powertools layer is the one "
-                    "published for this runtime; the runtime and the layer move together."
-                ),
-            )
+        runtime_pin = (
+            f"Pinned to {LAMBDA_PYTHON_RUNTIME}: the AWS Powertools layer is the one "
+            "published for this runtime; the runtime and the layer move together."
         )
+        Validations.of(function).acknowledge(Acknowledgment(id="AwsSolutions-L1", reason=runtime_pin))
+        acknowledge(function, "LambdaLatestVersion", packs=(SERVERLESS,), reason=runtime_pin)
     return function, log_group
 
 
@@ -265,6 +301,11 @@ class BotFunctions(Construct):
                 key_statement(data_key),
                 *self._bedrock_statements(config),
             ],
+            log_key=data_key,
+            invoked_synchronously_by=(
+                "Lex V2 calls the code hook for every caller turn and waits for its answer"
+            ),
+            reserved_concurrency=config.reserved_concurrency.lex_hook,
         )
         self.contact_flow, self.contact_flow_log_group = create_bot_function(
             self,
@@ -282,6 +323,12 @@ class BotFunctions(Construct):
                 table_statement(tables[CALLBACKS.key], ["dynamodb:PutItem", "dynamodb:GetItem"]),
                 key_statement(data_key),
             ],
+            log_key=data_key,
+            invoked_synchronously_by=(
+                "the contact flows' InvokeLambdaFunction blocks are SYNCHRONOUS and wait up to 8 s "
+                "for the answer they branch on"
+            ),
+            reserved_concurrency=config.reserved_concurrency.contact_flow,
         )
 
     # --- public API -----------------------------------------------------------------------------

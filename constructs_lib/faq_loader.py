@@ -28,7 +28,8 @@ from constructs_lib.bot_functions import (
     key_statement,
     table_statement,
 )
-from constructs_lib.custom_resource_framework import framework_logging
+from constructs_lib.compliance import HIPAA_NIST, acknowledge
+from constructs_lib.custom_resource_framework import framework_logging, harden_framework_function
 from constructs_lib.function_environment import observability_environment
 
 #: The versioned FAQ file the handler loads (inside the Lambda asset).
@@ -55,6 +56,7 @@ class FaqLoader(Construct):
         provider_role: the framework function's role (its logs, plus what CDK grants: invoking
             ``function``).
         provider_log_group: the framework function's log group.
+        dead_letter_queue: where Lambda puts a CloudFormation event the framework function failed on.
         resource: the custom resource (``Data``: ``Written``, ``Deleted``, ``Unchanged``).
     """
 
@@ -97,14 +99,31 @@ class FaqLoader(Construct):
                 table_statement(faq_table, ["dynamodb:Scan", "dynamodb:BatchWriteItem"]),
                 key_statement(data_key),
             ],
+            log_key=data_key,
+            invoked_synchronously_by=(
+                "CDK's provider framework function invokes it (RequestResponse) and answers "
+                "CloudFormation with its result or its error"
+            ),
+        )
+        acknowledge(
+            self.function,
+            "LambdaConcurrency",
+            packs=HIPAA_NIST,
+            reason=(
+                "Runs only when CloudFormation deploys a changed FAQ file, one invocation per deploy: "
+                "nothing can make it scale, and a reservation would only take concurrency from the "
+                "functions callers depend on."
+            ),
         )
         framework = framework_logging(
             self,
             "Provider",
             config=config,
             description=f"{config.name_prefix} FAQ content provider framework",
+            encryption_key=data_key,
         )
         self.provider_role, self.provider_log_group = framework.role, framework.log_group
+        self.dead_letter_queue = framework.dead_letter_queue
         self.provider = cr.Provider(
             self,
             "ProviderFramework",
@@ -112,6 +131,10 @@ class FaqLoader(Construct):
             framework_on_event_role=self.provider_role,
             log_group=self.provider_log_group,
         )
+        framework_function = self.provider.node.find_child("framework-onEvent").node.default_child
+        if not isinstance(framework_function, lambda_.CfnFunction):
+            raise TypeError("the provider's framework function has no CfnFunction")
+        harden_framework_function(framework_function, framework)
         self._acknowledge_invoke_grant()
         self.resource = CustomResource(
             self,

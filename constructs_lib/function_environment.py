@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Final
 
-from config.calendar import korean_public_holidays
+from config.calendar import holidays_covered_until, korean_public_holidays
 from config.settings import LAMBDA_PYTHON_RUNTIME, EnvironmentConfig
 from contract import (
     CONTACT_FLOW_TABLES,
@@ -125,7 +125,8 @@ def business_calendar_environment(config: EnvironmentConfig) -> dict[str, str]:
     """``BUSINESS_*`` variables in the format ``bot.business_calendar.BusinessCalendar.from_env`` reads.
 
     Holidays are computed from ``config.holiday_years`` here (the Lambda never imports the
-    ``holidays`` package), as comma-separated ISO dates.
+    ``holidays`` package), as comma-separated ISO dates; ``BUSINESS_HOLIDAYS_UNTIL`` is the last
+    day they cover, past which the function logs and counts each decision.
     """
     hours = config.business_hours
     holidays = korean_public_holidays(config.holiday_years)
@@ -134,6 +135,7 @@ def business_calendar_environment(config: EnvironmentConfig) -> dict[str, str]:
         EnvVar.BUSINESS_CLOSE_TIME: hours.close,
         EnvVar.BUSINESS_DAYS: ",".join(day[:_WEEKDAY_CODE_LENGTH] for day in hours.days),
         EnvVar.BUSINESS_HOLIDAYS: ",".join(day.isoformat() for day in sorted(holidays)),
+        EnvVar.BUSINESS_HOLIDAYS_UNTIL: holidays_covered_until(config.holiday_years).isoformat(),
     }
 
 

@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any, ClassVar
 
-from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Token, Validations
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Token, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -20,6 +20,8 @@ from aws_cdk import aws_lex as lex
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from constructs_lib.compliance import HIPAA_NIST_PCI, acknowledge
+from constructs_lib.encryption_key import CLOUDWATCH_LOGS_KEY_ACTIONS, cloudwatch_logs_key_statement
 from lexbot import FALLBACK_PARENT_SIGNATURE, BotDefinition, IntentDefinition, SlotTypeDefinition
 
 # Lex names: letters and digits, single "_"/"-" separators, at most 100 characters.
@@ -63,17 +65,8 @@ class KoreanLexBot(Construct):
     #: COPPA: the contact center is not directed at children under 13.
     CHILD_DIRECTED: ClassVar[bool] = False
     LOG_KEY_PENDING_WINDOW: ClassVar[Duration] = Duration.days(30)
-    #: What CloudWatch Logs does with a log group's key (CloudWatch Logs "Encrypt log data using
-    #: AWS KMS"), spelled out: the project allows no wildcard actions.
-    CLOUDWATCH_LOGS_KEY_ACTIONS: ClassVar[tuple[str, ...]] = (
-        "kms:Encrypt",
-        "kms:Decrypt",
-        "kms:ReEncryptFrom",
-        "kms:ReEncryptTo",
-        "kms:GenerateDataKey",
-        "kms:GenerateDataKeyWithoutPlaintext",
-        "kms:DescribeKey",
-    )
+    #: What CloudWatch Logs does with a log group's key (``encryption_key.CLOUDWATCH_LOGS_KEY_ACTIONS``).
+    CLOUDWATCH_LOGS_KEY_ACTIONS: ClassVar[tuple[str, ...]] = CLOUDWATCH_LOGS_KEY_ACTIONS
 
     def __init__(
         self,
@@ -140,7 +133,7 @@ class KoreanLexBot(Construct):
             pending_window=self.LOG_KEY_PENDING_WINDOW,
             removal_policy=RemovalPolicy.RETAIN if retain_logs else RemovalPolicy.DESTROY,
         )
-        self.log_encryption_key.add_to_resource_policy(_cloudwatch_logs_key_statement(self))
+        self.log_encryption_key.add_to_resource_policy(cloudwatch_logs_key_statement(self))
         self.conversation_log_group = logs.CfnLogGroup(
             self,
             "ConversationLogs",
@@ -234,6 +227,17 @@ class KoreanLexBot(Construct):
         )
         # Lex validates log delivery when the alias is created or updated.
         self.alias.node.add_dependency(log_policy)
+        for policy in (speech_policy, log_policy):
+            acknowledge(
+                policy,
+                "IAMNoInlinePolicy",
+                packs=HIPAA_NIST_PCI,
+                reason=(
+                    "The bot's role and its two policies belong together one-to-one (speech for the "
+                    "bot's voice, delivery to its own conversation log group): inline, they cannot be "
+                    "attached to another identity and are deleted with the role."
+                ),
+            )
         self.alias_arn: str = self.alias.attr_arn
 
         # Only this alias may invoke the hook: not TSTALIASID (DRAFT), not another bot.
@@ -245,27 +249,6 @@ class KoreanLexBot(Construct):
             principal=_LEX_SERVICE_PRINCIPAL,
             source_arn=self.alias_arn,
         )
-
-
-def _cloudwatch_logs_key_statement(scope: Construct) -> iam.PolicyStatement:
-    """Let CloudWatch Logs use the key for log groups of this account and region only.
-
-    The condition names no particular log group: the group's name is a token of this stack, and
-    a key in another stack (the data key) cannot reference it without a dependency cycle.
-    """
-    stack = Stack.of(scope)
-    return iam.PolicyStatement(
-        principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
-        actions=list(KoreanLexBot.CLOUDWATCH_LOGS_KEY_ACTIONS),
-        resources=["*"],  # in a key policy, "*" is the key itself
-        conditions={
-            "ArnLike": {
-                "kms:EncryptionContext:aws:logs:arn": (
-                    f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:*"
-                )
-            }
-        },
-    )
 
 
 def render_versioned_bot_settings(definition: BotDefinition, *, bot_name: str) -> dict[str, Any]:

@@ -5,6 +5,8 @@ Two kinds of signals:
 * **Lambda's own metrics** per function: ``Errors`` and ``Throttles`` above zero, and ``Duration``
   p99 close to the timeout (the step before callers hear silence or Connect takes its error
   branch).
+* **Dead-letter queues** of the custom-resource functions CloudFormation invokes asynchronously:
+  any message is a deploy event nobody answered.
 * **The handlers' EMF metrics** (``handlers.observability.MetricsPublisher``): their namespace,
   names, dimensions and dimension values are the contract's (``contract.LEX_HOOK_METRICS``,
   ``contract.CONTACT_FLOW_METRICS``, the enums of the values), every metric with Powertools'
@@ -30,10 +32,12 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from config.settings import EnvironmentConfig
 from constructs_lib.bot_functions import BotFunctions
+from constructs_lib.compliance import SERVERLESS, acknowledge
 from contract import (
     BEDROCK_FAILURE_REASONS,
     CONTACT_FLOW_ACTIONS,
@@ -87,6 +91,7 @@ class ContactCenterMonitoring(Construct):
         *,
         config: EnvironmentConfig,
         functions: BotFunctions,
+        dead_letter_queues: Mapping[str, sqs.IQueue] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self._config = config
@@ -100,7 +105,17 @@ class ContactCenterMonitoring(Construct):
             enforce_ssl=True,
         )
         if config.alarm_email:
-            self.topic.add_subscription(subscriptions.EmailSubscription(config.alarm_email))
+            subscription = self.topic.add_subscription(subscriptions.EmailSubscription(config.alarm_email))
+            acknowledge(
+                subscription,
+                "SNSRedrivePolicy",
+                packs=(SERVERLESS,),
+                reason=(
+                    "An e-mail subscription of the alarm topic: SNS retries e-mail delivery itself, and "
+                    "the alarm's state stays in CloudWatch (the dashboard's alarm widget) whatever "
+                    "happens to the message; a dead-letter queue would hold copies nobody reads."
+                ),
+            )
 
         self.alarms: dict[str, cloudwatch.Alarm] = {}
         monitored = (
@@ -109,6 +124,8 @@ class ContactCenterMonitoring(Construct):
         )
         for item in monitored:
             self._function_alarms(item)
+        for label, queue in (dead_letter_queues or {}).items():
+            self._dead_letter_alarm(label, queue)
         self._handler_alarms(config)
         self.dashboard = self._dashboard(config, monitored)
 
@@ -216,6 +233,20 @@ class ContactCenterMonitoring(Construct):
             ),
         )
 
+    def _dead_letter_alarm(self, label: str, queue: sqs.IQueue) -> None:
+        self._alarm(
+            f"{label}DeadLetters",
+            queue.metric_approximate_number_of_messages_visible(
+                period=self.PERIOD, statistic=cloudwatch.Stats.MAXIMUM
+            ),
+            threshold=0,
+            description=(
+                f"{label}: CloudFormation's event for a custom resource failed and was dropped into "
+                "its dead-letter queue; the stack may wait for an answer. Read the message (its "
+                "ResponseURL) and answer or roll back."
+            ),
+        )
+
     def _handler_alarms(self, config: EnvironmentConfig) -> None:
         lex_service = self._functions.lex_hook_service_name
         flow_service = self._functions.contact_flow_service_name
@@ -249,6 +280,19 @@ class ContactCenterMonitoring(Construct):
             ),
             threshold=0,
             description="Contact-flow function: a customer lookup or callback registration failed.",
+        )
+        self._alarm(
+            Metric.HOLIDAY_CALENDAR_EXHAUSTED,
+            self.handler_metric(
+                Metric.HOLIDAY_CALENDAR_EXHAUSTED,
+                service=flow_service,
+                dimensions={Dimension.ACTION: ContactFlowAction.REGISTER_CALLBACK.value},
+            ),
+            threshold=0,
+            description=(
+                "Contact-flow function: a callback was booked past the last configured holiday year; "
+                "it may fall on a public holiday. Add the next year to holiday_years and deploy."
+            ),
         )
         if config.bedrock_enabled:
             self._alarm(
@@ -398,6 +442,11 @@ class ContactCenterMonitoring(Construct):
                             dimensions={Dimension.ACTION: action},
                         )
                         for action in CONTACT_FLOW_ACTIONS
+                    ),
+                    self.handler_metric(
+                        Metric.HOLIDAY_CALENDAR_EXHAUSTED,
+                        service=flow_service,
+                        dimensions={Dimension.ACTION: ContactFlowAction.REGISTER_CALLBACK.value},
                     ),
                 ],
                 width=8,

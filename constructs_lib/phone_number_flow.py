@@ -20,12 +20,14 @@ from typing import ClassVar, Final
 
 from aws_cdk import Duration, Fn
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from config.settings import EnvironmentConfig
-from constructs_lib.custom_resource_framework import framework_logging
+from constructs_lib.compliance import HIPAA_NIST_PCI, INLINE_POLICY_REASON, acknowledge
+from constructs_lib.custom_resource_framework import framework_logging, harden_framework_function
 
 #: The IAM actions of the two calls. Per the Service Authorization Reference, associating takes
 #: the ``phone-number`` and ``contact-flow`` resource types, disassociating only ``phone-number``.
@@ -56,11 +58,13 @@ class PhoneNumberFlowAssociation(Construct):
         instance_id: the Connect instance's id (what the calls take; the policy needs no instance).
         phone_number_arn: the claimed number (it may come from another stack).
         flow_arn: the flow, an ARN of this stack (see :func:`contact_flow_id`).
+        encryption_key: the environment's key, for the log group and the dead-letter queue.
 
     Attributes:
         resource: the ``AwsCustomResource`` (a ``Custom::PhoneNumberFlow`` in the template).
         role: the execution role of CDK's function behind it.
         log_group: that function's log group.
+        dead_letter_queue: where Lambda puts a CloudFormation event that function failed on.
     """
 
     RESOURCE_TYPE: ClassVar[str] = "Custom::PhoneNumberFlow"
@@ -77,6 +81,7 @@ class PhoneNumberFlowAssociation(Construct):
         instance_id: str,
         phone_number_arn: str,
         flow_arn: str,
+        encryption_key: kms.IKey,
     ) -> None:
         super().__init__(scope, construct_id)
         framework = framework_logging(
@@ -84,8 +89,10 @@ class PhoneNumberFlowAssociation(Construct):
             "Link",
             config=config,
             description=f"{config.name_prefix} phone number flow link (AwsCustomResource)",
+            encryption_key=encryption_key,
         )
         self.role, self.log_group = framework.role, framework.log_group
+        self.dead_letter_queue = framework.dead_letter_queue
         # The policy takes ARNs, the calls the instance and flow ids and the number's id or ARN
         # (per the API reference either; only the ARN works for a traffic distribution group's
         # number called from its other region). The number comes from the Connect stack as an
@@ -131,3 +138,13 @@ class PhoneNumberFlowAssociation(Construct):
         if not isinstance(function, lambda_.SingletonFunction):
             raise TypeError("AwsCustomResource has no singleton provider function")
         function.add_environment("AWS_MAX_ATTEMPTS", str(SDK_MAX_ATTEMPTS))
+        cfn_function = function.permissions_node.default_child
+        if not isinstance(cfn_function, lambda_.CfnFunction):
+            raise TypeError("AwsCustomResource's singleton function has no CfnFunction")
+        harden_framework_function(cfn_function, framework)
+        acknowledge(
+            self.resource.node.find_child("CustomResourcePolicy"),
+            "IAMNoInlinePolicy",
+            packs=HIPAA_NIST_PCI,
+            reason=INLINE_POLICY_REASON,
+        )

@@ -262,6 +262,9 @@ class Metric:
     CUSTOMER_LOOKUP: Final = "CustomerLookup"
     CALLBACK_REGISTERED: Final = "CallbackRegistered"
     CONTACT_FLOW_ERROR: Final = "ContactFlowError"
+    #: A business-calendar decision (a callback time) past the last day the configured holidays
+    #: cover (``EnvVar.BUSINESS_HOLIDAYS_UNTIL``): holidays there are unknown, so it may fall on one.
+    HOLIDAY_CALENDAR_EXHAUSTED: Final = "HolidayCalendarExhausted"
 
 
 class Dimension:
@@ -295,6 +298,7 @@ CONTACT_FLOW_METRICS: Final[Mapping[str, tuple[str, ...]]] = {
     Metric.CUSTOMER_LOOKUP: (Dimension.ACTION,),
     Metric.CALLBACK_REGISTERED: (Dimension.ACTION,),
     Metric.CONTACT_FLOW_ERROR: (Dimension.ACTION,),
+    Metric.HOLIDAY_CALENDAR_EXHAUSTED: (Dimension.ACTION,),
 }
 #: Every handler metric: name -> its dimensions besides ``service``.
 HANDLER_METRICS: Final[Mapping[str, tuple[str, ...]]] = {**LEX_HOOK_METRICS, **CONTACT_FLOW_METRICS}
@@ -319,6 +323,8 @@ class EnvVar:
     BUSINESS_DAYS: Final = "BUSINESS_DAYS"
     #: Comma-separated ISO dates.
     BUSINESS_HOLIDAYS: Final = "BUSINESS_HOLIDAYS"
+    #: The last day (ISO date, inclusive) ``BUSINESS_HOLIDAYS`` covers: Dec 31 of the last holiday year.
+    BUSINESS_HOLIDAYS_UNTIL: Final = "BUSINESS_HOLIDAYS_UNTIL"
     #: Powertools' own: the logs' ``service`` and the metrics' ``service`` dimension.
     POWERTOOLS_SERVICE_NAME: Final = "POWERTOOLS_SERVICE_NAME"
     POWERTOOLS_METRICS_NAMESPACE: Final = "POWERTOOLS_METRICS_NAMESPACE"

@@ -67,6 +67,7 @@ class BotStack(Stack):
             code_hook_function=self.functions.lex_hook,
             log_retention_days=config.log_retention_days,
             retain_logs=config.retain_data,
+            log_encryption_key=stateful.data_key,
         )
         self.integrations = ConnectIntegrations(
             self,
@@ -111,6 +112,7 @@ class BotStack(Stack):
                 instance_id=connect.instance.instance_id,
                 phone_number_arn=connect.phone_number.phone_number.attr_phone_number_arn,
                 flow_arn=self.flows["inbound"].flow_arn,
+                encryption_key=stateful.data_key,
             )
 
         self.faq_loader = FaqLoader(
@@ -122,7 +124,12 @@ class BotStack(Stack):
             faq_table=stateful.tables[FAQ.key],
             data_key=stateful.data_key,
         )
-        self.monitoring = ContactCenterMonitoring(self, "Monitoring", config=config, functions=self.functions)
+        dead_letter_queues = {"FaqContentProvider": self.faq_loader.dead_letter_queue}
+        if self.phone_number_flow is not None:
+            dead_letter_queues["PhoneNumberFlowLink"] = self.phone_number_flow.dead_letter_queue
+        self.monitoring = ContactCenterMonitoring(
+            self, "Monitoring", config=config, functions=self.functions, dead_letter_queues=dead_letter_queues
+        )
 
         # Every ARN a flow may reference, under the key ``python -m flowlang import`` maps back to
         # its placeholder (``cdk deploy --outputs-file`` collects them).

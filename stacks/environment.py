@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from aws_cdk import App, Environment, Validations
-from cdk_nag import AwsSolutionsChecks
+from aws_cdk import App, Environment
 
 from config.settings import EnvironmentConfig
+from constructs_lib.compliance import add_rule_packs
 from stacks.bot_stack import BotStack
 from stacks.connect_stack import ConnectStack
 from stacks.stateful_stack import StatefulStack
@@ -61,8 +61,9 @@ def build_environment(app: App, config: EnvironmentConfig) -> EnvironmentStacks:
 def build_app(app: App, configs: Iterable[EnvironmentConfig]) -> dict[str, EnvironmentStacks]:
     """Build every environment of ``configs`` and check the whole app with cdk-nag.
 
-    Any AwsSolutions finding that is not acknowledged on the construct causing it fails synth.
+    Any finding of the five rule packs (``constructs_lib.compliance.RULE_PACKS``) that is not
+    acknowledged on the construct causing it fails synth.
     """
     built = {config.name: build_environment(app, config) for config in configs}
-    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    add_rule_packs(app)
     return built

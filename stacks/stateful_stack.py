@@ -1,4 +1,4 @@
-"""Stateful stack: the KMS key, the DynamoDB tables and the recordings bucket."""
+"""Stateful stack: the KMS key, the DynamoDB tables, the recordings bucket and their backup plan."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from aws_cdk import CfnOutput, RemovalPolicy, Stack
 from constructs import Construct
 
 from config.settings import EnvironmentConfig
+from constructs_lib.backup_plan import DataBackup, acknowledge_tables_without_backup
 from constructs_lib.data_tables import DataTables
 from constructs_lib.encryption_key import DataEncryptionKey
 from constructs_lib.recordings_bucket import RecordingsBucket
@@ -20,6 +21,8 @@ class StatefulStack(Stack):
         data_key: the customer-managed KMS key of every table and bucket.
         tables: DynamoDB table by logical key.
         recordings: the recordings/transcripts bucket construct.
+        backup: the AWS Backup plan of the tables and the bucket (None where ``backup.enabled`` is
+            false: then each table acknowledges the backup-plan rules).
     """
 
     def __init__(
@@ -45,6 +48,20 @@ class StatefulStack(Stack):
             retention_days=config.recording_retention_days,
             removal_policy=removal_policy,
         )
+        self.backup: DataBackup | None = None
+        if config.backup.enabled:
+            self.backup = DataBackup(
+                self,
+                "Backup",
+                name_prefix=config.name_prefix,
+                settings=config.backup,
+                encryption_key=self.data_key,
+                tables=self.tables.values(),
+                buckets=[self.recordings.bucket],
+                removal_policy=removal_policy,
+            )
+        else:
+            acknowledge_tables_without_backup(self.tables.values(), environment=config.name)
 
         for key, table in self.tables.items():
             CfnOutput(self, f"{key.title().replace('_', '')}TableName", value=table.table_name)

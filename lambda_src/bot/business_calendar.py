@@ -46,12 +46,17 @@ class BusinessCalendar:
 
     ``weekdays`` holds ``date.weekday()`` numbers (Monday = 0); ``holidays`` are closed all day.
     Opening is inclusive and closing exclusive: 09:00 is open, 18:00 is closed.
+
+    ``holidays_until`` is the last day the holiday list covers (None: not known). The calendar still
+    decides past it, as if no day there were a holiday; :meth:`covers` tells the caller so it can
+    log and count such a decision (the list must be rolled forward in the config).
     """
 
     open_time: time
     close_time: time
     weekdays: frozenset[int]
     holidays: frozenset[date]
+    holidays_until: date | None = None
 
     def __post_init__(self) -> None:
         if self.open_time >= self.close_time:
@@ -61,6 +66,10 @@ class BusinessCalendar:
             )
         if not self.weekdays or not self.weekdays <= set(range(7)):
             raise BusinessCalendarError(f"{EnvVar.BUSINESS_DAYS} must name at least one weekday (MON..SUN)")
+
+    def covers(self, day: date) -> bool:
+        """False when ``day`` lies past ``holidays_until``: whether it is a holiday is unknown."""
+        return self.holidays_until is None or day <= self.holidays_until
 
     def is_business_day(self, day: date) -> bool:
         """True when agents work on ``day`` (a configured weekday that is not a holiday)."""
@@ -99,10 +108,11 @@ class BusinessCalendar:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> BusinessCalendar:
-        """Build the calendar from BUSINESS_OPEN_TIME, BUSINESS_CLOSE_TIME, BUSINESS_DAYS, BUSINESS_HOLIDAYS.
+        """Build the calendar from BUSINESS_OPEN_TIME, BUSINESS_CLOSE_TIME, BUSINESS_DAYS, BUSINESS_HOLIDAYS
+        and BUSINESS_HOLIDAYS_UNTIL.
 
-        Defaults: 09:00–18:00, Monday to Friday, no holidays. Raises ``BusinessCalendarError``
-        naming the offending variable.
+        Defaults: 09:00–18:00, Monday to Friday, no holidays, no known horizon. Raises
+        ``BusinessCalendarError`` naming the offending variable.
         """
         env = os.environ if environ is None else environ
         return cls(
@@ -114,6 +124,7 @@ class BusinessCalendar:
             ),
             weekdays=parse_weekdays(env.get(EnvVar.BUSINESS_DAYS, "MON,TUE,WED,THU,FRI")),
             holidays=parse_holidays(env.get(EnvVar.BUSINESS_HOLIDAYS, "")),
+            holidays_until=parse_holidays_until(env.get(EnvVar.BUSINESS_HOLIDAYS_UNTIL, "")),
         )
 
 
@@ -151,6 +162,18 @@ def parse_holidays(raw: str) -> frozenset[date]:
                 f"{EnvVar.BUSINESS_HOLIDAYS} must be comma-separated YYYY-MM-DD dates, got {item!r}"
             ) from None
     return frozenset(holidays)
+
+
+def parse_holidays_until(raw: str) -> date | None:
+    """Parse the holiday list's last covered day (YYYY-MM-DD); an empty string means not known."""
+    if not raw.strip():
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise BusinessCalendarError(
+            f"{EnvVar.BUSINESS_HOLIDAYS_UNTIL} must be a YYYY-MM-DD date, got {raw!r}"
+        ) from None
 
 
 def speak_korean_datetime(moment: datetime) -> str:

@@ -13,6 +13,14 @@
 The response is always a flat map of strings (the flow's STRING_MAP response type), a few hundred
 bytes at most; any failure becomes ``{"result": "error", "reason": ...}``. The function never
 raises: an exception would only send the caller down the flow's error branch with no record of why.
+
+**Deadline.** Every invocation answers within :data:`ANSWER_BUDGET_SECONDS` of its start and at
+least :data:`ANSWER_MARGIN_SECONDS` before the Lambda timeout, whatever storage does: each DynamoDB
+call derives its timeouts and attempts from the time left (``storage.deadline``), and a table that
+stalls or fails makes the answer ``{"result": "error", "reason": "timeout"|"internal_error"}`` in
+time for the flow's error handling. The budget sits 1 s under the shortest
+``InvocationTimeLimitSeconds`` of the flows (5 s, the customer lookup; a test keeps them apart),
+for Connect's invocation and a cold start's imports, which happen before the handler starts.
 """
 
 from __future__ import annotations
@@ -25,8 +33,8 @@ from typing import Any
 
 from bot.business_calendar import BusinessCalendar, speak_digits, speak_korean_datetime
 from bot.models import KST
+from bot.personal_data import first_phone_number, mask_phone_number, to_e164
 from bot.ports import CallbackRepository, CallbackRequest, CustomerRepository
-from bot.text import mask_e164, normalize_phone_number
 from contract import (
     RESULT_ERROR,
     RESULT_OK,
@@ -41,9 +49,18 @@ from handlers.event_reading import as_mapping, as_string
 from handlers.lambda_context import ContainerApp
 from handlers.observability import MetricsPublisher, logger, start_invocation, traced
 from handlers.settings import ContactFlowSettings
+from storage.deadline import Deadline, deadline_scope, is_timeout
 
 #: Digits in a callback reference: short enough to read out, long enough to be unique in practice.
 REFERENCE_DIGITS = 8
+
+#: Seconds an invocation may take from its start: the flows' shortest InvocationTimeLimitSeconds
+#: (5) less 1 s for Connect's invocation and a cold start.
+ANSWER_BUDGET_SECONDS = 4.0
+#: Seconds kept before the Lambda timeout for answering (response, metrics, Lambda's overhead).
+ANSWER_MARGIN_SECONDS = 0.5
+#: Lambda time assumed when the context cannot say (it always can on Lambda): the deployed timeout.
+DEFAULT_REMAINING_SECONDS = 7.0
 
 _MAX_CONTACT_ID_LENGTH = 256
 
@@ -92,10 +109,11 @@ class ContactFlowApp:
                 return self._register_callback(contact_data, parameters)
             logger.warning("unknown contact-flow action", extra={"action": action[:64]})
             return _error("unknown_action")
-        except Exception:
+        except Exception as error:
             logger.exception("contact-flow action failed", extra={"action": action})
             self._count(Metric.CONTACT_FLOW_ERROR, action)
-            return _error("internal_error")
+            # A stalled table or the deadline: the flow's error branch, in time to take it.
+            return _error("timeout" if is_timeout(error) else "internal_error")
         finally:
             if self._metrics is not None:
                 self._metrics.flush()
@@ -110,7 +128,11 @@ class ContactFlowApp:
         tier = profile.tier if profile is not None else CustomerTier.STANDARD
         logger.info(
             "customer looked up",
-            extra={"caller": mask_e164(phone_number), "known": profile is not None, "tier": tier.value},
+            extra={
+                "caller": mask_phone_number(phone_number),
+                "known": profile is not None,
+                "tier": tier.value,
+            },
         )
         self._count(Metric.CUSTOMER_LOOKUP, ContactFlowAction.LOOKUP_CUSTOMER)
         return {
@@ -129,10 +151,12 @@ class ContactFlowApp:
         if contact_id is None:
             logger.warning("callback requested without a contact id")
             return _error("missing_contact_id")
+        callback_at = self._calendar.next_callback_time(self._clock())
+        self._check_holiday_horizon(callback_at)
         requested = CallbackRequest(
             contact_id=contact_id,
             phone_number=phone_number,
-            callback_at=self._calendar.next_callback_time(self._clock()),
+            callback_at=callback_at,
             reference=callback_reference(contact_id),
         )
         with traced("## register_callback"):
@@ -140,7 +164,7 @@ class ContactFlowApp:
         logger.info(
             "callback registered",
             extra={
-                "caller": mask_e164(stored.phone_number),
+                "caller": mask_phone_number(stored.phone_number),
                 "callback_at": stored.callback_at.isoformat(),
                 "reference": stored.reference,
                 "retry": stored != requested,
@@ -154,6 +178,22 @@ class ContactFlowApp:
             LambdaResponse.CALLBACK_TIME: speak_korean_datetime(stored.callback_at),
             LambdaResponse.CALLBACK_AT: stored.callback_at.astimezone(KST).isoformat(timespec="minutes"),
         }
+
+    def _check_holiday_horizon(self, callback_at: datetime) -> None:
+        """Log and count a callback time past the holidays the calendar knows (it may be a holiday).
+
+        Every day the calendar looked at lies between now and ``callback_at``, so checking that day
+        is enough. The callback is still booked: a caller told "tomorrow 09:00" is better served
+        than one told nothing, and the alarm on the metric asks for ``holiday_years`` to be rolled.
+        """
+        day = callback_at.astimezone(KST).date()
+        if self._calendar.covers(day):
+            return
+        logger.warning(
+            "business calendar exhausted: no holidays known for the callback day",
+            extra={"callback_day": day.isoformat(), "holidays_until": str(self._calendar.holidays_until)},
+        )
+        self._count(Metric.HOLIDAY_CALENDAR_EXHAUSTED, ContactFlowAction.REGISTER_CALLBACK)
 
     def _count(self, name: str, action: str) -> None:
         if self._metrics is not None:
@@ -204,10 +244,11 @@ def handle_event(
     try:
         contact_id = _contact_id(as_mapping(as_mapping(as_mapping(event).get("Details")).get("ContactData")))
         start_invocation(contact_id=contact_id or "unknown", context=context, cold_start=cold_start)
-        app = app_provider()
-        if app is None:
-            return _error("configuration_error")
-        response = app.handle(event)
+        with deadline_scope(invocation_deadline(context)):
+            app = app_provider()
+            if app is None:
+                return _error("configuration_error")
+            response = app.handle(event)
     except Exception:
         logger.exception("contact-flow handler failed")
         return _error("internal_error")
@@ -221,16 +262,26 @@ def handle_event(
     return response
 
 
+def invocation_deadline(context: Any) -> Deadline:
+    """The deadline of the invocation's AWS calls: the answer budget, within the Lambda's time."""
+    return Deadline.from_context(
+        context,
+        margin_seconds=ANSWER_MARGIN_SECONDS,
+        budget_seconds=ANSWER_BUDGET_SECONDS,
+        default_seconds=DEFAULT_REMAINING_SECONDS,
+    )
+
+
 # --- defensive event reading --------------------------------------------------------------------------
 
 
 def _caller_number(contact_data: Mapping[str, Any], parameters: Mapping[str, Any]) -> str | None:
     endpoint = as_mapping(contact_data.get("CustomerEndpoint"))
-    # The endpoint address is what the network reported; a flow parameter is a fallback for
-    # chat or tasks, where there is no telephone endpoint.
-    return normalize_phone_number(endpoint.get("Address")) or normalize_phone_number(
-        parameters.get(LambdaParameter.PHONE_NUMBER)
-    )
+    # The endpoint address is what the network reported (one number, E.164 from Connect); a flow
+    # parameter is a fallback for chat or tasks, where there is no telephone endpoint: what the
+    # customer typed, in which the first phone number counts (bot.personal_data, any form).
+    typed = parameters.get(LambdaParameter.PHONE_NUMBER)
+    return to_e164(endpoint.get("Address")) or first_phone_number(typed)
 
 
 def _contact_id(contact_data: Mapping[str, Any]) -> str | None:

@@ -268,8 +268,18 @@ def test_both_functions_run_python_3_13_on_arm64_with_the_powertools_layer(dev: 
             "Default": powertools_layer_parameter_name(),
         }
         assert properties["TracingConfig"] == {"Mode": "Active"}
-        assert "ReservedConcurrentExecutions" not in properties
     assert len(lambda_functions(dev)) == 2
+
+
+def test_the_functions_lex_and_connect_call_have_the_configured_reserved_concurrency(
+    dev: Synthesized, prod: Synthesized
+) -> None:
+    for synth in (dev, prod):
+        functions, reserved = synth.scratch.functions, synth.scratch.config.reserved_concurrency
+        assert synth.function(functions.lex_hook)["ReservedConcurrentExecutions"] == reserved.lex_hook
+        assert synth.function(functions.contact_flow)["ReservedConcurrentExecutions"] == reserved.contact_flow
+    # Sized per environment in the config.
+    assert dev.scratch.config.reserved_concurrency != prod.scratch.config.reserved_concurrency
 
 
 _LAYER_PARAMETER = re.compile(
@@ -313,6 +323,10 @@ def test_json_logs_go_to_an_explicit_log_group_with_the_configured_retention(dev
         resource = dev.template["Resources"][dev.scratch.logical_id(log_group)]
         assert resource["Properties"]["RetentionInDays"] == dev.scratch.config.log_retention_days == 14
         assert resource["DeletionPolicy"] == "Delete"
+        # Logs may hold what callers said: encrypted with the data key.
+        assert resource["Properties"]["KmsKeyId"] == {
+            "Fn::GetAtt": [dev.scratch.logical_id(dev.scratch.key), "Arn"]
+        }
 
 
 def test_prod_keeps_its_logs_for_a_year(prod: Synthesized) -> None:
@@ -414,11 +428,16 @@ def test_the_callback_calendar_knows_korean_holidays_of_the_configured_years(dev
 
     assert holidays == sorted(holidays)
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) for day in holidays)
-    assert {day[:4] for day in holidays} == {"2026", "2027"}
-    # 추석 2026 (Sep 24-26) and 설날 2027 (Feb 6-8, substitute Feb 9) are closed days.
+    assert {day[:4] for day in holidays} == {"2026", "2027", "2028"}
+    # 추석 2026 (Sep 24-26), 설날 2027 (Feb 6-8, substitute Feb 9) and 추석 2028 are closed days.
     assert not calendar.is_business_day(date(2026, 9, 25))
     assert not calendar.is_business_day(date(2027, 2, 9))
+    assert not calendar.is_business_day(date(2028, 10, 4))
     assert calendar.is_business_day(date(2026, 9, 29))
+    # The function knows where the configured holidays end (it counts decisions past that day).
+    assert variables["BUSINESS_HOLIDAYS_UNTIL"] == "2028-12-31"
+    assert calendar.covers(date(2028, 12, 31))
+    assert not calendar.covers(date(2029, 1, 1))
 
 
 def test_only_the_needed_variables_each(dev: Synthesized) -> None:

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from bot.models import KST
+from bot.personal_data import to_e164
 from handlers import contact_flow
-from handlers.contact_flow import callback_reference, normalize_phone_number
+from handlers.contact_flow import callback_reference
 from tests.functional.conftest import TABLE_NAMES, CapturedOutput, FakeLambdaContext, load_event
 
 CUSTOMERS = TABLE_NAMES["CUSTOMERS_TABLE_NAME"]
@@ -203,7 +204,7 @@ def test_logs_carry_the_contact_id_and_mask_the_caller_number(
     ],
 )
 def test_normalize_phone_number(raw: object, expected: str | None) -> None:
-    assert normalize_phone_number(raw) == expected
+    assert to_e164(raw) == expected
 
 
 def test_callback_reference_is_stable_and_numeric() -> None:

@@ -346,3 +346,59 @@ def test_alarms_go_to_an_encrypted_topic_and_email_only_where_configured(
     email = configs[environment].alarm_email
     assert [s["Properties"]["Endpoint"] for s in subscriptions] == ([email] if email else [])
     assert len(_resources(template, "AWS::CloudWatch::Dashboard")) == 1
+
+
+def test_every_log_group_is_encrypted_with_the_data_key(synth: SynthResult, environment: str) -> None:
+    template = synth.raw(environment, "bot")
+    log_groups = _resources(template, "AWS::Logs::LogGroup")
+    assert len(log_groups) == 5  # two functions, the FAQ loader, its provider framework, the bot
+    keys = {_output_name(log_group["Properties"]["KmsKeyId"]) for log_group in log_groups.values()}
+    assert len(keys) == 1
+    (key_output,) = keys
+    assert "DataKey" in key_output  # the stateful stack's customer-managed key
+    # The bot's conversation logs no longer have a key of their own: the only key is the alarm topic's.
+    assert [name for name in _resources(template, "AWS::KMS::Key") if "ConversationLog" in name] == []
+
+
+def test_the_functions_lex_and_connect_call_reserve_concurrency_and_alarm_on_throttles(
+    synth: SynthResult, configs: dict[str, EnvironmentConfig], environment: str
+) -> None:
+    template = synth.raw(environment, "bot")
+    reserved = configs[environment].reserved_concurrency
+    throttled = {
+        alarm["Properties"]["Dimensions"][0]["Value"]["Ref"]
+        for alarm in _resources(template, "AWS::CloudWatch::Alarm").values()
+        if alarm["Properties"].get("MetricName") == "Throttles"
+    }
+    for handler, expected in (
+        ("handlers.lex_hook.lambda_handler", reserved.lex_hook),
+        ("handlers.contact_flow.lambda_handler", reserved.contact_flow),
+    ):
+        name, function = _function(template, handler)
+        assert function["Properties"]["ReservedConcurrentExecutions"] == expected
+        assert name in throttled
+
+
+def test_only_cloudformations_asynchronous_invocations_have_dead_letter_queues_with_alarms(
+    synth: SynthResult, environment: str
+) -> None:
+    template = synth.raw(environment, "bot")
+    functions = _resources(template, "AWS::Lambda::Function")
+    with_queue = {
+        name: function["Properties"]["DeadLetterConfig"]["TargetArn"]["Fn::GetAtt"][0]
+        for name, function in functions.items()
+        if "DeadLetterConfig" in function["Properties"]
+    }
+    # Only the provider framework's function (the custom resource's service token) has one.
+    (service_token,) = [
+        resource["Properties"]["ServiceToken"]["Fn::GetAtt"][0]
+        for resource in template["Resources"].values()
+        if resource["Type"] == "Custom::FaqContent"
+    ]
+    assert list(with_queue) == [service_token]
+    watched = {
+        alarm["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
+        for alarm in _resources(template, "AWS::CloudWatch::Alarm").values()
+        if alarm["Properties"].get("MetricName") == "ApproximateNumberOfMessagesVisible"
+    }
+    assert watched == set(with_queue.values())

@@ -12,6 +12,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 
 from config import EnvironmentConfig
+from constructs_lib.compliance import HIPAA_NIST_PCI
 from constructs_lib.recordings_bucket import RecordingsBucket
 from tests.infrastructure.conftest import REPO_ROOT, SynthResult, cdk_context, synthesize
 from tests.support.cdk_nag import nag_findings
@@ -25,7 +26,7 @@ def test_cdk_nag_reports_zero_findings_for_the_whole_app(synth: SynthResult) -> 
 
 
 def _findings_of_the_bucket(outdir: Path, *, with_plain_bucket: bool) -> list[str]:
-    """Synthesize one RecordingsBucket under cdk-nag and list "rule path" findings."""
+    """Synthesize one RecordingsBucket under the five rule packs and list "rule path" findings."""
     app = App(context=cdk_context(), outdir=str(outdir), analytics_reporting=False)
     stack = Stack(app, "NagProbe")
     key = kms.Key(stack, "Key", enable_key_rotation=True)
@@ -33,21 +34,33 @@ def _findings_of_the_bucket(outdir: Path, *, with_plain_bucket: bool) -> list[st
         stack, "Recordings", encryption_key=key, retention_days=30, removal_policy=RemovalPolicy.DESTROY
     )
     if with_plain_bucket:
-        # Control: configured like the access-log bucket but without its acknowledgement.
+        # Control: configured like the access-log bucket, but without its acknowledgements and
+        # receiving no bucket's access logs.
         s3.Bucket(
             stack,
             "PlainLogBucket",
             encryption=s3.BucketEncryption.S3_MANAGED,
             enforce_ssl=True,
+            versioned=True,
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
         )
     return nag_findings(app)
 
 
-def test_log_bucket_acknowledgement_really_takes_effect(tmp_path: Path) -> None:
+def test_the_log_bucket_acknowledgements_really_take_effect(tmp_path: Path) -> None:
     assert _findings_of_the_bucket(tmp_path / "acknowledged", with_plain_bucket=False) == []
     findings = _findings_of_the_bucket(tmp_path / "control", with_plain_bucket=True)
-    assert findings == ["AwsSolutions-S1 NagProbe/PlainLogBucket/Resource"]
+    path = "NagProbe/PlainLogBucket/Resource"
+    assert sorted(findings) == sorted(
+        [
+            # Receiving the recordings bucket's access logs is what makes the real one compliant.
+            f"AwsSolutions-S1 {path}",
+            *(f"{pack}-S3BucketLoggingEnabled {path}" for pack in HIPAA_NIST_PCI),
+            # The acknowledgements silence these on the real one.
+            *(f"{pack}-S3BucketReplicationEnabled {path}" for pack in HIPAA_NIST_PCI),
+            *(f"{pack}-S3DefaultEncryptionKMS {path}" for pack in HIPAA_NIST_PCI),
+        ]
+    )
 
 
 def test_validate_against_default_rules_flag_is_on() -> None:

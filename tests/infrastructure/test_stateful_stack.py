@@ -159,3 +159,75 @@ def test_outputs_name_every_table_bucket_and_key(synth: SynthResult) -> None:
     for definition in TABLE_DEFINITIONS:
         assert f"{definition.key.title().replace('_', '')}TableName" in outputs
     assert {"RecordingsBucketName", "DataKeyArn"} <= set(outputs)
+
+
+def test_cloudwatch_logs_may_use_the_data_key_for_this_accounts_log_groups_only(
+    synth: SynthResult, environment: str
+) -> None:
+    raw = synth.raw(environment, "stateful")
+    (key,) = _resources(raw, "AWS::KMS::Key").values()
+    (statement,) = [
+        statement
+        for statement in key["Properties"]["KeyPolicy"]["Statement"]
+        if statement["Principal"] == {"Service": "logs.ap-northeast-2.amazonaws.com"}
+    ]
+    assert statement["Condition"] == {
+        "ArnLike": {
+            "kms:EncryptionContext:aws:logs:arn": {
+                "Fn::Join": [
+                    "",
+                    ["arn:aws:logs:ap-northeast-2:", {"Ref": "AWS::AccountId"}, ":log-group:*"],
+                ]
+            }
+        }
+    }
+    assert not any("*" in action for action in statement["Action"])
+
+
+def test_prod_backs_up_every_table_and_the_recordings_bucket_into_a_locked_vault(
+    synth: SynthResult, configs: dict[str, Any]
+) -> None:
+    raw = synth.raw("prod", "stateful")
+    (key_id,) = _resources(raw, "AWS::KMS::Key")
+    (vault,) = _resources(raw, "AWS::Backup::BackupVault").values()
+    assert vault["Properties"]["EncryptionKeyArn"] == {"Fn::GetAtt": [key_id, "Arn"]}
+    assert vault["Properties"]["LockConfiguration"] == {
+        "MinRetentionDays": configs["prod"].backup.retention_days
+    }
+    assert "ChangeableForDays" not in vault["Properties"]["LockConfiguration"]  # governance mode
+    assert vault["DeletionPolicy"] == "Retain"
+    (plan,) = _resources(raw, "AWS::Backup::BackupPlan").values()
+    (rule,) = plan["Properties"]["BackupPlan"]["BackupPlanRule"]
+    assert (rule["ScheduleExpression"], rule["ScheduleExpressionTimezone"]) == (
+        "cron(0 3 * * ? *)",
+        "Asia/Seoul",
+    )
+    assert rule["Lifecycle"] == {"DeleteAfterDays": configs["prod"].backup.retention_days}
+    (selection,) = _resources(raw, "AWS::Backup::BackupSelection").values()
+    selected = {
+        resource["Fn::GetAtt"][0] for resource in selection["Properties"]["BackupSelection"]["Resources"]
+    }
+    tables = set(_resources(raw, "AWS::DynamoDB::Table"))
+    buckets = {
+        name
+        for name, bucket in _resources(raw, "AWS::S3::Bucket").items()
+        if "ServerSideEncryptionConfiguration" in bucket["Properties"].get("BucketEncryption", {})
+        and bucket["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0][
+            "ServerSideEncryptionByDefault"
+        ]["SSEAlgorithm"]
+        == "aws:kms"
+    }
+    assert len(buckets) == 1  # the recordings bucket (the access-log bucket holds no recordings)
+    assert selected == tables | buckets
+
+
+@pytest.mark.parametrize("environment", ["dev", "staging"])
+def test_dev_and_staging_have_no_backup_plan(synth: SynthResult, environment: str) -> None:
+    raw = synth.raw(environment, "stateful")
+    assert not [r for r in raw["Resources"].values() if r["Type"].startswith("AWS::Backup::")]
+
+
+def test_the_access_log_bucket_is_versioned(synth: SynthResult, environment: str) -> None:
+    raw = synth.raw(environment, "stateful")
+    buckets = _resources(raw, "AWS::S3::Bucket").values()
+    assert all(bucket["Properties"]["VersioningConfiguration"] == {"Status": "Enabled"} for bucket in buckets)

@@ -157,6 +157,43 @@ def test_instance_aliases_and_prefixes_are_distinct_per_environment() -> None:
             {"queues": {"general": {"max_contacts": 5, "sla": 20}}},
             "dev.queues.general.sla is not a known setting",
         ),
+        (
+            "dev",
+            {"reserved_concurrency": {"lex_hook": 0}},
+            "dev.reserved_concurrency.lex_hook must be an integer between 1 and 1000, got 0",
+        ),
+        (
+            "prod",
+            {"reserved_concurrency": {"contact_flow": "50"}},
+            "prod.reserved_concurrency.contact_flow must be an integer between 1 and 1000, got '50'",
+        ),
+        (
+            "staging",
+            {"reserved_concurrency": {"faq_loader": 1}},
+            "staging.reserved_concurrency.faq_loader is not a known setting",
+        ),
+        ("prod", {"backup": {"enabled": False}}, "prod.backup.enabled must be true in production, got False"),
+        (
+            "prod",
+            {"backup": {"vault_lock": False}},
+            "prod.backup.vault_lock must be true in production, got False",
+        ),
+        (
+            "dev",
+            {"backup": {"daily_at": "3am"}},
+            "dev.backup.daily_at must be a 24-hour HH:MM time (Korea time), got '3am'",
+        ),
+        (
+            "staging",
+            {"backup": {"retention_days": 0}},
+            "staging.backup.retention_days must be an integer between 1 and 3650, got 0",
+        ),
+        (
+            "dev",
+            {"backup": {"vault_lock": True}},
+            "dev.backup.vault_lock needs backup.enabled (there is no vault without a plan)",
+        ),
+        ("dev", {"backup": {"copy_to": "us-east-1"}}, "dev.backup.copy_to is not a known setting"),
     ],
 )
 def test_each_bad_value_names_environment_and_field(
