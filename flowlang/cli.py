@@ -28,6 +28,7 @@ from typing import Any, NoReturn, TextIO
 
 from flowlang.checker import check_flow, errors_of, flow_types, warnings_of
 from flowlang.diff import diff_flows
+from flowlang.documents import DocumentError, read_json_document
 from flowlang.importer import FlowImportError, to_template
 from flowlang.layout import place_actions, unplaced
 from flowlang.model import FlowType
@@ -79,15 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
 def read_json(path: str) -> Any:
     """The JSON document at ``path``; anything unreadable is a usage error."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"no such file: {path}") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path} is a directory") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"cannot read {path}: {error}") from None
-    except json.JSONDecodeError as error:
-        raise UsageError(f"{path} is not JSON: {error.msg} (line {error.lineno})") from None
+        return read_json_document(path)
+    except DocumentError as error:
+        raise UsageError(str(error)) from None
 
 
 def run_check(args: argparse.Namespace, out: TextIO) -> int:

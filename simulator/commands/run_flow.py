@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Final
 
 from flowlang.actions import ACTION_TYPES
+from flowlang.documents import DocumentError, read_json_document
 from flowlang.model import FlowType
 from simulator.commands.common import one_line_errors, upper_choice, whole_number
 from simulator.flow_data import Flow, FlowError
@@ -108,13 +109,9 @@ def _json_object(value: str) -> dict[str, Any]:
 def read_document(path: str) -> Any:
     """The JSON document at ``path``; an unreadable file is a usage error."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"no such file: {path}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"cannot read {path}: {error}") from None
-    except json.JSONDecodeError as error:
-        raise UsageError(f"{path} is not JSON: {error.msg} (line {error.lineno})") from None
+        return read_json_document(path)
+    except DocumentError as error:
+        raise UsageError(str(error)) from None
 
 
 def _load_flow(path: str, flow_type: str, *, name: str | None = None) -> Flow:

@@ -592,7 +592,7 @@ def test_an_action_the_checker_rejects_stops_the_run(tmp_path: Path) -> None:
     [
         (["{missing}"], "no such file"),
         (["{invalid}"], "is not JSON"),
-        (["{directory}"], "cannot read"),
+        (["{directory}"], "is a directory"),
         (["{array}"], "a flow must be a JSON object"),
         (["{no_start}"], "StartAction"),
         (["{flow}", "--flow", "identity-check"], "--flow takes ID=FILE[:TYPE]"),
