@@ -160,6 +160,11 @@ class EnvironmentConfig:
     alarm_email: str | None
     reserved_concurrency: ReservedConcurrency
     backup: BackupSettings
+    #: Lex V2 text conversation logs on the ``live`` alias. They hold every caller turn verbatim
+    #: (``inputTranscript``: Lex obfuscates slot values only), so a resident registration or card
+    #: number a caller reads out would be logged whole: off by default, never in production, and
+    #: on only for a short debugging session in a non-production environment.
+    lex_text_logs: bool
 
     @property
     def is_production(self) -> bool:
@@ -371,6 +376,7 @@ def _build(name: str, document: Mapping[str, Any]) -> EnvironmentConfig:
         alarm_email=fields.optional_string("alarm_email", _EMAIL, "must be an e-mail address or null"),
         reserved_concurrency=_reserved_concurrency(fields.section("reserved_concurrency")),
         backup=_backup(fields.section("backup"), production=name in PRODUCTION_ENVIRONMENTS),
+        lex_text_logs=_lex_text_logs(fields, production=name in PRODUCTION_ENVIRONMENTS),
     )
     for key, replacement in _RETIRED_SETTINGS.items():
         if key in raw:
@@ -452,6 +458,19 @@ def _backup(fields: _Fields, *, production: bool) -> BackupSettings:
         raise fields.fail("vault_lock", "needs backup.enabled (there is no vault without a plan)", True)
     fields.reject_unknown()
     return backup
+
+
+def _lex_text_logs(fields: _Fields, *, production: bool) -> bool:
+    enabled = fields.boolean("lex_text_logs")
+    if production and enabled:
+        # Raw transcripts (resident registration and card numbers included) must never be kept
+        # from real callers: debug with text logs in dev or staging, for a short time.
+        raise fields.fail(
+            "lex_text_logs",
+            "must be false in production (text conversation logs keep every caller turn verbatim)",
+            enabled,
+        )
+    return enabled
 
 
 def _phone_number(fields: _Fields) -> PhoneNumberSettings:

@@ -1,8 +1,9 @@
 """The ko_KR Lex V2 bot, rendered from the versioned bot definition (``lexbot/``).
 
 One ``AWS::Lex::Bot`` (DRAFT, built on deploy), one immutable ``AWS::Lex::BotVersion`` per
-definition change, and the ``live`` alias that Connect calls, with the code hook Lambda for ko_KR,
-text conversation logs and the bot's least-privilege role.
+definition change, and the ``live`` alias that Connect calls, with the code hook Lambda for ko_KR
+and the bot's least-privilege role. Text conversation logs are optional and off unless asked for
+(``lex_text_logs`` in the config): they keep every caller turn verbatim.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ from lexbot import FALLBACK_PARENT_SIGNATURE, BotDefinition, IntentDefinition, S
 # Lex names: letters and digits, single "_"/"-" separators, at most 100 characters.
 _LEX_NAME = re.compile(r"^(?:[0-9a-zA-Z][_-]?){1,100}$")
 _LEX_SERVICE_PRINCIPAL = "lexv2.amazonaws.com"
+_INLINE_POLICY_REASON = (
+    "The bot's role and its policies belong together one-to-one (speech for the bot's voice, and "
+    "delivery to its own conversation log group when text logs are on): inline, they cannot be "
+    "attached to another identity and are deleted with the role."
+)
 
 
 class KoreanLexBot(Construct):
@@ -41,14 +47,24 @@ class KoreanLexBot(Construct):
     session TTL, data privacy, the rendered locale): any change creates a new version and moves
     the alias to it; CloudFormation deletes the old version after the alias has moved.
 
+    **Text conversation logs** (``text_conversation_logs``) are off by default. Lex V2 writes each
+    turn's ``inputTranscript`` to them as the caller said or typed it; slot obfuscation hides slot
+    values only, never free text, so a resident registration or card number read out to the bot
+    would be logged whole — the very numbers the code hook keeps out of every table and log. Off,
+    the alias has no ``ConversationLogSettings`` at all (a ``TextLogSetting`` with ``Enabled``
+    false still requires a ``Destination``), and nothing that only serves the logs is created: no
+    log group, no delivery policy, no key or key-policy statement. On, the alias logs text to a
+    KMS-encrypted log group of its own, delivered with the role's ``ConversationLogPolicy``.
+
     Attributes:
         bot: the ``AWS::Lex::Bot`` (its DRAFT is built on every deploy).
         bot_version: the version built from the current definition.
         alias: the ``live`` alias; Connect and the Lambda permission use its ARN.
         alias_arn: ``arn:aws:lex:<region>:<account>:bot-alias/<botId>/<aliasId>``.
-        role: the role Lex assumes (Polly speech, conversation log delivery).
-        conversation_log_group: text conversation logs of the alias, KMS-encrypted.
-        log_encryption_key: the key of the conversation logs (given or created here).
+        role: the role Lex assumes (Polly speech; conversation log delivery when text logs are on).
+        text_conversation_logs: whether the alias writes text conversation logs.
+        conversation_log_group: text conversation logs of the alias, KMS-encrypted (None when off).
+        log_encryption_key: the key of the conversation logs, given or created here (None when off).
         code_hook_permission: lets the ``live`` alias (only) invoke the code hook function.
         version_fingerprint: SHA-256 hex of the versioned bot settings.
     """
@@ -79,6 +95,7 @@ class KoreanLexBot(Construct):
         log_retention_days: int,
         retain_logs: bool,
         log_encryption_key: kms.IKey | None = None,
+        text_conversation_logs: bool = False,
     ) -> None:
         """Create the bot.
 
@@ -91,18 +108,25 @@ class KoreanLexBot(Construct):
             log_encryption_key: KMS key for the conversation logs (e.g. the data key); by default
                 the construct creates its own. CloudWatch Logs (not Lex) uses it: the construct adds
                 a key-policy statement for ``logs.<region>.amazonaws.com`` limited to log groups of
-                this account and region. An imported key's policy must already allow that.
+                this account and region. An imported key's policy must already allow that. Unused
+                (and left untouched) when text conversation logs are off.
+            text_conversation_logs: write text conversation logs (raw caller transcripts) — for a
+                short debugging session outside production only; ``config`` refuses it in prod.
         """
         super().__init__(scope, construct_id)
         if not Token.is_unresolved(bot_name) and not _LEX_NAME.fullmatch(bot_name):
             raise ValueError(f"bot_name {bot_name!r} is not a Lex name (letters, digits, single '_'/'-')")
         self.definition = definition
 
+        self.text_conversation_logs = text_conversation_logs
         self.role = iam.Role(
             self,
             "Role",
             assumed_by=iam.ServicePrincipal(_LEX_SERVICE_PRINCIPAL),
-            description=f"Runtime role of the Lex bot {bot_name}: speech synthesis and conversation logs",
+            description=(
+                f"Runtime role of the Lex bot {bot_name}: speech synthesis"
+                + (" and conversation logs" if text_conversation_logs else "")
+            ),
         )
         speech_policy = iam.Policy(
             self,
@@ -123,41 +147,23 @@ class KoreanLexBot(Construct):
                 ),
             )
         )
+        acknowledge(
+            speech_policy,
+            "IAMNoInlinePolicy",
+            packs=HIPAA_NIST_PCI,
+            reason=_INLINE_POLICY_REASON,
+        )
 
-        # Conversation logs hold callers' words: encrypt them with a customer-managed key.
-        self.log_encryption_key = log_encryption_key or kms.Key(
-            self,
-            "ConversationLogKey",
-            description=f"Encrypts the conversation logs of the Lex bot {bot_name}",
-            enable_key_rotation=True,
-            pending_window=self.LOG_KEY_PENDING_WINDOW,
-            removal_policy=RemovalPolicy.RETAIN if retain_logs else RemovalPolicy.DESTROY,
-        )
-        self.log_encryption_key.add_to_resource_policy(cloudwatch_logs_key_statement(self))
-        self.conversation_log_group = logs.CfnLogGroup(
-            self,
-            "ConversationLogs",
-            retention_in_days=log_retention_days,
-            kms_key_id=self.log_encryption_key.key_arn,
-        )
-        self.conversation_log_group.apply_removal_policy(
-            RemovalPolicy.RETAIN if retain_logs else RemovalPolicy.DESTROY
-        )
-        # CloudWatch Logs checks the key policy when the encrypted group is created.
-        if isinstance(self.log_encryption_key, kms.Key):
-            self.conversation_log_group.node.add_dependency(self.log_encryption_key)
-        log_policy = iam.Policy(
-            self,
-            "ConversationLogPolicy",
-            roles=[self.role],
-            statements=[
-                # Lex V2 "IAM policies for conversation logs": these two actions on the log group.
-                iam.PolicyStatement(
-                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                    resources=[self.conversation_log_group.attr_arn],
-                )
-            ],
-        )
+        self.log_encryption_key: kms.IKey | None = None
+        self.conversation_log_group: logs.CfnLogGroup | None = None
+        log_policy: iam.Policy | None = None
+        if text_conversation_logs:
+            log_policy = self._add_text_conversation_logs(
+                bot_name=bot_name,
+                log_retention_days=log_retention_days,
+                retain_logs=retain_logs,
+                log_encryption_key=log_encryption_key,
+            )
 
         bot_settings = render_versioned_bot_settings(definition, bot_name=bot_name)
         self.bot = lex.CfnBot(
@@ -210,34 +216,14 @@ class KoreanLexBot(Construct):
                     },
                 }
             ],
-            conversation_log_settings={
-                "textLogSettings": [
-                    {
-                        "enabled": True,
-                        "destination": {
-                            "cloudWatch": {
-                                "cloudWatchLogGroupArn": self.conversation_log_group.attr_arn,
-                                "logPrefix": self.CONVERSATION_LOG_PREFIX,
-                            }
-                        },
-                    }
-                ]
-            },
+            # Off: no ConversationLogSettings at all. A TextLogSetting is {Destination, Enabled},
+            # both required, so "Enabled: false" would still need a log group to name.
+            conversation_log_settings=self._conversation_log_settings(),
             sentiment_analysis_settings={"DetectSentiment": self.DETECT_SENTIMENT},
         )
-        # Lex validates log delivery when the alias is created or updated.
-        self.alias.node.add_dependency(log_policy)
-        for policy in (speech_policy, log_policy):
-            acknowledge(
-                policy,
-                "IAMNoInlinePolicy",
-                packs=HIPAA_NIST_PCI,
-                reason=(
-                    "The bot's role and its two policies belong together one-to-one (speech for the "
-                    "bot's voice, delivery to its own conversation log group): inline, they cannot be "
-                    "attached to another identity and are deleted with the role."
-                ),
-            )
+        if log_policy is not None:
+            # Lex validates log delivery when the alias is created or updated.
+            self.alias.node.add_dependency(log_policy)
         self.alias_arn: str = self.alias.attr_arn
 
         # Only this alias may invoke the hook: not TSTALIASID (DRAFT), not another bot.
@@ -249,6 +235,75 @@ class KoreanLexBot(Construct):
             principal=_LEX_SERVICE_PRINCIPAL,
             source_arn=self.alias_arn,
         )
+
+    def _add_text_conversation_logs(
+        self,
+        *,
+        bot_name: str,
+        log_retention_days: int,
+        retain_logs: bool,
+        log_encryption_key: kms.IKey | None,
+    ) -> iam.Policy:
+        """The encrypted log group of the text conversation logs and the role's delivery policy."""
+        # Conversation logs hold callers' words verbatim: encrypt them with a customer-managed key.
+        key = log_encryption_key or kms.Key(
+            self,
+            "ConversationLogKey",
+            description=f"Encrypts the conversation logs of the Lex bot {bot_name}",
+            enable_key_rotation=True,
+            pending_window=self.LOG_KEY_PENDING_WINDOW,
+            removal_policy=RemovalPolicy.RETAIN if retain_logs else RemovalPolicy.DESTROY,
+        )
+        key.add_to_resource_policy(cloudwatch_logs_key_statement(self))
+        log_group = logs.CfnLogGroup(
+            self,
+            "ConversationLogs",
+            retention_in_days=log_retention_days,
+            kms_key_id=key.key_arn,
+        )
+        log_group.apply_removal_policy(RemovalPolicy.RETAIN if retain_logs else RemovalPolicy.DESTROY)
+        # CloudWatch Logs checks the key policy when the encrypted group is created.
+        if isinstance(key, kms.Key):
+            log_group.node.add_dependency(key)
+        log_policy = iam.Policy(
+            self,
+            "ConversationLogPolicy",
+            roles=[self.role],
+            statements=[
+                # Lex V2 "IAM policies for conversation logs": these two actions on the log group.
+                iam.PolicyStatement(
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                    resources=[log_group.attr_arn],
+                )
+            ],
+        )
+        acknowledge(
+            log_policy,
+            "IAMNoInlinePolicy",
+            packs=HIPAA_NIST_PCI,
+            reason=_INLINE_POLICY_REASON,
+        )
+        self.log_encryption_key = key
+        self.conversation_log_group = log_group
+        return log_policy
+
+    def _conversation_log_settings(self) -> dict[str, Any] | None:
+        """The alias's ``ConversationLogSettings``: text logs to the log group, or none at all."""
+        if self.conversation_log_group is None:
+            return None
+        return {
+            "textLogSettings": [
+                {
+                    "enabled": True,
+                    "destination": {
+                        "cloudWatch": {
+                            "cloudWatchLogGroupArn": self.conversation_log_group.attr_arn,
+                            "logPrefix": self.CONVERSATION_LOG_PREFIX,
+                        }
+                    },
+                }
+            ]
+        }
 
 
 def render_versioned_bot_settings(definition: BotDefinition, *, bot_name: str) -> dict[str, Any]:

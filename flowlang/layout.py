@@ -3,8 +3,9 @@
 The console keeps each block's position in ``Metadata.ActionMetadata.<Identifier>.position`` and
 the entry point's in ``Metadata.entryPointPosition``; a flow without them opens as a pile of blocks.
 :func:`place_actions` gives every action without a position one — columns by distance from
-``StartAction``, rows in document order — and keeps every position a designer already set, so a
-flow exported from the console and imported back keeps its layout.
+``StartAction``, rows in document order, never a cell another block already holds — and keeps
+every position a designer already set, so a flow exported from the console and imported back
+keeps its layout.
 """
 
 from __future__ import annotations
@@ -66,6 +67,13 @@ def place_actions(document: dict[str, Any]) -> dict[str, Any]:
         del per_action[stale]
     rows: dict[int, int] = {}
     depths = _depths(document)
+    # A new block never lands on a kept one: a flow edited after its first layout has blocks
+    # whose depth (column) changed, so the next free row of the column is taken instead.
+    taken = {
+        (entry["position"]["x"], entry["position"]["y"])
+        for entry in per_action.values()
+        if isinstance(entry, Mapping) and _is_position(entry.get("position"))
+    }
     for identifier in identifiers:
         column = depths[identifier]
         row = rows.get(column, 0)
@@ -74,7 +82,12 @@ def place_actions(document: dict[str, Any]) -> dict[str, Any]:
             per_action[identifier] = {}
         entry = per_action[identifier]
         if not _is_position(entry.get("position")):
-            entry["position"] = {"x": LEFT + column * COLUMN_WIDTH, "y": TOP + row * ROW_HEIGHT}
+            x = LEFT + column * COLUMN_WIDTH
+            while (x, TOP + row * ROW_HEIGHT) in taken:
+                row += 1
+            rows[column] = max(rows[column], row + 1)
+            entry["position"] = {"x": x, "y": TOP + row * ROW_HEIGHT}
+            taken.add((x, entry["position"]["y"]))
     return document
 
 

@@ -146,6 +146,8 @@ class SimulatedConnect(FlowServices):
         voice = self._settings.channel == "VOICE"
         if not voice and self._settings.chat_input == "unsupported":
             raise ActionFailed("GetParticipantInput without Lex is not supported on chat (--chat-input)")
+        if not voice and max_length is not None and self._settings.chat_input == "stored-unsupported":
+            raise ActionFailed("stored customer input is not supported on chat (--chat-input)")
         if prompt:
             self.play(prompt)
         received = self._caller.next_input(keypad=voice)

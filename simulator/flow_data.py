@@ -307,6 +307,23 @@ class FlowEnd:
     flow_arn: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class FlowLogEntry:
+    """What Connect's flow log would hold for one action run while flow logging was on.
+
+    Deliberately generous: the action's parameters with every reference resolved, and what it
+    produced — its value (input, comparison, intent), the function's ``$.External`` answer, the
+    stored customer input, the bot's session attributes — so a test that finds no personal data
+    here finds none in the real entries either.
+    """
+
+    flow: str
+    identifier: str
+    type: str
+    parameters: Any
+    results: Mapping[str, Any]
+
+
 @dataclass
 class Trace:
     """What ran: identifiers in order, every (flow, action, branch) taken, and what happened."""
@@ -316,6 +333,9 @@ class Trace:
     transitions: list[tuple[str, str, str]] = field(default_factory=list)
     #: Readable events: services touched, flows entered, errors without a branch.
     events: list[str] = field(default_factory=list)
+    #: The simulated flow log: one entry per action run with flow logging on
+    #: (``UpdateFlowLoggingBehavior``; an action that turns logging on logs itself too).
+    flow_log: list[FlowLogEntry] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,8 +55,10 @@ from simulator.flow_data import (
     Flow,
     FlowEnd,
     FlowError,
+    FlowLogEntry,
     Jump,
     Next,
+    Outcome,
     StepLimitExceeded,
     Stop,
     Trace,
@@ -236,9 +238,16 @@ class FlowRun:
             if handler is None:
                 raise self.fail(action, f"unknown action type {action.type!r}")
             self.runner.validate(self.flow, action)
+            logged = self.contact.flow_logging
+            # Connect logs the parameters as the action saw them: resolve them before it runs.
+            parameters = self.resolve(action.parameters) if logged else None
             outcome = (
                 self.unsupported_channel(action) or self.configured_failure(action) or handler(self, action)
             )
+            if logged or self.contact.flow_logging:
+                self.log_flow(
+                    action, self.resolve(action.parameters) if parameters is None else parameters, outcome
+                )
             if isinstance(outcome, Stop):
                 end = FlowEnd(
                     outcome.reason, self.flow.name, action.identifier, outcome.queue_arn, outcome.flow_arn
@@ -264,6 +273,24 @@ class FlowRun:
                 return FlowEnd(EndReason.UNHANDLED_ERROR, self.flow.name, action.identifier), None
             self.runner.trace.transitions.append((self.flow.name, action.identifier, branch.label))
             action = self.flow.action(branch.target, came_from=action.identifier)
+
+    def log_flow(self, action: Action, parameters: Any, outcome: Outcome) -> None:
+        """Add the flow-log entry of ``action`` (run while flow logging was on) to the trace."""
+        results: dict[str, Any] = {}
+        if isinstance(outcome, Next) and outcome.has_value:
+            results["value"] = outcome.value
+        if isinstance(outcome, Error):
+            results["error"] = outcome.error_type
+        if action.type == "InvokeLambdaFunction":
+            results["external"] = dict(self.contact.external)
+        if action.type == "GetParticipantInput" and action.parameters.get("StoreInput") == "True":
+            results["storedCustomerInput"] = self.contact.stored_customer_input
+        if action.type == "ConnectParticipantWithLexBot":
+            results["intent"] = self.contact.lex_intent_name
+            results["sessionAttributes"] = dict(self.contact.lex_session_attributes)
+        self.runner.trace.flow_log.append(
+            FlowLogEntry(self.flow.name, action.identifier, action.type, parameters, results)
+        )
 
     def unsupported_channel(self, action: Action) -> Error | None:
         """The error an action takes on a channel its page does not support (None: supported).

@@ -88,9 +88,11 @@ MISSING_ORDER_ID: Final = "ORD99999999"
 #: How a contact id is derived (deterministic: the same call gives the same callback reference).
 CONTACT_NAMESPACE: Final = uuid.UUID("5b0c2d1e-6a43-4f0e-9a59-3c1f7d2b8e41")
 CHANNELS: Final = ("VOICE", "CHAT")
-#: How a GetParticipantInput block (no Lex) treats a chat customer: takes the typed text, or takes
-#: the error branch as Connect's "Get customer input" block page documents for chat without Lex.
-CHAT_INPUT_MODES: Final = ("typed", "unsupported")
+#: How a GetParticipantInput block (no Lex) treats a chat customer: takes the typed text; takes
+#: the error branch as Connect's "Get customer input" block page documents for chat without Lex;
+#: or takes a typed choice but not stored input, which the "Store customer input" block page lists
+#: as "No - Error branch" on chat.
+CHAT_INPUT_MODES: Final = ("typed", "unsupported", "stored-unsupported")
 TIERS: Final = tuple(tier.value for tier in CustomerTier)
 BEDROCK_MODES: Final = ("off", "fail", "live")
 #: Functions ``--fail-function`` can make fail (every invocation times out).

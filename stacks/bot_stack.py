@@ -68,6 +68,8 @@ class BotStack(Stack):
             log_retention_days=config.log_retention_days,
             retain_logs=config.retain_data,
             log_encryption_key=stateful.data_key,
+            # Raw caller transcripts: off unless the environment asks (never in prod, config.settings).
+            text_conversation_logs=config.lex_text_logs,
         )
         self.integrations = ConnectIntegrations(
             self,

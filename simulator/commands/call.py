@@ -136,7 +136,10 @@ def register(subparsers: Any) -> None:
         "--chat-input",
         choices=CHAT_INPUT_MODES,
         default="typed",
-        help="chat input blocks without Lex: typed (default) or unsupported (they take the error branch)",
+        help=(
+            "chat input blocks without Lex: typed (default), unsupported (they take the error "
+            "branch) or stored-unsupported (typed choices work, stored input takes the error branch)"
+        ),
     )
     parser.add_argument(
         "--json",

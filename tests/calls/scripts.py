@@ -385,6 +385,15 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
         prompts=(AFTER_HOURS, CALL_US_INSTEAD),
     ),
     ScriptedCall(
+        "chat where Connect takes a typed choice but no stored input: the hours and the phone number",
+        says=("상담원 연결해 주세요", "1", "010-9876-5432"),
+        channel="CHAT",
+        at=WEEKEND,
+        chat_input="stored-unsupported",
+        outcome="disconnected",
+        prompts=(AFTER_HOURS, CHAT_CALLBACK_OFFER, CALL_US_INSTEAD),
+    ),
+    ScriptedCall(
         "chat: a customer who types nothing times out politely",
         says=(),
         channel="CHAT",
@@ -399,6 +408,16 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
         failing=("contact_flow",),
         outcome="disconnected",
         prompts=(CALLBACK_OFFER, "콜백 예약을 완료하지 못했습니다"),
+        attributes={"customerTier": "STANDARD"},
+    ),
+    ScriptedCall(
+        "contact-flow function down on chat: the typed number cannot be booked, said politely",
+        says=("상담원 연결해 주세요", "1", "010-9876-5432"),
+        channel="CHAT",
+        at=WEEKEND,
+        failing=("contact_flow",),
+        outcome="disconnected",
+        prompts=(CHAT_CALLBACK_OFFER, CHAT_ASK_NUMBER, CALLBACK_FAILED),
         attributes={"customerTier": "STANDARD"},
     ),
     ScriptedCall(

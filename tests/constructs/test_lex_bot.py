@@ -1,4 +1,5 @@
-"""KoreanLexBot: the ko_KR bot, its version per definition, the live alias, role and permission."""
+"""KoreanLexBot: the ko_KR bot, its version per definition, the live alias, role and permission, and
+the text conversation logs (off unless asked for: they keep raw caller transcripts)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ def _build(
     bot_name: str = "aicc-dev-bot",
     retain_logs: bool = False,
     with_key: bool = False,
+    text_logs: bool = False,
     app: App | None = None,
 ) -> tuple[Stack, KoreanLexBot]:
     stack = Stack(app or App(), "LexProbe", env=ENV)
@@ -48,6 +50,7 @@ def _build(
         log_retention_days=30,
         retain_logs=retain_logs,
         log_encryption_key=key,
+        text_conversation_logs=text_logs,
     )
     return stack, bot
 
@@ -67,6 +70,13 @@ def definition() -> BotDefinition:
 @pytest.fixture(scope="module")
 def template(definition: BotDefinition) -> Template:
     stack, _ = _build(definition)
+    return Template.from_stack(stack)
+
+
+@pytest.fixture(scope="module")
+def logging_template(definition: BotDefinition) -> Template:
+    """The bot with text conversation logs on (a debugging session outside production)."""
+    stack, _ = _build(definition, text_logs=True)
     return Template.from_stack(stack)
 
 
@@ -215,8 +225,9 @@ def test_construct_input_that_reaches_the_bot_creates_a_new_version(template: Te
     )
 
 
-def test_alias_only_settings_do_not_create_a_new_version(template: Template) -> None:
-    stack, _ = _build(load_bot_definition(), retain_logs=True, with_key=True)
+@pytest.mark.parametrize("text_logs", [False, True])
+def test_alias_only_settings_do_not_create_a_new_version(template: Template, text_logs: bool) -> None:
+    stack, _ = _build(load_bot_definition(), retain_logs=True, with_key=True, text_logs=text_logs)
     assert _logical_id(Template.from_stack(stack), "AWS::Lex::BotVersion") == _logical_id(
         template, "AWS::Lex::BotVersion"
     )
@@ -252,7 +263,32 @@ def test_live_alias_points_at_the_version_with_the_ko_kr_code_hook(template: Tem
     )
 
 
-def test_alias_logs_text_conversations_to_a_log_group_with_retention(template: Template) -> None:
+def test_text_conversation_logs_are_off_by_default_and_nothing_serves_them(
+    definition: BotDefinition, template: Template
+) -> None:
+    # Lex V2 logs each turn's inputTranscript verbatim (slot obfuscation hides slot values only):
+    # no ConversationLogSettings at all, and no log group, key or delivery policy for them.
+    _, alias = _only(template, "AWS::Lex::BotAlias")
+    assert "ConversationLogSettings" not in alias["Properties"]
+    assert "DependsOn" not in alias or not any("ConversationLog" in name for name in alias["DependsOn"])
+    template.resource_count_is("AWS::Logs::LogGroup", 0)
+    template.resource_count_is("AWS::KMS::Key", 0)
+    assert not [name for name in template.find_resources("AWS::IAM::Policy") if "ConversationLog" in name]
+    _, bot = _build(definition)
+    assert bot.text_conversation_logs is False
+    assert bot.conversation_log_group is None and bot.log_encryption_key is None
+
+
+def test_a_given_key_is_left_untouched_when_text_logs_are_off(definition: BotDefinition) -> None:
+    stack, _ = _build(definition, with_key=True)
+    template = Template.from_stack(stack)
+    (key,) = template.find_resources("AWS::KMS::Key").values()
+    principals = [statement.get("Principal") for statement in key["Properties"]["KeyPolicy"]["Statement"]]
+    assert {"Service": "logs.ap-northeast-2.amazonaws.com"} not in principals
+
+
+def test_alias_logs_text_conversations_to_a_log_group_with_retention(logging_template: Template) -> None:
+    template = logging_template
     log_group_id, log_group = _only(template, "AWS::Logs::LogGroup")
     assert log_group["Properties"]["RetentionInDays"] == 30
     assert log_group["DeletionPolicy"] == "Delete"
@@ -282,7 +318,10 @@ def _key_id(template: Template, prefix: str) -> str:
     return next(name for name in template.find_resources("AWS::KMS::Key") if name.startswith(prefix))
 
 
-def test_conversation_logs_are_encrypted_with_a_key_of_their_own_by_default(template: Template) -> None:
+def test_conversation_logs_are_encrypted_with_a_key_of_their_own_by_default(
+    logging_template: Template,
+) -> None:
+    template = logging_template
     key_id = _key_id(template, "LexBotConversationLogKey")
     _, log_group = _only(template, "AWS::Logs::LogGroup")
     assert log_group["Properties"]["KmsKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
@@ -292,7 +331,8 @@ def test_conversation_logs_are_encrypted_with_a_key_of_their_own_by_default(temp
     assert key["DeletionPolicy"] == "Delete"
 
 
-def test_key_lets_cloudwatch_logs_of_this_account_and_region_use_it(template: Template) -> None:
+def test_key_lets_cloudwatch_logs_of_this_account_and_region_use_it(logging_template: Template) -> None:
+    template = logging_template
     key = template.find_resources("AWS::KMS::Key")[_key_id(template, "LexBotConversationLogKey")]
     statements = key["Properties"]["KeyPolicy"]["Statement"]
     logs_statement = next(
@@ -315,7 +355,7 @@ def test_key_lets_cloudwatch_logs_of_this_account_and_region_use_it(template: Te
 
 
 def test_retained_logs_with_a_given_key(definition: BotDefinition) -> None:
-    stack, bot = _build(definition, retain_logs=True, with_key=True)
+    stack, bot = _build(definition, retain_logs=True, with_key=True, text_logs=True)
     template = Template.from_stack(stack)
     template.resource_count_is("AWS::KMS::Key", 1)  # the given key, no second one
     _, log_group = _only(template, "AWS::Logs::LogGroup")
@@ -327,6 +367,7 @@ def test_retained_logs_with_a_given_key(definition: BotDefinition) -> None:
         statement.get("Principal") == {"Service": "logs.ap-northeast-2.amazonaws.com"}
         for statement in key_policy["Statement"]
     )
+    assert bot.log_encryption_key is not None
     assert stack.resolve(bot.log_encryption_key.key_arn) == {"Fn::GetAtt": [given_key_id, "Arn"]}
 
 
@@ -371,7 +412,19 @@ def test_role_is_assumed_by_lex_v2_only(template: Template) -> None:
     assert "ManagedPolicyArns" not in lex_role["Properties"]
 
 
-def test_role_grants_speech_and_log_delivery_only(template: Template) -> None:
+def test_role_grants_speech_only_when_text_logs_are_off(template: Template) -> None:
+    assert _lex_role_statements(template) == [
+        {"Action": "polly:SynthesizeSpeech", "Effect": "Allow", "Resource": "*"}
+    ]
+    roles = template.find_resources("AWS::IAM::Role")
+    (description,) = [
+        role["Properties"]["Description"] for name, role in roles.items() if "LexBotRole" in name
+    ]
+    assert "conversation logs" not in description
+
+
+def test_role_grants_speech_and_log_delivery_only(logging_template: Template) -> None:
+    template = logging_template
     statements = _lex_role_statements(template)
     log_group_id = _logical_id(template, "AWS::Logs::LogGroup")
     assert sorted(statements, key=lambda statement: str(statement["Action"])) == [
@@ -384,7 +437,12 @@ def test_role_grants_speech_and_log_delivery_only(template: Template) -> None:
     ]
 
 
-def test_no_statement_in_the_template_has_a_wildcard_action(template: Template) -> None:
+@pytest.mark.parametrize("text_logs", [False, True])
+def test_no_statement_in_the_template_has_a_wildcard_action(
+    definition: BotDefinition, text_logs: bool
+) -> None:
+    stack, _ = _build(definition, text_logs=text_logs)
+    template = Template.from_stack(stack)
     documents = [
         policy["Properties"]["PolicyDocument"]
         for policy in template.find_resources("AWS::IAM::Policy").values()
@@ -407,10 +465,15 @@ def test_no_statement_in_the_template_has_a_wildcard_action(template: Template) 
 
 
 def _findings_of_the_bot(
-    outdir: Path, definition: BotDefinition, *, with_plain_speech_policy: bool
+    outdir: Path,
+    definition: BotDefinition,
+    *,
+    with_plain_speech_policy: bool,
+    text_logs: bool = False,
+    with_key: bool = False,
 ) -> list[str]:
     app = App(outdir=str(outdir), analytics_reporting=False)
-    stack, bot = _build(definition, app=app)
+    stack, bot = _build(definition, app=app, text_logs=text_logs, with_key=with_key)
     if with_plain_speech_policy:
         # Control: the same statement without the acknowledgement must be reported.
         iam.Policy(
@@ -424,6 +487,26 @@ def _findings_of_the_bot(
         for finding in nag_findings(app)
         if "/Hook" not in finding  # the dummy hook function is not under test
     ]
+
+
+@pytest.mark.parametrize(
+    ("text_logs", "with_key"),
+    [(False, False), (False, True), (True, False), (True, True)],
+    ids=["text-logs-off", "text-logs-off-given-key", "text-logs-on", "text-logs-on-given-key"],
+)
+def test_cdk_nag_finds_nothing_with_or_without_text_logs(
+    tmp_path: Path, definition: BotDefinition, text_logs: bool, with_key: bool
+) -> None:
+    # All five packs (constructs_lib.compliance.RULE_PACKS): the log group, its key and the
+    # delivery policy exist only with text logs on, and are clean then too.
+    findings = _findings_of_the_bot(
+        tmp_path / "acknowledged",
+        definition,
+        with_plain_speech_policy=False,
+        text_logs=text_logs,
+        with_key=with_key,
+    )
+    assert findings == []
 
 
 def test_cdk_nag_finds_nothing_and_the_polly_acknowledgement_takes_effect(

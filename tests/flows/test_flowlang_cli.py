@@ -694,6 +694,23 @@ def test_layout_keeps_existing_positions(tmp_path: Path) -> None:
     assert errors_of(check_flow(document, flow_name="flow.json")) == []
 
 
+def test_layout_never_places_a_new_block_on_a_kept_one(tmp_path: Path) -> None:
+    # Laid out once, then a block is inserted before the goodbye: every later block is one column
+    # further from the start, so the new block's computed cell is the goodbye's kept one.
+    path = write(tmp_path / "flow.json", simple_flow())
+    assert run_cli("layout", str(path))[0] == 0
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["Actions"].insert(1, message("extra", "추가된 안내입니다.", "goodbye"))
+    document["Actions"][0]["Transitions"] = message("greeting", "", "extra")["Transitions"]
+    write(path, document)
+    status, out = run_cli("layout", str(path))
+    assert (status, out) == (0, f"{path}: placed 1 action(s)\n")
+    positions = json.loads(path.read_text(encoding="utf-8"))["Metadata"]["ActionMetadata"]
+    points = [(entry["position"]["x"], entry["position"]["y"]) for entry in positions.values()]
+    assert len(set(points)) == len(points) == 4
+    assert positions["goodbye"] == document["Metadata"]["ActionMetadata"]["goodbye"]  # kept
+
+
 def test_layout_of_several_files(tmp_path: Path) -> None:
     first = write(tmp_path / "a.json", simple_flow())
     second = write(tmp_path / "b.json", console_export())

@@ -470,8 +470,17 @@ def test_chat_gets_a_typed_callback_offer_with_the_voice_choices(inbound: FlowGr
     assert inbound[inbound.target(fallback, "NextAction")]["Type"] == "DisconnectParticipant"
 
 
+def _logging(inbound: FlowGraph, identifier: str, behavior: str) -> str:
+    """``identifier`` is an UpdateFlowLoggingBehavior set to ``behavior``; the action after it."""
+    assert inbound[identifier]["Type"] == "UpdateFlowLoggingBehavior", identifier
+    assert inbound[identifier]["Parameters"] == {"FlowLoggingBehavior": behavior}, identifier
+    return inbound.target(identifier, "NextAction")
+
+
 def test_chat_callback_asks_for_the_number_and_registers_it(inbound: FlowGraph) -> None:
-    ask = inbound.target("chat-offer-callback", "Condition Equals 1")
+    # Flow logging is off from just before the number is typed until the function has had it
+    # (the flow-logging tests below walk every path); here, the callback itself.
+    ask = _logging(inbound, inbound.target("chat-offer-callback", "Condition Equals 1"), "Disabled")
     parameters = inbound[ask]["Parameters"]
     assert inbound[ask]["Type"] == "GetParticipantInput"
     assert "휴대전화 번호를" in parameters["Text"] and "입력해 주세요" in parameters["Text"]
@@ -479,12 +488,13 @@ def test_chat_callback_asks_for_the_number_and_registers_it(inbound: FlowGraph) 
     assert parameters["StoreInput"] == "True"
     assert parameters["InputValidation"] == {"CustomValidation": {"MaximumLength": "20"}}
     assert "Conditions" not in inbound[ask]["Transitions"]
-    assert inbound.target(ask, "Error NoMatchingError") == "chat-no-callback"
+    assert _logging(inbound, inbound.target(ask, "Error NoMatchingError"), "Enabled") == "chat-no-callback"
 
     # A stored input that times out holds "Timeout" and takes the success branch.
     checked = inbound.target(ask, "NextAction")
     assert inbound[checked]["Parameters"] == {"ComparisonValue": "$.StoredCustomerInput"}
-    assert inbound.target(checked, "Condition Equals Timeout") == "no-input-end"
+    timed_out = inbound.target(checked, "Condition Equals Timeout")
+    assert _logging(inbound, timed_out, "Enabled") == "no-input-end"
     register = inbound.target(checked, "NextAction")
     assert inbound.target(checked, "Error NoMatchingCondition") == register
     assert inbound[register]["Parameters"]["LambdaInvocationAttributes"] == {
@@ -493,7 +503,7 @@ def test_chat_callback_asks_for_the_number_and_registers_it(inbound: FlowGraph) 
     }
     assert inbound[register]["Parameters"]["ResponseValidation"] == {"ResponseType": "STRING_MAP"}
 
-    result = inbound.target(register, "NextAction")
+    result = _logging(inbound, inbound.target(register, "NextAction"), "Enabled")
     assert inbound[result]["Parameters"] == {"ComparisonValue": "$.External.result"}
     confirmed = inbound.target(result, "Condition Equals ok")
     text = inbound[confirmed]["Parameters"]["Text"]
@@ -502,9 +512,156 @@ def test_chat_callback_asks_for_the_number_and_registers_it(inbound: FlowGraph) 
     assert "referenceSpoken" not in text
     assert inbound[inbound.target(confirmed, "NextAction")]["Type"] == "DisconnectParticipant"
     # A bad number (the function answers result=error) or a failed call: the callback apology.
-    for failure in (inbound.target(register, "Error NoMatchingError"), inbound.target(result, "NextAction")):
+    for failure in (
+        _logging(inbound, inbound.target(register, "Error NoMatchingError"), "Enabled"),
+        inbound.target(result, "NextAction"),
+    ):
         assert failure == "callback-failed"
     assert inbound.target(result, "Error NoMatchingCondition") == "callback-failed"
+
+
+# --- flow logs never hold a number the customer gave -----------------------------------------------
+
+#: References whose value is a phone number: what a chat customer typed, the caller's own number.
+NUMBER_REFERENCES = ("$.StoredCustomerInput", "$.CustomerEndpoint")
+
+
+def _handles_the_number(action: Action) -> bool:
+    """Whether a flow log entry of ``action`` would hold a number: it stores the customer's input,
+    or reads a number reference in any parameter (a Lambda's parameters are logged too)."""
+    parameters = action["Parameters"]
+    stores = action["Type"] == "GetParticipantInput" and parameters.get("StoreInput") == "True"
+    return stores or any(reference in json.dumps(parameters) for reference in NUMBER_REFERENCES)
+
+
+def flow_logging_violations(graph: FlowGraph) -> list[str]:
+    """Every place a walked path breaks the flow-logging rule, as ``path: problem``.
+
+    Replaying each path's UpdateFlowLoggingBehavior actions: an action that handles the number
+    must run with flow logging off, and every other action with it on — so logging is turned off
+    right before the number is collected and on again as soon as nothing that follows holds it,
+    on every branch, errors included (and never left off to the end of a contact).
+    """
+    problems: set[str] = set()
+    for path in graph.walk():
+        logging = False  # Connect logs nothing until a flow enables it
+        for index, identifier in enumerate(path):
+            action = graph[identifier]
+            if action["Type"] == "UpdateFlowLoggingBehavior":
+                logging = action["Parameters"]["FlowLoggingBehavior"] == "Enabled"
+                continue
+            where = " → ".join(path[max(0, index - 3) : index + 1])
+            if _handles_the_number(action) and logging:
+                problems.add(f"{where}: logged while it holds the number")
+            if not _handles_the_number(action) and not logging:
+                problems.add(f"{where}: not logged, and it holds no number")
+    return sorted(problems)
+
+
+def test_flow_logging_is_off_exactly_while_a_typed_number_is_in_play(inbound: FlowGraph) -> None:
+    # Flow logs record each block's parameters and results, stored customer input and a Lambda's
+    # parameters included: the chat callback number must not reach them ("Set logging behavior").
+    assert flow_logging_violations(inbound) == []
+    handling = {identifier for identifier, action in inbound.actions.items() if _handles_the_number(action)}
+    assert handling == {"chat-ask-number", "chat-check-number", "chat-register-callback"}
+    # Off right before the number is collected, and only there.
+    disabling = {
+        (identifier, label)
+        for identifier, action in inbound.actions.items()
+        for label, target in transitions_of(action)
+        if inbound[target]["Type"] == "UpdateFlowLoggingBehavior"
+        and inbound[target]["Parameters"]["FlowLoggingBehavior"] == "Disabled"
+    }
+    assert disabling == {("chat-offer-callback", "Condition Equals 1")}
+    assert inbound.follow("chat-offer-callback", "Condition Equals 1", "NextAction") == "chat-ask-number"
+
+
+def test_every_path_out_of_the_number_turns_flow_logging_back_on(inbound: FlowGraph) -> None:
+    # From the stored-input block to the end of the callback, on every path: logging stays off
+    # through the function that receives the number (success and error), then comes back on
+    # before anything else runs.
+    paths = [path for path in inbound.walk() if "chat-ask-number" in path]
+    assert paths
+    ends = set()
+    for path in paths:
+        after = path[path.index("chat-ask-number") :]
+        enabled_at = next(
+            index
+            for index, identifier in enumerate(after)
+            if inbound[identifier]["Parameters"].get("FlowLoggingBehavior") == "Enabled"
+        )
+        assert all(_handles_the_number(inbound[i]) for i in after[:enabled_at]), after
+        assert not any(_handles_the_number(inbound[i]) for i in after[enabled_at:]), after
+        ends.add((after[enabled_at - 1], after[enabled_at + 1]))
+    assert ends == {
+        ("chat-ask-number", "chat-no-callback"),  # the input block failed: the number never came
+        ("chat-check-number", "no-input-end"),  # nothing typed ("Timeout")
+        ("chat-register-callback", "chat-check-callback"),  # the function answered
+        ("chat-register-callback", "callback-failed"),  # the function failed
+    }
+
+
+def _retargeted(graph: FlowGraph, identifier: str, label: str, target: str) -> Action:
+    """A copy of action ``identifier`` whose ``label`` transition goes to ``target``."""
+    action = json.loads(json.dumps(graph[identifier]))
+    transitions = action["Transitions"]
+    branches = [transitions, *transitions.get("Conditions", []), *transitions.get("Errors", [])]
+    labels = [name for name, _target in transitions_of(action)]
+    # transitions_of lists NextAction, then conditions, then errors: the branches' own order.
+    found = [
+        branch
+        for branch, name in zip([b for b in branches if "NextAction" in b], labels, strict=True)
+        if name == label
+    ]
+    assert len(found) == 1, (identifier, label)
+    found[0]["NextAction"] = target
+    return action
+
+
+@pytest.mark.parametrize(
+    ("identifier", "label", "target", "problem"),
+    [
+        # The function's error path goes straight on: logging would stay off to the end.
+        ("chat-register-callback", "Error NoMatchingError", "callback-failed", "not logged, and it holds"),
+        # The number is asked for before logging is turned off.
+        ("chat-offer-callback", "Condition Equals 1", "chat-ask-number", "logged while it holds the number"),
+        # The function answers and logging is never turned back on.
+        ("chat-register-callback", "NextAction", "chat-check-callback", "not logged, and it holds"),
+        # A timeout that never turns logging back on.
+        ("chat-check-number", "Condition Equals Timeout", "no-input-end", "not logged, and it holds"),
+    ],
+)
+def test_the_flow_logging_check_finds_a_broken_flow(
+    identifier: str, label: str, target: str, problem: str
+) -> None:
+    broken = FlowGraph(next(spec for spec in FLOWS if spec.key == "inbound"))
+    broken.actions[identifier] = _retargeted(broken, identifier, label, target)
+    assert any(problem in found for found in flow_logging_violations(broken)), flow_logging_violations(broken)
+
+
+def test_the_flow_logging_check_finds_logging_left_on_for_the_number() -> None:
+    broken = FlowGraph(next(spec for spec in FLOWS if spec.key == "inbound"))
+    broken.actions["chat-logging-off"] = {
+        **broken["chat-logging-off"],
+        "Parameters": {"FlowLoggingBehavior": "Enabled"},
+    }
+    problems = flow_logging_violations(broken)
+    for identifier in ("chat-ask-number", "chat-check-number", "chat-register-callback"):
+        assert any(f"{identifier}: logged while it holds the number" in found for found in problems), (
+            identifier
+        )
+
+
+def test_no_function_gets_the_callers_number_as_a_logged_parameter(inbound: FlowGraph) -> None:
+    # Voice: the contact-flow function reads the caller's number from the event's contact data
+    # (CustomerEndpoint), which Connect sends to every function; the blocks' own parameters —
+    # what a flow log entry records — are the action only, so they stay logged.
+    for identifier in ("lookup-customer", "register-callback"):
+        assert inbound[identifier]["Parameters"]["LambdaInvocationAttributes"].keys() == {
+            LambdaParameter.ACTION
+        }
+    lambdas = [i for i, action in inbound.actions.items() if action["Type"] == "InvokeLambdaFunction"]
+    assert [i for i in lambdas if _handles_the_number(inbound[i])] == ["chat-register-callback"]
 
 
 def test_no_chat_text_mentions_keys_and_voice_never_reaches_chat_blocks(inbound: FlowGraph) -> None:

@@ -351,13 +351,26 @@ def test_alarms_go_to_an_encrypted_topic_and_email_only_where_configured(
 def test_every_log_group_is_encrypted_with_the_data_key(synth: SynthResult, environment: str) -> None:
     template = synth.raw(environment, "bot")
     log_groups = _resources(template, "AWS::Logs::LogGroup")
-    assert len(log_groups) == 5  # two functions, the FAQ loader, its provider framework, the bot
+    assert len(log_groups) == 4  # two functions, the FAQ loader, its provider framework
     keys = {_output_name(log_group["Properties"]["KmsKeyId"]) for log_group in log_groups.values()}
     assert len(keys) == 1
     (key_output,) = keys
     assert "DataKey" in key_output  # the stateful stack's customer-managed key
     # The bot's conversation logs no longer have a key of their own: the only key is the alarm topic's.
     assert [name for name in _resources(template, "AWS::KMS::Key") if "ConversationLog" in name] == []
+
+
+def test_no_environment_keeps_lex_text_conversation_logs(
+    synth: SynthResult, configs: dict[str, EnvironmentConfig], environment: str
+) -> None:
+    # lex_text_logs is false everywhere: the live alias logs no raw transcript, and nothing that
+    # only served those logs (log group, delivery policy) is deployed.
+    assert configs[environment].lex_text_logs is False
+    template = synth.raw(environment, "bot")
+    (alias,) = _resources(template, "AWS::Lex::BotAlias").values()
+    assert "ConversationLogSettings" not in alias["Properties"]
+    assert not [name for name in _resources(template, "AWS::IAM::Policy") if "ConversationLog" in name]
+    assert not [name for name in _resources(template, "AWS::Logs::LogGroup") if "LexBot" in name]
 
 
 def test_the_functions_lex_and_connect_call_reserve_concurrency_and_alarm_on_throttles(

@@ -32,12 +32,17 @@ class FakeClock:
 
 
 def connect(
-    *, inputs: list[str | None], channel: str = "VOICE", handler: Any = None, clock: FakeClock | None = None
+    *,
+    inputs: list[str | None],
+    channel: str = "VOICE",
+    handler: Any = None,
+    clock: FakeClock | None = None,
+    chat_input: str = "typed",
 ) -> SimulatedConnect:
     config = load_environment("dev")
     arns = world.LocalArns.for_config(config, ["inbound", "customer_queue"])
     return SimulatedConnect(
-        settings=CallSettings(at=AT, channel=channel),
+        settings=CallSettings(at=AT, channel=channel, chat_input=chat_input),
         config=config,
         arns=arns,
         flows={},
@@ -106,6 +111,29 @@ def test_a_voice_caller_presses_one_key_and_words_are_not_key_presses() -> None:
 
 def test_a_chat_customer_types_the_choice() -> None:
     assert connect(inputs=[" 2 "], channel="CHAT").get_input(None, timeout_seconds=5) == "2"
+
+
+@pytest.mark.parametrize(
+    ("mode", "choice", "stored"),
+    [("typed", True, True), ("unsupported", False, False), ("stored-unsupported", True, False)],
+)
+def test_chat_input_modes_decide_which_input_blocks_take_typed_text(
+    mode: str, choice: bool, stored: bool
+) -> None:
+    # --chat-input: the AWS pages disagree on chat without Lex (Get customer input: error branch;
+    # Store customer input: "No - Error branch"; the action page: "an entered string").
+    assert mode in world.CHAT_INPUT_MODES
+    services = connect(inputs=["1", "010-1234-5678"], channel="CHAT", chat_input=mode)
+    for works, max_length in ((choice, None), (stored, 20)):
+        if works:
+            assert services.get_input(None, timeout_seconds=5, max_length=max_length)
+        else:
+            with pytest.raises(ActionFailed, match="--chat-input"):
+                services.get_input(None, timeout_seconds=5, max_length=max_length)
+    # Voice never depends on it.
+    voice = connect(inputs=["1", "0101234"], chat_input=mode)
+    assert voice.get_input(None, timeout_seconds=5) == "1"
+    assert voice.get_input(None, timeout_seconds=5, max_length=20) == "0101234"
 
 
 def test_the_contact_id_is_stable_for_the_same_call_and_differs_between_calls() -> None:

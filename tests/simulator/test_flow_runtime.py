@@ -1433,3 +1433,56 @@ def test_duplicate_identifiers_are_refused() -> None:
 def test_input_timeout_is_the_silent_caller() -> None:
     with pytest.raises(InputTimeout):
         FlowServices().get_input("press", timeout_seconds=5)
+
+
+# --- the simulated flow log -----------------------------------------------------------------------
+
+
+def logging_behavior(identifier: str, behavior: str, then: str) -> dict[str, Any]:
+    return action(identifier, "UpdateFlowLoggingBehavior", {"FlowLoggingBehavior": behavior}, NextAction=then)
+
+
+def test_the_flow_log_holds_what_runs_while_logging_is_on_with_references_resolved() -> None:
+    flow = make_flow(
+        say("before", "not logged", then="on"),
+        logging_behavior("on", "Enabled", "call"),
+        invoke("call", "greet", attributes={"action": "lookup", "tier": "$.Attributes.tier"}),
+        say("greet", "안녕하세요 [$.External.name]", then="off"),
+        logging_behavior("off", "Disabled", "quiet"),
+        say("quiet", "not logged either"),
+        say("lambda-failed", "failed"),
+    )
+    services = ScriptedWorld(lambda_answers=[{"name": "김지수"}])
+    runner, _, _ = run(flow, services, attributes={"tier": "VIP"})
+    log = runner.trace.flow_log
+    assert [entry.identifier for entry in log] == ["on", "call", "greet", "off"]
+    call, greet = log[1], log[2]
+    assert call.parameters["LambdaInvocationAttributes"] == {"action": "lookup", "tier": "VIP"}
+    assert call.results == {"external": {"name": "김지수"}}
+    assert greet.parameters == {"Text": "안녕하세요 [김지수]"}
+    assert (greet.flow, greet.type) == ("test", "MessageParticipant")
+    assert runner.contact.flow_logging is False
+
+
+def test_the_flow_log_records_stored_input_and_compared_values() -> None:
+    flow = make_flow(
+        logging_behavior("on", "Enabled", "ask"),
+        action(
+            "ask",
+            "GetParticipantInput",
+            {
+                "Text": "번호를 입력해 주세요.",
+                "StoreInput": "True",
+                "InputTimeLimitSeconds": "5",
+                "InputValidation": {"CustomValidation": {"MaximumLength": "20"}},
+            },
+            NextAction="cmp",
+            Errors=[error("NoMatchingError", "end")],
+        ),
+        compare("$.StoredCustomerInput", condition("Equals", "Timeout", "end"), default="end"),
+    )
+    services = ScriptedWorld(WorldOptions(inputs=["01012345678"]))
+    runner, _, _ = run(flow, services, channel="CHAT", customer_address=None)
+    ask, cmp = runner.trace.flow_log[1:3]
+    assert ask.results == {"storedCustomerInput": "01012345678"}
+    assert cmp.parameters == {"ComparisonValue": "01012345678"}

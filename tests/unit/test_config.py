@@ -194,6 +194,14 @@ def test_instance_aliases_and_prefixes_are_distinct_per_environment() -> None:
             "dev.backup.vault_lock needs backup.enabled (there is no vault without a plan)",
         ),
         ("dev", {"backup": {"copy_to": "us-east-1"}}, "dev.backup.copy_to is not a known setting"),
+        (
+            "prod",
+            {"lex_text_logs": True},
+            "prod.lex_text_logs must be false in production (text conversation logs keep every "
+            "caller turn verbatim), got True",
+        ),
+        ("dev", {"lex_text_logs": "on"}, "dev.lex_text_logs must be true or false, got 'on'"),
+        ("staging", {"lex_text_logs": None}, "staging.lex_text_logs must be true or false, got None"),
     ],
 )
 def test_each_bad_value_names_environment_and_field(
@@ -209,6 +217,35 @@ def test_each_bad_value_names_environment_and_field(
     with pytest.raises(ConfigError) as raised:
         load_all_environments(_write(tmp_path, document))
     assert str(raised.value).startswith(message)
+
+
+def test_lex_text_logs_are_off_in_every_environment() -> None:
+    # They hold raw caller transcripts (Lex obfuscates slot values only): off unless asked for.
+    assert _document()["defaults"]["lex_text_logs"] is False
+    assert {name: config.lex_text_logs for name, config in load_all_environments().items()} == {
+        "dev": False,
+        "staging": False,
+        "prod": False,
+    }
+
+
+def test_lex_text_logs_may_be_turned_on_outside_production_only(tmp_path: Path) -> None:
+    document = _with("dev", lex_text_logs=True)
+    configs = load_all_environments(_write(tmp_path, document))
+    assert configs["dev"].lex_text_logs is True
+    assert configs["staging"].lex_text_logs is False and configs["prod"].lex_text_logs is False
+    # On for every environment through the defaults: prod refuses it, by name.
+    document = _document()
+    document["defaults"]["lex_text_logs"] = True
+    with pytest.raises(ConfigError, match=r"^prod\.lex_text_logs must be false in production"):
+        load_all_environments(_write(tmp_path, document))
+
+
+def test_lex_text_logs_is_required(tmp_path: Path) -> None:
+    document = _document()
+    del document["defaults"]["lex_text_logs"]
+    with pytest.raises(ConfigError, match=r"^dev\.lex_text_logs is required$"):
+        load_all_environments(_write(tmp_path, document))
 
 
 def test_the_retired_layer_setting_is_named_also_in_defaults(tmp_path: Path) -> None:
