@@ -62,6 +62,9 @@ MAX_RESERVED_CONCURRENCY: Final = 1000
 #: AWS Backup keeps a recovery point at least a day; ten years is this app's upper bound.
 MIN_BACKUP_RETENTION_DAYS: Final = 1
 MAX_BACKUP_RETENTION_DAYS: Final = 3650
+#: Bounds of ``queue_wait_alarm_seconds``: Connect's ``LongestQueueWaitTime`` is in seconds.
+MIN_QUEUE_WAIT_ALARM_SECONDS: Final = 10
+MAX_QUEUE_WAIT_ALARM_SECONDS: Final = 3600
 #: Python runtime of the functions; the Powertools layer is the one published for it.
 LAMBDA_PYTHON_RUNTIME: Final = "python3.13"
 #: Settings that no longer exist, with what replaced them (named in the error).
@@ -156,6 +159,9 @@ class EnvironmentConfig:
     holiday_years: tuple[int, ...]
     business_hours: BusinessHours
     queues: Mapping[str, QueueSettings]
+    #: A queue alarms when its oldest caller has waited longer than this (Connect's
+    #: ``LongestQueueWaitTime``, seconds; 120 by default, as the original specification asks).
+    queue_wait_alarm_seconds: int
     phone_number: PhoneNumberSettings
     alarm_email: str | None
     reserved_concurrency: ReservedConcurrency
@@ -372,6 +378,9 @@ def _build(name: str, document: Mapping[str, Any]) -> EnvironmentConfig:
         holiday_years=_holiday_years(fields),
         business_hours=_business_hours(fields.section("business_hours")),
         queues=_queues(fields.section("queues")),
+        queue_wait_alarm_seconds=fields.integer(
+            "queue_wait_alarm_seconds", MIN_QUEUE_WAIT_ALARM_SECONDS, MAX_QUEUE_WAIT_ALARM_SECONDS
+        ),
         phone_number=_phone_number(fields.section("phone_number")),
         alarm_email=fields.optional_string("alarm_email", _EMAIL, "must be an e-mail address or null"),
         reserved_concurrency=_reserved_concurrency(fields.section("reserved_concurrency")),

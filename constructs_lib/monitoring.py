@@ -14,15 +14,48 @@ Two kinds of signals:
   dimensions. An alarm needs the exact dimension set, so metrics with a dimension are summed over
   the contract's values of it with metric math.
 
+* **Amazon Connect's own metrics** (namespace ``AWS/Connect``, given a :class:`ConnectResources`):
+  per queue ``LongestQueueWaitTime`` above ``queue_wait_alarm_seconds`` and ``QueueSize`` at
+  :attr:`ContactCenterMonitoring.QUEUE_SIZE_SHARE_OF_CAPACITY` of the queue's ``max_contacts``; per
+  flow ``ContactFlowErrors`` and ``ContactFlowFatalErrors``; for the instance
+  ``CallsBreachingConcurrencyQuota``, ``ThrottledCalls``, ``MissedCalls`` and
+  ``CallRecordingUploadError``. Queue and flow names are the deployed ones (the ``name`` of the
+  ``AWS::Connect::Queue`` and ``AWS::Connect::ContactFlow`` constructs), never copies.
+
+  Dimensions, as Connect publishes them (an alarm matches only the exact set). Sources: the Amazon
+  Connect Administrator Guide, "Monitoring your instance using CloudWatch" (``monitoring-cloudwatch``:
+  "Amazon Connect metrics sent to CloudWatch" and "CloudWatch dimensions for Amazon Connect"; found
+  with the ``search`` tool in its zh_tw/ja_jp copies, whose dimension table was not in the excerpt),
+  ``shared/REFERENCE.md`` ("Connect metrics"), and public alarms and ``GetMetricData`` outputs on
+  these metrics (labels ``VoiceCalls MissedCalls``, ``VoiceCalls CallsBreachingConcurrencyQuota``,
+  ``CallRecordings CallRecordingUploadError``, ``<flow> ContactFlow ContactFlowErrors``; a Terraform
+  alarm with ``InstanceId`` + ``MetricGroup = CallRecordings``):
+
+  ============================================================  =========================================
+  metrics                                                       dimensions
+  ============================================================  =========================================
+  ``LongestQueueWaitTime``, ``QueueSize``                       ``InstanceId``, ``MetricGroup=Queue``,
+                                                                ``QueueName``
+  ``ContactFlowErrors``, ``ContactFlowFatalErrors``             ``InstanceId``, ``MetricGroup=ContactFlow``,
+                                                                ``ContactFlowName``
+  ``CallsBreachingConcurrencyQuota``, ``ThrottledCalls``,       ``InstanceId``, ``MetricGroup=VoiceCalls``
+  ``MissedCalls``
+  ``CallRecordingUploadError``                                  ``InstanceId``, ``MetricGroup=CallRecordings``
+  ============================================================  =========================================
+
+  ``InstanceId`` is the instance's id (not its ARN). Connect emits every minute, and only with activity.
+
 Every alarm treats missing data as not breaching: the contact center is quiet at night and a
 metric nobody emitted is not a failure.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from enum import StrEnum
+from typing import ClassVar, Final
 
 from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -51,6 +84,73 @@ from contract import (
     FallbackReason,
     Metric,
 )
+
+#: Namespace of Amazon Connect's own metrics, and the dimension names and metric groups it uses.
+CONNECT_NAMESPACE: Final = "AWS/Connect"
+INSTANCE_ID: Final = "InstanceId"
+METRIC_GROUP: Final = "MetricGroup"
+QUEUE_NAME: Final = "QueueName"
+CONTACT_FLOW_NAME: Final = "ContactFlowName"
+
+
+class ConnectMetricGroup(StrEnum):
+    """``MetricGroup`` values of the ``AWS/Connect`` metrics watched here."""
+
+    QUEUE = "Queue"
+    CONTACT_FLOW = "ContactFlow"
+    VOICE_CALLS = "VoiceCalls"
+    CALL_RECORDINGS = "CallRecordings"
+
+
+class ConnectMetric(StrEnum):
+    """``AWS/Connect`` metric names watched here."""
+
+    LONGEST_QUEUE_WAIT_TIME = "LongestQueueWaitTime"
+    QUEUE_SIZE = "QueueSize"
+    CONTACT_FLOW_ERRORS = "ContactFlowErrors"
+    CONTACT_FLOW_FATAL_ERRORS = "ContactFlowFatalErrors"
+    CALLS_BREACHING_CONCURRENCY_QUOTA = "CallsBreachingConcurrencyQuota"
+    THROTTLED_CALLS = "ThrottledCalls"
+    MISSED_CALLS = "MissedCalls"
+    CALL_RECORDING_UPLOAD_ERROR = "CallRecordingUploadError"
+
+
+#: Instance-level metrics: metric group, alarm name and what the alarm means.
+INSTANCE_METRICS: Final[tuple[tuple[ConnectMetric, ConnectMetricGroup, str], ...]] = (
+    (
+        ConnectMetric.CALLS_BREACHING_CONCURRENCY_QUOTA,
+        ConnectMetricGroup.VOICE_CALLS,
+        "Connect: calls were refused at the instance's concurrent-call quota (ask for more).",
+    ),
+    (
+        ConnectMetric.THROTTLED_CALLS,
+        ConnectMetricGroup.VOICE_CALLS,
+        "Connect: calls were rejected because calls per second exceeded the quota.",
+    ),
+    (
+        ConnectMetric.MISSED_CALLS,
+        ConnectMetricGroup.VOICE_CALLS,
+        "Connect: calls routed to agents were not answered (missed).",
+    ),
+    (
+        ConnectMetric.CALL_RECORDING_UPLOAD_ERROR,
+        ConnectMetricGroup.CALL_RECORDINGS,
+        "Connect: call recordings failed to upload to the recordings bucket (check its key and policy).",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectResources:
+    """What the ``AWS/Connect`` alarms watch: the instance id and the deployed names.
+
+    ``queue_names`` is by queue key (``contract.Queue``), ``flow_names`` by flow key (``flowlang.FLOWS``).
+    """
+
+    instance_id: str
+    queue_names: Mapping[str, str]
+    flow_names: Mapping[str, str]
+
 
 #: Queues a ``system_error`` escalation can go to: the default queue, the priority queue for a VIP.
 SYSTEM_ERROR_QUEUES: tuple[str, ...] = (DEFAULT_QUEUE.value, PRIORITY_QUEUE.value)
@@ -83,6 +183,10 @@ class ContactCenterMonitoring(Construct):
     #: Bedrock failures per period worth waking someone for (the local classifier covers them,
     #: but a steady stream means the configured model is unusable).
     CLASSIFIER_FALLBACKS_PER_PERIOD: ClassVar[int] = 10
+    #: A queue alarms when this many callers wait: this share of its ``max_contacts`` (rounded up).
+    QUEUE_SIZE_SHARE_OF_CAPACITY: ClassVar[float] = 0.8
+    #: Missed calls per period worth a look (one is an agent away from the desk).
+    MISSED_CALLS_PER_PERIOD: ClassVar[int] = 3
 
     def __init__(
         self,
@@ -92,6 +196,7 @@ class ContactCenterMonitoring(Construct):
         config: EnvironmentConfig,
         functions: BotFunctions,
         dead_letter_queues: Mapping[str, sqs.IQueue] | None = None,
+        connect: ConnectResources | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self._config = config
@@ -127,6 +232,9 @@ class ContactCenterMonitoring(Construct):
         for label, queue in (dead_letter_queues or {}).items():
             self._dead_letter_alarm(label, queue)
         self._handler_alarms(config)
+        self._connect = connect
+        if connect is not None:
+            self._connect_alarms(config, connect)
         self.dashboard = self._dashboard(config, monitored)
 
     # --- metrics of the handlers ------------------------------------------------------------------
@@ -173,6 +281,41 @@ class ContactCenterMonitoring(Construct):
             using_metrics=metrics,
             label=label,
             period=self.PERIOD,
+        )
+
+    def connect_metric(
+        self,
+        name: str,
+        *,
+        instance_id: str,
+        group: ConnectMetricGroup,
+        dimensions: Mapping[str, str] | None = None,
+        statistic: str = cloudwatch.Stats.SUM,
+    ) -> cloudwatch.Metric:
+        """One ``AWS/Connect`` metric with the dimensions Connect publishes it with."""
+        return cloudwatch.Metric(
+            namespace=CONNECT_NAMESPACE,
+            metric_name=name,
+            dimensions_map={INSTANCE_ID: instance_id, METRIC_GROUP: group.value, **(dimensions or {})},
+            statistic=statistic,
+            period=self.PERIOD,
+        )
+
+    def queue_metric(self, name: str, instance_id: str, queue_name: str) -> cloudwatch.Metric:
+        return self.connect_metric(
+            name,
+            instance_id=instance_id,
+            group=ConnectMetricGroup.QUEUE,
+            dimensions={QUEUE_NAME: queue_name},
+            statistic=cloudwatch.Stats.MAXIMUM,
+        )
+
+    def flow_metric(self, name: str, instance_id: str, flow_name: str) -> cloudwatch.Metric:
+        return self.connect_metric(
+            name,
+            instance_id=instance_id,
+            group=ConnectMetricGroup.CONTACT_FLOW,
+            dimensions={CONTACT_FLOW_NAME: flow_name},
         )
 
     # --- alarms ----------------------------------------------------------------------------------------
@@ -322,6 +465,61 @@ class ContactCenterMonitoring(Construct):
                 ),
             )
 
+    def _connect_alarms(self, config: EnvironmentConfig, connect: ConnectResources) -> None:
+        wait_limit = config.queue_wait_alarm_seconds
+        for key, queue_name in connect.queue_names.items():
+            label = _pascal(key)
+            self._alarm(
+                f"Queue{label}LongestWait",
+                self.queue_metric(ConnectMetric.LONGEST_QUEUE_WAIT_TIME, connect.instance_id, queue_name),
+                threshold=wait_limit,
+                description=f"Connect queue {key}: a caller has waited more than {wait_limit} s.",
+            )
+            size_limit = self.queue_size_threshold(config.queues[key].max_contacts)
+            self._alarm(
+                f"Queue{label}Size",
+                self.queue_metric(ConnectMetric.QUEUE_SIZE, connect.instance_id, queue_name),
+                threshold=size_limit,
+                comparison=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                description=(
+                    f"Connect queue {key}: {size_limit} or more callers waiting, "
+                    f"{round(self.QUEUE_SIZE_SHARE_OF_CAPACITY * 100)}% of its "
+                    f"{config.queues[key].max_contacts} max contacts; new callers will be refused."
+                ),
+            )
+        for key, flow_name in connect.flow_names.items():
+            label = _pascal(key)
+            self._alarm(
+                f"Flow{label}Errors",
+                self.flow_metric(ConnectMetric.CONTACT_FLOW_ERRORS, connect.instance_id, flow_name),
+                threshold=0,
+                description=f"Connect flow {flow_name}: an error branch was taken.",
+            )
+            self._alarm(
+                f"Flow{label}FatalErrors",
+                self.flow_metric(ConnectMetric.CONTACT_FLOW_FATAL_ERRORS, connect.instance_id, flow_name),
+                threshold=0,
+                description=f"Connect flow {flow_name}: the flow failed (system error) and dropped the call.",
+            )
+        for metric, group, description in INSTANCE_METRICS:
+            missed = metric is ConnectMetric.MISSED_CALLS
+            self._alarm(
+                f"Connect{metric.value}",
+                self.connect_metric(metric, instance_id=connect.instance_id, group=group),
+                threshold=self.MISSED_CALLS_PER_PERIOD if missed else 0,
+                comparison=(
+                    cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
+                    if missed
+                    else cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
+                ),
+                description=description,
+            )
+
+    @classmethod
+    def queue_size_threshold(cls, max_contacts: int) -> int:
+        """Callers waiting in a queue that alarm: the configured share of its capacity, at least 1."""
+        return max(1, math.ceil(max_contacts * cls.QUEUE_SIZE_SHARE_OF_CAPACITY))
+
     # --- topic key and dashboard -------------------------------------------------------------------
 
     def _topic_key(self, config: EnvironmentConfig) -> kms.Key:
@@ -396,6 +594,8 @@ class ContactCenterMonitoring(Construct):
                 for item in monitored
             ),
         )
+        if self._connect is not None:
+            dashboard.add_widgets(*self._connect_widgets(config, self._connect))
         dashboard.add_widgets(
             cloudwatch.GraphWidget(
                 title="Turns by intent",
@@ -458,6 +658,56 @@ class ContactCenterMonitoring(Construct):
             ),
         )
         return dashboard
+
+    def _connect_widgets(
+        self, config: EnvironmentConfig, connect: ConnectResources
+    ) -> list[cloudwatch.IWidget]:
+        """Queues (longest wait, size), flow errors and the instance's refused or missed calls."""
+        queues = connect.queue_names.items()
+        return [
+            cloudwatch.GraphWidget(
+                title="Queues: longest wait (s)",
+                left=[
+                    self.queue_metric(ConnectMetric.LONGEST_QUEUE_WAIT_TIME, connect.instance_id, name).with_(
+                        label=key
+                    )
+                    for key, name in queues
+                ],
+                left_annotations=[
+                    cloudwatch.HorizontalAnnotation(value=config.queue_wait_alarm_seconds, label="alarm")
+                ],
+                width=6,
+            ),
+            cloudwatch.GraphWidget(
+                title="Queues: callers waiting",
+                left=[
+                    self.queue_metric(ConnectMetric.QUEUE_SIZE, connect.instance_id, name).with_(label=key)
+                    for key, name in queues
+                ],
+                width=6,
+            ),
+            cloudwatch.GraphWidget(
+                title="Contact flows: errors and fatal errors",
+                left=[
+                    self.flow_metric(metric, connect.instance_id, name).with_(label=f"{key} {metric.value}")
+                    for key, name in connect.flow_names.items()
+                    for metric in (ConnectMetric.CONTACT_FLOW_ERRORS, ConnectMetric.CONTACT_FLOW_FATAL_ERRORS)
+                ],
+                width=6,
+            ),
+            cloudwatch.GraphWidget(
+                title="Calls refused, throttled, missed; recording upload errors",
+                left=[
+                    self.connect_metric(metric, instance_id=connect.instance_id, group=group)
+                    for metric, group, _ in INSTANCE_METRICS
+                ],
+                width=6,
+            ),
+        ]
+
+
+def _pascal(key: str) -> str:
+    return key.title().replace("_", "")
 
 
 def _search(service: str, metric_name: str) -> cloudwatch.MathExpression:

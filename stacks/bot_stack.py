@@ -18,7 +18,7 @@ from constructs_lib.connect_integrations import ConnectIntegrations
 from constructs_lib.contact_flow import TemplatedContactFlow
 from constructs_lib.faq_loader import FaqLoader
 from constructs_lib.lex_bot import KoreanLexBot
-from constructs_lib.monitoring import ContactCenterMonitoring
+from constructs_lib.monitoring import ConnectResources, ContactCenterMonitoring
 from constructs_lib.phone_number_flow import PhoneNumberFlowAssociation
 from contract import FAQ
 from flowlang import FLOWS, placeholders_in, queue_arn_placeholder, read_template
@@ -129,8 +129,19 @@ class BotStack(Stack):
         dead_letter_queues = {"FaqContentProvider": self.faq_loader.dead_letter_queue}
         if self.phone_number_flow is not None:
             dead_letter_queues["PhoneNumberFlowLink"] = self.phone_number_flow.dead_letter_queue
+        # Connect's own metrics carry the deployed names: read them off the queues and flows.
+        connect_resources = ConnectResources(
+            instance_id=connect.instance.instance_id,
+            queue_names={key: queue.name for key, queue in connect.queues.queues.items()},
+            flow_names={key: flow.flow.name for key, flow in self.flows.items()},
+        )
         self.monitoring = ContactCenterMonitoring(
-            self, "Monitoring", config=config, functions=self.functions, dead_letter_queues=dead_letter_queues
+            self,
+            "Monitoring",
+            config=config,
+            functions=self.functions,
+            dead_letter_queues=dead_letter_queues,
+            connect=connect_resources,
         )
 
         # Every ARN a flow may reference, under the key ``python -m flowlang import`` maps back to

@@ -4,6 +4,7 @@ over the functions, the FAQ loader and the monitoring together."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from aws_cdk import App
 
 from bot.escalation import escalate, for_customer
 from constructs_lib.faq_loader import FaqLoader
-from constructs_lib.monitoring import ContactCenterMonitoring
+from constructs_lib.monitoring import ConnectResources, ContactCenterMonitoring
 from contract import (
     BEDROCK_FAILURE_REASONS,
     CONTACT_FLOW_ACTIONS,
@@ -22,11 +23,13 @@ from contract import (
     HANDLER_METRICS,
     LEX_HOOK_METRICS,
     METRICS_NAMESPACE,
+    QUEUE_KEYS,
     CustomerTier,
     Dimension,
     EscalationReason,
     FallbackReason,
 )
+from flowlang import FLOWS
 from tests.constructs.test_bot_functions import ScratchBuild, config_for, render, resources_of_type, scratch
 from tests.support.cdk_nag import nag_findings
 from tests.support.metrics import DIMENSION_VALUES
@@ -43,10 +46,26 @@ class Monitored(ScratchBuild):
         return properties
 
 
+INSTANCE_ID = "11111111-2222-3333-4444-555555555555"
+
+
+def connect_resources(prefix: str) -> ConnectResources:
+    """Queues named by their key and flows by prefix and key, as the Connect and bot stacks name them."""
+    return ConnectResources(
+        instance_id=INSTANCE_ID,
+        queue_names={key: key for key in QUEUE_KEYS},
+        flow_names={spec.key: f"{prefix}-{spec.key.replace('_', '-')}" for spec in FLOWS},
+    )
+
+
 def build(environment: str = "dev", **changes: Any) -> Monitored:
     built = scratch(config_for(environment, **changes))
     monitoring = ContactCenterMonitoring(
-        built.stack, "Monitoring", config=built.config, functions=built.functions
+        built.stack,
+        "Monitoring",
+        config=built.config,
+        functions=built.functions,
+        connect=connect_resources(built.config.name_prefix),
     )
     return Monitored(scratch=built, template=built.template(), monitoring=monitoring)
 
@@ -315,6 +334,127 @@ def test_every_watched_metric_is_one_the_handlers_publish_with_its_dimensions(de
 
 def test_the_dashboard_graphs_every_published_metric(dev: Monitored) -> None:
     assert {name for name, _ in watched_metrics(dev)} == set(HANDLER_METRICS)
+
+
+# --- Amazon Connect's own metrics -------------------------------------------------------------------
+
+
+def connect_dimensions(group: str, **extra: str) -> list[dict[str, str]]:
+    """The exact dimension list CloudFormation gets (CDK sorts it by name)."""
+    pairs = {"InstanceId": INSTANCE_ID, "MetricGroup": group, **extra}
+    return [{"Name": name, "Value": pairs[name]} for name in sorted(pairs)]
+
+
+@pytest.fixture(scope="module", params=["dev", "staging", "prod"])
+def each_environment(request: pytest.FixtureRequest) -> Monitored:
+    return build(request.param)
+
+
+def test_each_queue_alarms_on_its_longest_wait_and_its_size(each_environment: Monitored) -> None:
+    config = each_environment.scratch.config
+    for key in QUEUE_KEYS:
+        label = key.title().replace("_", "")
+        wait = each_environment.alarm(f"Queue{label}LongestWait")
+        assert (wait["Namespace"], wait["MetricName"], wait["Statistic"]) == (
+            "AWS/Connect",
+            "LongestQueueWaitTime",
+            "Maximum",
+        )
+        assert wait["Dimensions"] == connect_dimensions("Queue", QueueName=key)
+        assert (wait["ComparisonOperator"], wait["Threshold"]) == ("GreaterThanThreshold", 120)
+        assert wait["TreatMissingData"] == "notBreaching"
+        size = each_environment.alarm(f"Queue{label}Size")
+        assert (size["Namespace"], size["MetricName"], size["Statistic"]) == (
+            "AWS/Connect",
+            "QueueSize",
+            "Maximum",
+        )
+        assert size["Dimensions"] == connect_dimensions("Queue", QueueName=key)
+        max_contacts = config.queues[key].max_contacts
+        assert size["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+        assert size["Threshold"] == math.ceil(0.8 * max_contacts)
+        assert size["TreatMissingData"] == "notBreaching"
+
+
+def test_each_flow_alarms_on_its_errors_and_fatal_errors(each_environment: Monitored) -> None:
+    prefix = each_environment.scratch.config.name_prefix
+    for spec in FLOWS:
+        label = spec.key.title().replace("_", "")
+        flow_name = f"{prefix}-{spec.key.replace('_', '-')}"
+        for suffix, metric in (("Errors", "ContactFlowErrors"), ("FatalErrors", "ContactFlowFatalErrors")):
+            alarm = each_environment.alarm(f"Flow{label}{suffix}")
+            assert (alarm["Namespace"], alarm["MetricName"], alarm["Statistic"]) == (
+                "AWS/Connect",
+                metric,
+                "Sum",
+            )
+            assert alarm["Dimensions"] == connect_dimensions("ContactFlow", ContactFlowName=flow_name)
+            assert (alarm["ComparisonOperator"], alarm["Threshold"]) == ("GreaterThanThreshold", 0)
+            assert alarm["TreatMissingData"] == "notBreaching"
+
+
+@pytest.mark.parametrize(
+    ("metric", "group", "comparison", "threshold"),
+    [
+        ("CallsBreachingConcurrencyQuota", "VoiceCalls", "GreaterThanThreshold", 0),
+        ("ThrottledCalls", "VoiceCalls", "GreaterThanThreshold", 0),
+        ("MissedCalls", "VoiceCalls", "GreaterThanOrEqualToThreshold", 3),
+        ("CallRecordingUploadError", "CallRecordings", "GreaterThanThreshold", 0),
+    ],
+)
+def test_instance_level_connect_alarms(
+    each_environment: Monitored, metric: str, group: str, comparison: str, threshold: int
+) -> None:
+    alarm = each_environment.alarm(f"Connect{metric}")
+    assert (alarm["Namespace"], alarm["MetricName"], alarm["Statistic"]) == ("AWS/Connect", metric, "Sum")
+    assert alarm["Dimensions"] == connect_dimensions(group)
+    assert (alarm["ComparisonOperator"], alarm["Threshold"]) == (comparison, threshold)
+    assert alarm["TreatMissingData"] == "notBreaching"
+    topic = {"Ref": each_environment.ref(each_environment.monitoring.topic)}
+    assert alarm["AlarmActions"] == [topic]
+
+
+def test_connect_alarms_are_one_per_queue_and_flow_plus_the_instance(each_environment: Monitored) -> None:
+    alarms = resources_of_type(each_environment.template, "AWS::CloudWatch::Alarm").values()
+    connect = [a for a in alarms if a["Properties"].get("Namespace") == "AWS/Connect"]
+    assert len(connect) == 2 * len(QUEUE_KEYS) + 2 * len(FLOWS) + 4
+
+
+def test_the_queue_wait_limit_is_the_configured_one() -> None:
+    monitored = build(queue_wait_alarm_seconds=300)
+    assert monitored.alarm("QueueGeneralLongestWait")["Threshold"] == 300
+
+
+def test_no_connect_alarms_without_connect_resources() -> None:
+    built = scratch(config_for())
+    monitoring = ContactCenterMonitoring(
+        built.stack, "Monitoring", config=built.config, functions=built.functions
+    )
+    assert not any(name.startswith(("Queue", "Flow", "Connect")) for name in monitoring.alarms)
+
+
+def test_the_dashboard_shows_queues_flows_and_the_instance(dev: Monitored) -> None:
+    properties = dev.template["Resources"][dev.ref(dev.monitoring.dashboard)]["Properties"]
+    widgets = json.loads(render(properties["DashboardBody"]))["widgets"]
+    lines = [
+        line
+        for widget in widgets
+        for line in widget["properties"].get("metrics", [])
+        if line and line[0] == "AWS/Connect"
+    ]
+    shown = {(line[1], line[line.index("MetricGroup") + 1]) for line in lines}
+    assert shown == {
+        ("LongestQueueWaitTime", "Queue"),
+        ("QueueSize", "Queue"),
+        ("ContactFlowErrors", "ContactFlow"),
+        ("ContactFlowFatalErrors", "ContactFlow"),
+        ("CallsBreachingConcurrencyQuota", "VoiceCalls"),
+        ("ThrottledCalls", "VoiceCalls"),
+        ("MissedCalls", "VoiceCalls"),
+        ("CallRecordingUploadError", "CallRecordings"),
+    }
+    queues = {line[line.index("QueueName") + 1] for line in lines if "QueueName" in line}
+    assert queues == set(QUEUE_KEYS)
 
 
 def test_the_dashboard_is_named_after_the_environment(dev: Monitored) -> None:

@@ -415,3 +415,49 @@ def test_only_cloudformations_asynchronous_invocations_have_dead_letter_queues_w
         if alarm["Properties"].get("MetricName") == "ApproximateNumberOfMessagesVisible"
     }
     assert watched == set(with_queue.values())
+
+
+def _connect_alarms(template: dict[str, Any]) -> list[dict[str, Any]]:
+    alarms = _resources(template, "AWS::CloudWatch::Alarm").values()
+    return [a["Properties"] for a in alarms if a["Properties"].get("Namespace") == "AWS/Connect"]
+
+
+def test_connect_alarms_watch_every_deployed_queue_and_flow_by_its_name(
+    synth: SynthResult, configs: dict[str, EnvironmentConfig], environment: str
+) -> None:
+    bot = synth.raw(environment, "bot")
+    connect = synth.raw(environment, "connect")
+    queue_names = sorted(q["Properties"]["Name"] for q in _resources(connect, "AWS::Connect::Queue").values())
+    flow_names = sorted(
+        f["Properties"]["Name"] for f in _resources(bot, "AWS::Connect::ContactFlow").values()
+    )
+    assert len(queue_names) == len(QUEUE_KEYS) and len(flow_names) == len(FLOWS)
+    alarms = _connect_alarms(bot)
+    by_metric: dict[str, list[dict[str, Any]]] = {}
+    for alarm in alarms:
+        by_metric.setdefault(alarm["MetricName"], []).append(alarm)
+        assert alarm["TreatMissingData"] == "notBreaching"
+        dimensions = {d["Name"]: d["Value"] for d in alarm["Dimensions"]}
+        # The instance id comes from the connect stack (its instance's Id attribute, exported).
+        assert "ContactCenter" in _output_name(dimensions["InstanceId"])
+
+    def names(metric: str, dimension: str) -> list[str]:
+        return sorted(
+            next(d["Value"] for d in alarm["Dimensions"] if d["Name"] == dimension)
+            for alarm in by_metric[metric]
+        )
+
+    assert names("LongestQueueWaitTime", "QueueName") == queue_names
+    assert names("QueueSize", "QueueName") == queue_names
+    assert names("ContactFlowErrors", "ContactFlowName") == flow_names
+    assert names("ContactFlowFatalErrors", "ContactFlowName") == flow_names
+    wait_limit = configs[environment].queue_wait_alarm_seconds
+    assert {alarm["Threshold"] for alarm in by_metric["LongestQueueWaitTime"]} == {wait_limit}
+    for metric in (
+        "CallsBreachingConcurrencyQuota",
+        "ThrottledCalls",
+        "MissedCalls",
+        "CallRecordingUploadError",
+    ):
+        assert len(by_metric[metric]) == 1, metric
+    assert len(alarms) == 2 * len(QUEUE_KEYS) + 2 * len(FLOWS) + 4

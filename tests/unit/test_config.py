@@ -200,6 +200,21 @@ def test_instance_aliases_and_prefixes_are_distinct_per_environment() -> None:
             "prod.lex_text_logs must be false in production (text conversation logs keep every "
             "caller turn verbatim), got True",
         ),
+        (
+            "dev",
+            {"queue_wait_alarm_seconds": 5},
+            "dev.queue_wait_alarm_seconds must be an integer between 10 and 3600, got 5",
+        ),
+        (
+            "prod",
+            {"queue_wait_alarm_seconds": "120"},
+            "prod.queue_wait_alarm_seconds must be an integer between 10 and 3600, got '120'",
+        ),
+        (
+            "staging",
+            {"queue_wait_alarm_seconds": 120.5},
+            "staging.queue_wait_alarm_seconds must be an integer between 10 and 3600, got 120.5",
+        ),
         ("dev", {"lex_text_logs": "on"}, "dev.lex_text_logs must be true or false, got 'on'"),
         ("staging", {"lex_text_logs": None}, "staging.lex_text_logs must be true or false, got None"),
     ],
@@ -217,6 +232,27 @@ def test_each_bad_value_names_environment_and_field(
     with pytest.raises(ConfigError) as raised:
         load_all_environments(_write(tmp_path, document))
     assert str(raised.value).startswith(message)
+
+
+def test_the_queue_wait_alarm_defaults_to_120_seconds_everywhere() -> None:
+    assert _document()["defaults"]["queue_wait_alarm_seconds"] == 120
+    assert {name: c.queue_wait_alarm_seconds for name, c in load_all_environments().items()} == {
+        "dev": 120,
+        "staging": 120,
+        "prod": 120,
+    }
+
+
+def test_the_queue_wait_alarm_may_differ_per_environment(tmp_path: Path) -> None:
+    configs = load_all_environments(_write(tmp_path, _with("prod", queue_wait_alarm_seconds=60)))
+    assert (configs["prod"].queue_wait_alarm_seconds, configs["dev"].queue_wait_alarm_seconds) == (60, 120)
+
+
+def test_the_queue_wait_alarm_is_required(tmp_path: Path) -> None:
+    document = _document()
+    del document["defaults"]["queue_wait_alarm_seconds"]
+    with pytest.raises(ConfigError, match=r"^dev\.queue_wait_alarm_seconds is required$"):
+        load_all_environments(_write(tmp_path, document))
 
 
 def test_lex_text_logs_are_off_in_every_environment() -> None:
