@@ -30,6 +30,7 @@ from typing import Any, Final
 
 from flowlang.actions import ACTION_TYPES
 from flowlang.model import (
+    ALL_FLOW_TYPES,
     FLOW_LANGUAGE_VERSION,
     FORBIDDEN_IDENTIFIER_CHARACTERS,
     FORBIDDEN_IDENTIFIERS,
@@ -93,11 +94,6 @@ class FlowCheckError(ValueError):
     def __init__(self, problems: list[Finding]) -> None:
         super().__init__("; ".join(str(problem) for problem in problems))
         self.problems = problems
-
-
-def flow_types() -> frozenset[str]:
-    """The flow-type names the checker takes (``FLOW_MODULE`` for modules)."""
-    return frozenset(FlowType)
 
 
 def check_flow(flow: Any, *, flow_name: str, flow_type: str = FlowType.CONTACT_FLOW) -> list[Finding]:
@@ -220,7 +216,7 @@ class _Check:
     def run(self, flow: Any) -> Iterator[Finding]:
         document = list(self._document(flow))
         yield from (self.finding(None, raw) for raw in document)
-        if self.flow_type not in flow_types() or not isinstance(flow, Mapping):
+        if self.flow_type not in ALL_FLOW_TYPES or not isinstance(flow, Mapping):
             return
         actions = flow.get("Actions")
         if not isinstance(actions, list) or not actions:
@@ -257,7 +253,7 @@ class _Check:
                 by_identifier[identifier] = action
 
     def _document(self, flow: Any) -> Iterator[_Raw]:
-        if self.flow_type not in flow_types():
+        if self.flow_type not in ALL_FLOW_TYPES:
             yield _error(
                 "flow-type", f"unknown flow type {self.flow_type!r} (one of {', '.join(sorted(FlowType))})"
             )

@@ -26,12 +26,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from flowlang.checker import check_flow, errors_of, flow_types, warnings_of
+from flowlang.checker import check_flow, errors_of, warnings_of
 from flowlang.diff import diff_flows
 from flowlang.documents import DocumentError, read_json_document
 from flowlang.importer import FlowImportError, to_template
 from flowlang.layout import place_actions, unplaced
-from flowlang.model import FlowType
+from flowlang.model import ALL_FLOW_TYPES, FlowType
 from flowlang.templates import FLOW_DIR
 
 _NAME_RE = re.compile(r"[a-z][a-z0-9_]{0,63}")
@@ -48,7 +48,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _flow_type(value: str) -> str:
     upper = value.upper()
-    if upper not in flow_types():
+    if upper not in ALL_FLOW_TYPES:
         raise argparse.ArgumentTypeError(
             f"unknown flow type {value!r} (one of {', '.join(sorted(FlowType))})"
         )

@@ -18,8 +18,8 @@ from enum import StrEnum
 from typing import Any, Final
 
 from flowlang.actions import ACTION_TYPES
-from flowlang.checker import flow_types
 from flowlang.model import (
+    ALL_FLOW_TYPES,
     FLOW_LANGUAGE_VERSION,
     INPUT_TIME_LIMIT_EXCEEDED,
     NO_MATCHING_CONDITION,
@@ -243,7 +243,7 @@ class Flow:
             raise FlowError(name, None, "a flow must be a JSON object")
         if document.get("Version") != FLOW_LANGUAGE_VERSION:
             raise FlowError(name, None, f"Version must be {FLOW_LANGUAGE_VERSION!r}")
-        if flow_type not in flow_types():
+        if flow_type not in ALL_FLOW_TYPES:
             raise FlowError(name, None, f"unknown flow type {flow_type!r}")
         actions: dict[str, Action] = {}
         raw_actions = document.get("Actions")
