@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
+from scenarios.calls import SCRIPTED_CALLS, ScriptedCall
 from simulator.faults import FAULT_KINDS, FAULT_TABLES, parse_fault
-from tests.calls.scripts import SCRIPTED_CALLS, ScriptedCall
 from tests.calls.test_scripted_calls import run_scripted
 
 pytestmark = pytest.mark.xdist_group("scripted_calls")

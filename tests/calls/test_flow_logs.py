@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pytest
 
+from scenarios.calls import SCRIPTED_CALLS, ScriptedCall
 from simulator.world import DEFAULT_CALLER
-from tests.calls.scripts import SCRIPTED_CALLS, ScriptedCall
 from tests.calls.test_scripted_calls import quiet_environment, run_scripted
 from tests.support.personal_data_forms import digit_projection, strings_in
 

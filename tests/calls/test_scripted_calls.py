@@ -1,6 +1,6 @@
 """Scripted calls through ``python -m simulator call``, and the flow coverage they reach.
 
-Every call of :mod:`tests.calls.scripts` runs through the real command-line entry point
+Every call of :mod:`scenarios.calls` runs through the real command-line entry point
 (``simulator.cli.main``) in-process; a spy around ``simulate_call`` (as the ``call`` subcommand
 sees it) keeps each call's trace for the coverage report. Two calls run in a subprocess to check
 exit status and stdout for real.
@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 
 from contract import QUEUE_KEYS
+from scenarios.calls import SCRIPTED_CALLS, WEEKEND, ScriptedCall
 from simulator import call as call_module
 from simulator import cli
 from simulator.call import CallResult
 from simulator.commands import call as call_command
 from simulator.coverage import FlowCoverage
-from tests.calls.scripts import SCRIPTED_CALLS, WEEKEND, ScriptedCall
 from tests.support.simulator_process import run_simulator
 
 pytestmark = pytest.mark.xdist_group("scripted_calls")

@@ -1,7 +1,7 @@
 """What a scripted call leaves in the tables: ``"records"`` of ``python -m simulator call --json``.
 
 Every call reports the rows of every table but the FAQ when it ends, as plain JSON. The calls that
-give personal data (``never_stored``, ``stored`` in :mod:`tests.calls.scripts`) prove through
+give personal data (``never_stored``, ``stored`` in :mod:`scenarios.calls`) prove through
 ``records`` alone that the numbers the caller said are stored nowhere — read digit by digit by
 the oracle of ``tests/support/personal_data_forms.py``, which knows spoken and full-width digits —
 except the phone number where the business needs it, in E.164.
@@ -14,7 +14,7 @@ import json
 import pytest
 
 from contract import FAQ, TABLE_DEFINITIONS
-from tests.calls.scripts import SCRIPTED_CALLS, ScriptedCall
+from scenarios.calls import SCRIPTED_CALLS, ScriptedCall
 from tests.calls.test_scripted_calls import quiet_environment, run_scripted
 from tests.support.personal_data_forms import digit_projection, strings_in
 

@@ -1,0 +1,1 @@
+"""From a commit to a verified environment: offline diffs for reviewers and post-deploy checks."""
