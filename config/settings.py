@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from config.deploy_access import DeployAccessSettings, check_deploy_access, parse_deploy_access
 from contract import QUEUE_KEYS
 
 DEFAULT_CONFIG_PATH: Final = Path(__file__).with_name("environments.json")
@@ -151,6 +152,8 @@ class EnvironmentConfig:
     termination_protection: bool
     log_retention_days: int
     conversation_ttl_days: int
+    #: Days a contact record (``contract.CONTACT_RECORDS``) is kept before DynamoDB's TTL deletes it.
+    contact_record_ttl_days: int
     recording_retention_days: int
     bedrock_enabled: bool
     bedrock_model_id: str
@@ -171,6 +174,8 @@ class EnvironmentConfig:
     #: number a caller reads out would be logged whole: off by default, never in production, and
     #: on only for a short debugging session in a non-production environment.
     lex_text_logs: bool
+    #: Which GitHub environment's jobs may deploy it (config/deploy_access.py).
+    deploy_access: DeployAccessSettings
 
     @property
     def is_production(self) -> bool:
@@ -191,6 +196,7 @@ def load_all_environments(path: Path = DEFAULT_CONFIG_PATH) -> dict[str, Environ
     configs = {name: _build(name, document) for name in document["environments"]}
     _check_unique(configs, "connect_instance_alias")
     _check_unique(configs, "name_prefix")
+    check_deploy_access(configs)
     return configs
 
 
@@ -366,6 +372,7 @@ def _build(name: str, document: Mapping[str, Any]) -> EnvironmentConfig:
         termination_protection=termination_protection,
         log_retention_days=fields.choice("log_retention_days", LOG_RETENTION_DAYS),
         conversation_ttl_days=fields.integer("conversation_ttl_days", 1, 3650),
+        contact_record_ttl_days=fields.integer("contact_record_ttl_days", 1, 3650),
         recording_retention_days=fields.integer("recording_retention_days", 1, 3650),
         bedrock_enabled=fields.boolean("bedrock_enabled"),
         bedrock_model_id=fields.string(
@@ -386,6 +393,7 @@ def _build(name: str, document: Mapping[str, Any]) -> EnvironmentConfig:
         reserved_concurrency=_reserved_concurrency(fields.section("reserved_concurrency")),
         backup=_backup(fields.section("backup"), production=name in PRODUCTION_ENVIRONMENTS),
         lex_text_logs=_lex_text_logs(fields, production=name in PRODUCTION_ENVIRONMENTS),
+        deploy_access=parse_deploy_access(fields.section("deploy_access")),
     )
     for key, replacement in _RETIRED_SETTINGS.items():
         if key in raw:

@@ -24,6 +24,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
@@ -140,8 +141,9 @@ def create_bot_function(
     environment: Mapping[str, str],
     statements: Iterable[iam.PolicyStatement],
     log_key: kms.IKey,
-    invoked_synchronously_by: str,
+    invoked_synchronously_by: str | None,
     reserved_concurrency: int | None = None,
+    dead_letter_queue: sqs.IQueue | None = None,
 ) -> tuple[lambda_.Function, logs.LogGroup]:
     """One function configured like every function of the app, with its log group.
 
@@ -154,7 +156,11 @@ def create_bot_function(
     invocations, so none is configured and the rule asking for one is acknowledged with this
     reason. ``reserved_concurrency`` reserves (and caps) the function's concurrent executions;
     without it the caller acknowledges the concurrency rule with its own reason.
+    A function invoked asynchronously passes ``dead_letter_queue`` instead (and None for
+    ``invoked_synchronously_by``): Lambda retries a failed event twice, then sends it there.
     """
+    if (invoked_synchronously_by is None) == (dead_letter_queue is None):
+        raise ValueError(f"{construct_id}: give either invoked_synchronously_by or dead_letter_queue")
     log_group = create_log_group(scope, f"{construct_id}Logs", config=config, encryption_key=log_key)
     role = iam.Role(
         scope,
@@ -196,19 +202,22 @@ def create_bot_function(
         system_log_level_v2=lambda_.SystemLogLevel.WARN,
         tracing=lambda_.Tracing.ACTIVE,
         reserved_concurrent_executions=reserved_concurrency,
+        # Lambda's default for asynchronous events: two retries, then the dead-letter queue.
+        dead_letter_queue=dead_letter_queue,
     )
     # The function must not run (e.g. as a deploy-time custom resource) before its permissions exist.
     function.node.add_dependency(permissions)
     acknowledge(function, "LambdaInsideVPC", packs=HIPAA_NIST_PCI, reason=NO_VPC_REASON)
-    acknowledge(
-        function,
-        "LambdaDLQ",
-        packs=(*HIPAA_NIST, SERVERLESS),
-        reason=(
-            f"Invoked synchronously: {invoked_synchronously_by}. A dead-letter queue only receives "
-            "failed asynchronous invocations; a synchronous caller gets the error itself."
-        ),
-    )
+    if invoked_synchronously_by is not None:
+        acknowledge(
+            function,
+            "LambdaDLQ",
+            packs=(*HIPAA_NIST, SERVERLESS),
+            reason=(
+                f"Invoked synchronously: {invoked_synchronously_by}. A dead-letter queue only receives "
+                "failed asynchronous invocations; a synchronous caller gets the error itself."
+            ),
+        )
     xray_policy = role.node.find_child("DefaultPolicy")
     for policy in (permissions, xray_policy):
         acknowledge(policy, "IAMNoInlinePolicy", packs=HIPAA_NIST_PCI, reason=INLINE_POLICY_REASON)
@@ -320,7 +329,9 @@ class BotFunctions(Construct):
             environment=contact_flow_environment(config, table_names),
             statements=[
                 table_statement(tables[CUSTOMERS.key], ["dynamodb:GetItem"]),
-                table_statement(tables[CALLBACKS.key], ["dynamodb:PutItem", "dynamodb:GetItem"]),
+                table_statement(
+                    tables[CALLBACKS.key], ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]
+                ),
                 key_statement(data_key),
             ],
             log_key=data_key,

@@ -23,6 +23,7 @@ from config.calendar import holidays_covered_until, korean_public_holidays
 from config.settings import LAMBDA_PYTHON_RUNTIME, EnvironmentConfig
 from contract import (
     CONTACT_FLOW_TABLES,
+    CONTACT_RECORDS_TABLES,
     LEX_HOOK_TABLES,
     METRICS_NAMESPACE,
     TURN_RESERVE_SECONDS,
@@ -89,6 +90,11 @@ def lex_hook_service_name(config: EnvironmentConfig) -> str:
 def contact_flow_service_name(config: EnvironmentConfig) -> str:
     """``POWERTOOLS_SERVICE_NAME`` of the contact-flow function."""
     return f"{config.name_prefix}-contact-flow"
+
+
+def contact_records_service_name(config: EnvironmentConfig) -> str:
+    """``POWERTOOLS_SERVICE_NAME`` of the contact-records function (contact events)."""
+    return f"{config.name_prefix}-contact-records"
 
 
 def lex_hook_timeout_seconds(config: EnvironmentConfig, *, bedrock_enabled: bool) -> int:
@@ -164,6 +170,8 @@ def contact_flow_environment(config: EnvironmentConfig, table_names: Mapping[str
     return {
         **table_environment(CONTACT_FLOW_TABLES, table_names),
         **business_calendar_environment(config),
+        # A claimed number is the queues' outbound caller id (stacks.connect_stack): Connect can dial.
+        EnvVar.CALLBACK_DIALING: "true" if config.phone_number.claim else "false",
         **observability_environment(contact_flow_service_name(config)),
     }
 
@@ -171,3 +179,12 @@ def contact_flow_environment(config: EnvironmentConfig, table_names: Mapping[str
 def _seconds(value: float) -> str:
     """``2.5`` -> ``"2.5"``, ``3.0`` -> ``"3"``: readable in the console, parsed by float()."""
     return f"{value:g}"
+
+
+def contact_records_environment(config: EnvironmentConfig, table_names: Mapping[str, str]) -> dict[str, str]:
+    """The contact-records function's variables: exactly what ``ContactRecordsSettings`` reads."""
+    return {
+        **table_environment(CONTACT_RECORDS_TABLES, table_names),
+        EnvVar.CONTACT_RECORD_TTL_DAYS: str(config.contact_record_ttl_days),
+        **observability_environment(contact_records_service_name(config)),
+    }

@@ -71,6 +71,7 @@ from constructs import Construct
 from config.settings import EnvironmentConfig
 from constructs_lib.bot_functions import BotFunctions
 from constructs_lib.compliance import SERVERLESS, acknowledge
+from constructs_lib.contact_records import ContactRecords
 from contract import (
     BEDROCK_FAILURE_REASONS,
     CONTACT_FLOW_ACTIONS,
@@ -78,6 +79,7 @@ from contract import (
     HANDLER_METRICS,
     METRICS_NAMESPACE,
     PRIORITY_QUEUE,
+    ContactEventProblem,
     ContactFlowAction,
     Dimension,
     EscalationReason,
@@ -197,10 +199,12 @@ class ContactCenterMonitoring(Construct):
         functions: BotFunctions,
         dead_letter_queues: Mapping[str, sqs.IQueue] | None = None,
         connect: ConnectResources | None = None,
+        contact_records: ContactRecords | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self._config = config
         self._functions = functions
+        self._contact_records = contact_records
         self.topic_key = self._topic_key(config)
         self.topic = sns.Topic(
             self,
@@ -232,6 +236,8 @@ class ContactCenterMonitoring(Construct):
         for label, queue in (dead_letter_queues or {}).items():
             self._dead_letter_alarm(label, queue)
         self._handler_alarms(config)
+        if contact_records is not None:
+            self._contact_records_alarms(contact_records)
         self._connect = connect
         if connect is not None:
             self._connect_alarms(config, connect)
@@ -437,6 +443,19 @@ class ContactCenterMonitoring(Construct):
                 "it may fall on a public holiday. Add the next year to holiday_years and deploy."
             ),
         )
+        self._alarm(
+            Metric.CALLBACK_NOT_CREATED,
+            self.handler_metric(
+                Metric.CALLBACK_NOT_CREATED,
+                service=flow_service,
+                dimensions={Dimension.ACTION: ContactFlowAction.UPDATE_CALLBACK.value},
+            ),
+            threshold=0,
+            description=(
+                "Contact-flow function: Connect refused to create a booked callback (no queued callback, "
+                "no task). The caller was told; call back from the callbacks table (status NOT_CREATED)."
+            ),
+        )
         if config.bedrock_enabled:
             self._alarm(
                 "BedrockAccessDenied",
@@ -464,6 +483,39 @@ class ContactCenterMonitoring(Construct):
                     "from Bedrock to the local classifier."
                 ),
             )
+
+    def _contact_records_alarms(self, records: ContactRecords) -> None:
+        """Contact events that failed for good, the function failing, and events it cannot read."""
+        self._alarm(
+            "ContactRecordsDeadLetters",
+            records.dead_letter_queue.metric_approximate_number_of_messages_visible(
+                period=self.PERIOD, statistic=cloudwatch.Stats.MAXIMUM
+            ),
+            threshold=0,
+            description=(
+                "Contact records: a contact event could not be recorded after its retries and waits in "
+                "the dead-letter queue. Read the function's log, fix the cause, then redrive the queue "
+                "(recording is idempotent)."
+            ),
+        )
+        self._alarm(
+            "ContactRecordsErrors",
+            records.function.metric_errors(period=self.PERIOD, statistic=cloudwatch.Stats.SUM),
+            threshold=0,
+            description="Contact records: the function failed on an event (retried, then dead-lettered).",
+        )
+        self._alarm(
+            "ContactEventsMalformed",
+            records.metric(
+                Metric.CONTACT_EVENT_PROBLEM,
+                dimensions={Dimension.PROBLEM: ContactEventProblem.MALFORMED.value},
+            ),
+            threshold=0,
+            description=(
+                "Contact records: an event the rule delivered was not a readable contact event and was "
+                "dropped (see the function's log); the rule or Connect's event format changed."
+            ),
+        )
 
     def _connect_alarms(self, config: EnvironmentConfig, connect: ConnectResources) -> None:
         wait_limit = config.queue_wait_alarm_seconds
@@ -596,6 +648,9 @@ class ContactCenterMonitoring(Construct):
         )
         if self._connect is not None:
             dashboard.add_widgets(*self._connect_widgets(config, self._connect))
+        if self._contact_records is not None:
+            # Containment, escalations by reason and callbacks pending, beside the queues above.
+            dashboard.add_widgets(*self._contact_records.dashboard_widgets())
         dashboard.add_widgets(
             cloudwatch.GraphWidget(
                 title="Turns by intent",
@@ -647,6 +702,11 @@ class ContactCenterMonitoring(Construct):
                         Metric.HOLIDAY_CALENDAR_EXHAUSTED,
                         service=flow_service,
                         dimensions={Dimension.ACTION: ContactFlowAction.REGISTER_CALLBACK.value},
+                    ),
+                    self.handler_metric(
+                        Metric.CALLBACK_NOT_CREATED,
+                        service=flow_service,
+                        dimensions={Dimension.ACTION: ContactFlowAction.UPDATE_CALLBACK.value},
                     ),
                 ],
                 width=8,

@@ -41,6 +41,11 @@ KNOWN_PLACEHOLDERS: Final = frozenset(
         "HoursOfOperationArn",
         "CustomerQueueFlowArn",
         "InboundFlowArn",
+        "AgentWhisperFlowArn",
+        "AgentGuideFlowArn",
+        "AgentSummaryViewArn",
+        "CallbackAgentWhisperFlowArn",
+        "CallbackTaskFlowArn",
         *(queue_arn_placeholder(key) for key in QUEUE_KEYS),
     }
 )
@@ -58,6 +63,8 @@ def placeholder_output_key(name: str) -> str:
 #: Connect flow types used here (``AWS::Connect::ContactFlow`` ``Type``).
 CONTACT_FLOW: Final = FlowType.CONTACT_FLOW.value
 CUSTOMER_QUEUE: Final = FlowType.CUSTOMER_QUEUE.value
+AGENT_WHISPER: Final = FlowType.AGENT_WHISPER.value
+OUTBOUND_WHISPER: Final = FlowType.OUTBOUND_WHISPER.value
 
 
 class PlaceholderError(ValueError):
@@ -99,8 +106,55 @@ CUSTOMER_QUEUE_FLOW = FlowSpec(
     description="대기열 흐름: 상담원 연결을 기다리는 고객 안내 (운영시간 확인 포함)",
 )
 
+AGENT_WHISPER_FLOW = FlowSpec(
+    key="agent_whisper",
+    file_name="agent_whisper.json",
+    flow_type=AGENT_WHISPER,
+    description="상담원 귓속말 흐름: 연결 직전 상담원에게 연결 사유와 고객 등급 안내",
+)
+# A step-by-step guide is an inbound flow with a Show view block, set as the contact's
+# DefaultAgentUI event hook (admin guide: "Set event flow" block, "Default flow for agent UI").
+AGENT_GUIDE_FLOW = FlowSpec(
+    key="agent_guide",
+    file_name="agent_guide.json",
+    flow_type=CONTACT_FLOW,
+    description="상담원 화면 안내 흐름: 고객, 의도, 사유, 우선순위, 안내한 FAQ, 진행 상황, 마지막 말씀",
+)
+
+# Callbacks agents receive (bot.callback_plan): the agent hears this when a queued callback or a
+# callback task reaches them; the task flow runs when a callback task is released.
+CALLBACK_AGENT_WHISPER_FLOW = FlowSpec(
+    key="callback_agent_whisper",
+    file_name="callback_agent_whisper.json",
+    flow_type=AGENT_WHISPER,
+    description="콜백 상담원 귓속말 흐름: 예약 번호, 콜백 사유, 마스킹된 고객 번호 안내",
+)
+CALLBACK_TASK_FLOW = FlowSpec(
+    key="callback_task",
+    file_name="callback_task.json",
+    flow_type=CONTACT_FLOW,
+    description="콜백 작업 흐름: 운영 시작 시각에 콜백 작업을 봇이 고른 대기열에 넣음",
+)
+#: The queues' outbound whisper (what a called-back customer hears first). Deployed by the Connect
+#: stack, not with FLOWS: the queues reference it and the bot stack references the queues.
+OUTBOUND_WHISPER_FLOW = FlowSpec(
+    key="outbound_whisper",
+    file_name="outbound_whisper.json",
+    flow_type=OUTBOUND_WHISPER,
+    description="발신 안내 흐름: 콜백 전화를 받은 고객에게 누가, 왜 연락드렸는지 안내",
+)
+
 #: The flows of the contact center, in deployment-independent order.
-FLOWS: Final = (INBOUND, CUSTOMER_QUEUE_FLOW)
+FLOWS: Final = (
+    INBOUND,
+    CUSTOMER_QUEUE_FLOW,
+    AGENT_WHISPER_FLOW,
+    AGENT_GUIDE_FLOW,
+    CALLBACK_AGENT_WHISPER_FLOW,
+    CALLBACK_TASK_FLOW,
+)
+#: The flows the Connect stack deploys (no placeholders: nothing of the bot stack).
+CONNECT_FLOWS: Final = (OUTBOUND_WHISPER_FLOW,)
 
 
 def read_template(spec: FlowSpec) -> str:

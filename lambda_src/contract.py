@@ -25,6 +25,7 @@ escalation reasons        the bot's ``reason`` attribute and ``Escalation`` metr
 fallback reasons          the classifier chain's ``ClassifierFallback`` metric, alarms
 contact attributes        the inbound flow, the Lex hook, the engine
 contact-flow function     the flow's ``InvokeLambdaFunction`` parameters and ``$.External`` fields
+contact records           the contact-records function's outcome, channel and event problems
 metrics                   the handlers' EMF metrics, the alarms and the dashboard
 environment variables     ``constructs_lib.function_environment`` sets them, ``handlers.settings``
                           and ``bot.business_calendar`` read them
@@ -176,6 +177,46 @@ class ContactAttribute:
     REASON: Final = "reason"
     #: Set by the bot with ``escalate``: CRITICAL, HIGH or NORMAL.
     PRIORITY: Final = "priority"
+    # The handoff summary (``bot.handoff``): Korean display strings, bounded, personal data masked,
+    # set by the bot with ``escalate``; the agent whisper flow plays the first, the guide view shows all.
+    #: What the agent hears when answering, e.g. "불만 접수로 연결된 VIP 고객입니다.".
+    HANDOFF_WHISPER: Final = "handoffWhisper"
+    #: The customer's tier for the agent ("VIP", "일반").
+    HANDOFF_TIER: Final = "handoffTier"
+    #: What the caller wanted, e.g. "결제 문의" ("파악되지 않음" when the bot did not understand).
+    HANDOFF_INTENT: Final = "handoffIntent"
+    #: Why the bot handed over, e.g. "불만 접수".
+    HANDOFF_REASON: Final = "handoffReason"
+    #: "긴급", "높음" or "보통".
+    HANDOFF_PRIORITY: Final = "handoffPriority"
+    #: The FAQ questions the bot already answered ("없음" when none).
+    HANDOFF_FAQ: Final = "handoffFaq"
+    #: Where a dialog stood, e.g. "예약 — 서비스: 상담 예약, 희망 날짜: 2026-12-01 (연락처 확인 중)".
+    HANDOFF_PROGRESS: Final = "handoffProgress"
+    #: The caller's last words, personal data masked.
+    HANDOFF_LAST_WORDS: Final = "handoffLastWords"
+    # A booked callback (``bot.callback_plan``): set on the contact before the flow creates the
+    # queued callback or task, which carries them to the agent (task attributes, agent whisper).
+    #: The callback's reference number (the callbacks table's ``reference``).
+    CALLBACK_REFERENCE: Final = "callbackReference"
+    #: The reference spaced out for text-to-speech (``3 0 3 7, 3 2 3 4``): what the whispers say.
+    CALLBACK_REFERENCE_SPOKEN: Final = "callbackReferenceSpoken"
+    #: A :class:`CallbackKind`: what the flow created in Connect.
+    CALLBACK_KIND: Final = "callbackKind"
+    #: The :class:`Queue` key the callback waits in.
+    CALLBACK_QUEUE: Final = "callbackQueue"
+    #: The queue's ARN (``$.Queue.ARN`` when booked): where the task flow puts a task.
+    CALLBACK_QUEUE_ARN: Final = "callbackQueueArn"
+    #: Why the caller wanted an agent: an :class:`EscalationReason` (the bot's ``reason``).
+    CALLBACK_REASON: Final = "callbackReason"
+    #: The number to call back, masked (``010-****-5678``): shown and whispered, never dialled.
+    CALLBACK_NUMBER_MASKED: Final = "callbackNumberMasked"
+    #: When Connect releases it to agents (ISO-8601, Korea time, ``+09:00``).
+    CALLBACK_RELEASE_AT: Final = "callbackReleaseAt"
+    #: The reason in Korean, as the outbound and agent whispers say it.
+    CALLBACK_REASON_LABEL: Final = "callbackReasonLabel"
+    #: On a callback task: the task flow's ARN, so that a task every queue refused can come back later.
+    CALLBACK_TASK_FLOW_ARN: Final = "callbackTaskFlowArn"
 
 
 #: Session attributes the inbound flow hands the bot.
@@ -192,12 +233,76 @@ ROUTING_ATTRIBUTES: Final = (
     ContactAttribute.PRIORITY,
 )
 
+#: The handoff summary the bot sets with ``escalate``; the inbound flow saves it as contact attributes
+#: for the agent whisper and guide flows (``save-handoff``).
+HANDOFF_ATTRIBUTES: Final = (
+    ContactAttribute.HANDOFF_WHISPER,
+    ContactAttribute.HANDOFF_TIER,
+    ContactAttribute.HANDOFF_INTENT,
+    ContactAttribute.HANDOFF_REASON,
+    ContactAttribute.HANDOFF_PRIORITY,
+    ContactAttribute.HANDOFF_FAQ,
+    ContactAttribute.HANDOFF_PROGRESS,
+    ContactAttribute.HANDOFF_LAST_WORDS,
+)
+
 
 class NextAction(StrEnum):
     """What the flow does after the bot closes (``nextAction``)."""
 
     END = "end"
     ESCALATE = "escalate"
+
+
+# --- contact records ------------------------------------------------------------------------------
+
+
+class ContactOutcome(StrEnum):
+    """How a contact ended for the bot: the contact record's ``outcome`` and metric dimension.
+
+    The rules that pick one are ``bot.contact_outcome``'s.
+    """
+
+    #: The bot answered and the contact ended without an agent or a callback.
+    CONTAINED = "contained"
+    #: An agent took the contact.
+    TRANSFERRED = "transferred"
+    #: A callback was booked.
+    CALLBACK = "callback"
+    #: The customer left before being served (in the bot, or waiting in a queue).
+    ABANDONED = "abandoned"
+    #: The bot or the flow failed and nobody served the customer.
+    ERROR = "error"
+
+
+class ContactChannel(StrEnum):
+    """Connect channels as contact events spell them; any other value is recorded as given."""
+
+    VOICE = "VOICE"
+    CHAT = "CHAT"
+    TASK = "TASK"
+    EMAIL = "EMAIL"
+
+
+#: The ``channel`` dimension of a contact whose channel is none of :class:`ContactChannel`.
+OTHER_CHANNEL: Final = "OTHER"
+
+
+class ContactEventProblem(StrEnum):
+    """What was wrong with a contact event (the ``ContactEventProblem`` metric's ``problem``)."""
+
+    #: Not a contact event, or no contact id: logged, counted and dropped (a retry cannot help).
+    MALFORMED = "malformed"
+    #: A contact event of a type other than ``DISCONNECTED``: logged, counted and dropped.
+    NOT_ENDED = "not_ended"
+    #: A channel that is not one of :class:`ContactChannel`: recorded with the channel as given.
+    UNKNOWN_CHANNEL = "unknown_channel"
+    #: Timestamps missing or unreadable: recorded without them.
+    MISSING_FIELDS = "missing_fields"
+    #: Connect had no attributes for the contact: recorded from the event's facts alone.
+    ATTRIBUTES_UNAVAILABLE = "attributes_unavailable"
+    #: The contact is already recorded (a redelivered event): nothing is written.
+    DUPLICATE = "duplicate"
 
 
 # --- the contact-flow function --------------------------------------------------------------------
@@ -208,6 +313,8 @@ class ContactFlowAction(StrEnum):
 
     LOOKUP_CUSTOMER = "lookup_customer"
     REGISTER_CALLBACK = "register_callback"
+    #: The flow could not create what register_callback planned and created a task instead.
+    UPDATE_CALLBACK = "update_callback"
 
 
 #: Every contact-flow action as a plain string.
@@ -220,6 +327,40 @@ class LambdaParameter:
     ACTION: Final = "action"
     #: The number a chat customer typed (chat has no telephone endpoint).
     PHONE_NUMBER: Final = "phoneNumber"
+    #: register_callback: the :class:`Queue` key the bot chose (``$.Attributes.queue``).
+    QUEUE: Final = "queue"
+    #: register_callback: the :class:`EscalationReason` (``$.Attributes.reason``).
+    REASON: Final = "reason"
+    #: update_callback: the :class:`CallbackKind` the flow created instead.
+    CALLBACK_KIND: Final = "callbackKind"
+    #: update_callback: a :class:`CallbackFallback`, why.
+    FALLBACK: Final = "fallback"
+
+
+class CallbackKind(StrEnum):
+    """What a booked callback becomes in Connect (``bot.callback_plan`` decides)."""
+
+    #: ``CreateCallbackContact``: Connect dials the caller when an agent takes it (voice, agents working).
+    QUEUED_CALLBACK = "queued_callback"
+    #: ``CreateTask`` delayed to the release time: an agent calls back by hand.
+    TASK = "task"
+
+
+class CallbackFallback(StrEnum):
+    """Why the flow created a task instead of the planned queued callback (``update_callback``)."""
+
+    #: ``UpdateContactCallbackNumber`` took ``InvalidCallbackNumber`` or ``CallbackNumberNotDialable``.
+    NOT_DIALABLE = "not_dialable"
+    #: ``CreateCallbackContact`` failed (the queue at capacity, or any other error).
+    NOT_QUEUED = "not_queued"
+    #: ``CreateTask`` failed too: Connect owns nothing, the caller was told (row status NOT_CREATED).
+    NOT_CREATED = "not_created"
+
+
+#: The callbacks table's ``status`` of a request Connect owns (a queued callback or task waits).
+CALLBACK_PENDING: Final = "PENDING"
+#: ``status`` of a request the flow could not create in Connect (the caller was told it failed).
+CALLBACK_NOT_CREATED: Final = "NOT_CREATED"
 
 
 class LambdaResponse:
@@ -238,6 +379,16 @@ class LambdaResponse:
     REFERENCE_SPOKEN: Final = "referenceSpoken"
     CALLBACK_TIME: Final = "callbackTime"
     CALLBACK_AT: Final = "callbackAt"
+    #: A :class:`CallbackKind`: what the flow should create in Connect.
+    CALLBACK_KIND: Final = "callbackKind"
+    #: When Connect should release it to agents (ISO-8601, ``+09:00``).
+    RELEASE_AT: Final = "releaseAt"
+    #: Seconds from now to ``releaseAt`` (CreateTask ``DelaySeconds``, 1-518,400).
+    RELEASE_DELAY_SECONDS: Final = "releaseDelaySeconds"
+    #: The number to call back, masked.
+    CALLBACK_NUMBER_MASKED: Final = "callbackNumberMasked"
+    #: The reason as the whispers say it (Korean, ``bot.messages.callback_reason_label``).
+    REASON_LABEL: Final = "reasonLabel"
 
 
 RESULT_OK: Final = "ok"
@@ -265,6 +416,17 @@ class Metric:
     #: A business-calendar decision (a callback time) past the last day the configured holidays
     #: cover (``EnvVar.BUSINESS_HOLIDAYS_UNTIL``): holidays there are unknown, so it may fall on one.
     HOLIDAY_CALENDAR_EXHAUSTED: Final = "HolidayCalendarExhausted"
+    #: A booked callback Connect refused to create (no queued callback, no task): the caller was
+    #: told, the row says NOT_CREATED, and somebody has to call back from the table.
+    CALLBACK_NOT_CREATED: Final = "CallbackNotCreated"
+    #: One per contact recorded, by channel and :class:`ContactOutcome` (the containment rate).
+    CONTACT_RECORDED: Final = "ContactRecorded"
+    #: One per recorded contact the bot escalated, by :class:`EscalationReason` (``none``: unknown).
+    CONTACT_ESCALATED: Final = "ContactEscalated"
+    #: A contact event with a :class:`ContactEventProblem`.
+    CONTACT_EVENT_PROBLEM: Final = "ContactEventProblem"
+    #: A gauge: callbacks waiting in the callbacks table (``status`` PENDING), counted as contacts end.
+    CALLBACKS_PENDING: Final = "CallbacksPending"
 
 
 class Dimension:
@@ -282,6 +444,12 @@ class Dimension:
     QUEUE: Final = "queue"
     #: A :class:`ContactFlowAction`.
     ACTION: Final = "action"
+    #: A :class:`ContactChannel` value, or :data:`OTHER_CHANNEL`.
+    CHANNEL: Final = "channel"
+    #: A :class:`ContactOutcome`.
+    OUTCOME: Final = "outcome"
+    #: A :class:`ContactEventProblem`.
+    PROBLEM: Final = "problem"
 
 
 #: What the Lex hook publishes: metric name -> its dimensions besides ``service``.
@@ -299,9 +467,21 @@ CONTACT_FLOW_METRICS: Final[Mapping[str, tuple[str, ...]]] = {
     Metric.CALLBACK_REGISTERED: (Dimension.ACTION,),
     Metric.CONTACT_FLOW_ERROR: (Dimension.ACTION,),
     Metric.HOLIDAY_CALENDAR_EXHAUSTED: (Dimension.ACTION,),
+    Metric.CALLBACK_NOT_CREATED: (Dimension.ACTION,),
+}
+#: What the contact-records function publishes: metric name -> its dimensions besides ``service``.
+CONTACT_RECORDS_METRICS: Final[Mapping[str, tuple[str, ...]]] = {
+    Metric.CONTACT_RECORDED: (Dimension.CHANNEL, Dimension.OUTCOME),
+    Metric.CONTACT_ESCALATED: (Dimension.REASON,),
+    Metric.CONTACT_EVENT_PROBLEM: (Dimension.PROBLEM,),
+    Metric.CALLBACKS_PENDING: (),
 }
 #: Every handler metric: name -> its dimensions besides ``service``.
-HANDLER_METRICS: Final[Mapping[str, tuple[str, ...]]] = {**LEX_HOOK_METRICS, **CONTACT_FLOW_METRICS}
+HANDLER_METRICS: Final[Mapping[str, tuple[str, ...]]] = {
+    **LEX_HOOK_METRICS,
+    **CONTACT_FLOW_METRICS,
+    **CONTACT_RECORDS_METRICS,
+}
 
 
 # --- environment variables of the functions -------------------------------------------------------
@@ -317,6 +497,7 @@ class EnvVar:
     BEDROCK_MODEL_ID: Final = "BEDROCK_MODEL_ID"
     BEDROCK_TIMEOUT_SECONDS: Final = "BEDROCK_TIMEOUT_SECONDS"
     CONVERSATION_TTL_DAYS: Final = "CONVERSATION_TTL_DAYS"
+    CONTACT_RECORD_TTL_DAYS: Final = "CONTACT_RECORD_TTL_DAYS"
     BUSINESS_OPEN_TIME: Final = "BUSINESS_OPEN_TIME"
     BUSINESS_CLOSE_TIME: Final = "BUSINESS_CLOSE_TIME"
     #: Comma-separated ``MON``..``SUN``.
@@ -325,6 +506,8 @@ class EnvVar:
     BUSINESS_HOLIDAYS: Final = "BUSINESS_HOLIDAYS"
     #: The last day (ISO date, inclusive) ``BUSINESS_HOLIDAYS`` covers: Dec 31 of the last holiday year.
     BUSINESS_HOLIDAYS_UNTIL: Final = "BUSINESS_HOLIDAYS_UNTIL"
+    #: ``true`` when the queues have an outbound caller id (a claimed number): queued callbacks can dial.
+    CALLBACK_DIALING: Final = "CALLBACK_DIALING"
     #: Powertools' own: the logs' ``service`` and the metrics' ``service`` dimension.
     POWERTOOLS_SERVICE_NAME: Final = "POWERTOOLS_SERVICE_NAME"
     POWERTOOLS_METRICS_NAMESPACE: Final = "POWERTOOLS_METRICS_NAMESPACE"
@@ -417,11 +600,20 @@ ORDERS: Final = TableDefinition(
     partition_key=KeyAttribute("order_id"),
 )
 
+CONTACT_RECORDS: Final = TableDefinition(
+    key="contact_records",
+    description="One record per ended contact: channel, times, the bot's outcome (masked, TTL)",
+    partition_key=KeyAttribute("contact_id"),
+    ttl_attribute="expires_at",
+)
+
 #: Every table, in deployment order.
-TABLE_DEFINITIONS: Final = (CONVERSATIONS, FAQ, CUSTOMERS, CALLBACKS, RESERVATIONS, ORDERS)
+TABLE_DEFINITIONS: Final = (CONVERSATIONS, FAQ, CUSTOMERS, CALLBACKS, RESERVATIONS, ORDERS, CONTACT_RECORDS)
 #: The tables each function reads or writes (the ``*_TABLE_NAME`` variables it is given).
 LEX_HOOK_TABLES: Final = (CONVERSATIONS, FAQ, RESERVATIONS, ORDERS)
 CONTACT_FLOW_TABLES: Final = (CUSTOMERS, CALLBACKS)
+#: The contact-records function writes records, reads a contact's callback and its last turn.
+CONTACT_RECORDS_TABLES: Final = (CONTACT_RECORDS, CALLBACKS, CONVERSATIONS)
 
 
 class CustomerItem:

@@ -12,8 +12,8 @@ public holiday taken from the environment's holiday calendar (``config.calendar`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Final
+from datetime import date, datetime, time, timedelta
+from typing import Any, Final
 
 from config.calendar import korean_public_holidays
 from config.settings import load_environment
@@ -37,6 +37,30 @@ HOLIDAY_DATE: Final = _weekday_holiday()
 #: 10:00 on that holiday: a business hour on any other weekday.
 HOLIDAY: Final = f"{HOLIDAY_DATE.isoformat()}T10:00:00+09:00"
 
+
+def _chuseok() -> tuple[str, str]:
+    """19:00 on the eve of the dev environment's first Chuseok closure, and the opening after it.
+
+    The opening is worked out here without the business calendar (the next weekday 09:00 that is
+    no holiday): the scripted calls check the contact-flow function against it.
+    """
+    config = load_environment("dev")
+    holidays = korean_public_holidays(config.holiday_years)
+    first = min(day for day, name in holidays.items() if "추석" in name)
+    eve = first - timedelta(days=1)
+    opening = first
+    while opening.weekday() >= 5 or opening in holidays:
+        opening += timedelta(days=1)
+    kst = datetime.fromisoformat(OPEN).tzinfo
+    return (
+        datetime.combine(eve, time(19, 0), tzinfo=kst).isoformat(),
+        datetime.combine(opening, time(9, 0), tzinfo=kst).isoformat(),
+    )
+
+
+#: The evening before Chuseok (a long holiday) and the first opening after it.
+CHUSEOK_EVE, AFTER_CHUSEOK = _chuseok()
+
 # Prompts of the flows and the bot, as callers hear them.
 WELCOME: Final = "고객센터에 연락해 주셔서 감사합니다"
 IN_QUEUE_VOICE: Final = "상담원 연결을 기다리고 계십니다. 순서대로 연결해 드리겠습니다"
@@ -57,6 +81,9 @@ NOT_NEEDED: Final = "개인정보 보호를 위해 주민등록번호나 카드�
 BOOKED: Final = "3월 20일 금요일 상담 예약이 완료되었습니다"
 #: The bot's apology when storage fails in a dialog (before it asks again).
 STORAGE_APOLOGY: Final = "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요."
+NUMBER_NOT_DIALABLE: Final = "지금 전화하신 번호로는 저희가 다시 전화를 드릴 수 없습니다"
+#: Tuesday 10:00 plus the queued callback's static delay (bot.callback_plan): when Connect queues it.
+OPEN_PLUS_DELAY: Final = "2026-03-10T10:01:00+09:00"
 
 
 @dataclass(frozen=True)
@@ -89,6 +116,20 @@ class ScriptedCall:
     never_stored: tuple[str, ...] = ()
     #: Attributes some row of a table must hold when the call ends: {table key: {name: value}}.
     stored: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: The caller's number (``--caller``; None: the simulator's default caller).
+    caller: str | None = None
+    #: ``--callback-dialing on|off`` (None: as the environment deploys, dev claims no number).
+    callback_dialing: bool | None = None
+    #: What the call must create in Connect (``callback`` of ``--json``): ``kind``, ``queue``,
+    #: ``release_at`` and ``released_to`` compared exactly, ``attributes`` as a subset.
+    callback: dict[str, Any] | None = None
+    #: Callback actions Connect refuses (``--connect-refuses``).
+    connect_refuses: tuple[str, ...] = ()
+    #: What the agent who answers hears, exactly (the agent whisper flow's prompts; ``"agent"`` of
+    #: ``--json``). Every transferred call with an agent hears a whisper whether or not it is listed.
+    agent_whisper: tuple[str, ...] = ()
+    #: What the agent's handoff summary view must show (a subset of ``"agent"."summary"``).
+    agent_summary: dict[str, str] = field(default_factory=dict)
 
     def argv(self) -> list[str]:
         """The command line of the call (``--json`` output)."""
@@ -103,6 +144,12 @@ class ScriptedCall:
             args += ["--fail-function", name]
         for fault in self.faults:
             args += ["--fault", fault]
+        if self.caller is not None:
+            args += ["--caller", self.caller]
+        for action in self.connect_refuses:
+            args += ["--connect-refuses", action]
+        if self.callback_dialing is not None:
+            args += ["--callback-dialing", "on" if self.callback_dialing else "off"]
         for text in self.says:
             args += ["--say", text]
         return args
@@ -122,6 +169,16 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
             "reason": "agent_request",
             "customerTier": "STANDARD",
         },
+        agent_whisper=("상담원 요청으로 연결된 일반 고객입니다.",),
+        agent_summary={
+            "Tier": "일반",
+            "Intent": "상담원 연결 요청",
+            "Reason": "상담원 요청",
+            "Priority": "보통",
+            "FaqGiven": "없음",
+            "Progress": "없음",
+            "LastWords": "상담원 연결해 주세요",
+        },
     ),
     ScriptedCall(
         "anger goes to the complaint queue",
@@ -130,6 +187,8 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
         queue="complaint",
         prompts=("불편을 끼쳐드려 죄송합니다. 전문 상담원에게 연결해드리겠습니다.", IN_QUEUE_VOICE),
         attributes={"queue": "complaint", "reason": "complaint"},
+        agent_whisper=("불만 접수로 연결된 일반 고객입니다.",),
+        agent_summary={"Reason": "불만 접수", "LastWords": "배송이 일주일째 안 와서 정말 화나요"},
     ),
     ScriptedCall(
         "an app error goes to technical support",
@@ -163,6 +222,8 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
         queue="priority",
         prompts=(ESCALATE,),
         attributes={"customerTier": "VIP", "queue": "priority"},
+        agent_whisper=("상담원 요청으로 연결된 VIP 고객입니다.",),
+        agent_summary={"Tier": "VIP", "Priority": "높음"},
     ),
     ScriptedCall(
         "urgent words go to the priority queue",
@@ -171,6 +232,8 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
         queue="priority",
         prompts=("우선 상담원에게 바로 연결해드리겠습니다",),
         attributes={"queue": "priority", "reason": "urgent"},
+        agent_whisper=("긴급 요청으로 연결된 일반 고객입니다.",),
+        agent_summary={"Reason": "긴급 요청", "Priority": "긴급"},
     ),
     # --- after hours and callbacks ------------------------------------------------------------
     ScriptedCall(
@@ -243,6 +306,12 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
         queue="general",
         prompts=("잘 이해하지 못했습니다", "더 정확한 안내를 위해 상담원에게 연결해드리겠습니다"),
         attributes={"reason": "bot_limitation"},
+        agent_whisper=("자동 응대 한계로 연결된 일반 고객입니다.",),
+        agent_summary={
+            "Intent": "파악되지 않음",
+            "Reason": "자동 응대 한계",
+            "LastWords": "뭐라고 해야 하지",
+        },
     ),
     ScriptedCall(
         "a silent voice caller is escalated after the bot's retries",
@@ -296,6 +365,36 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
         ),
     ),
     ScriptedCall(
+        "handoff: the agent hears why and sees the FAQ given, the booking so far and the masked words",
+        says=(
+            "영업시간이 어떻게 되나요?",
+            "예약하고 싶어요",
+            "1",
+            "2026-03-20",
+            "아 진짜 짜증나네요 010-2468-1357",
+        ),
+        tier="VIP",
+        outcome="transferred",
+        queue="priority",
+        prompts=(
+            "평일 오전 9시부터 오후 6시까지 운영합니다",
+            "연락 가능한 전화번호를 알려주세요.",
+            "불편을 끼쳐드려",
+        ),
+        attributes={"reason": "complaint", "handoffReason": "불만 접수"},
+        never_stored=("24681357",),
+        agent_whisper=("불만 접수로 연결된 VIP 고객입니다.",),
+        agent_summary={
+            "Tier": "VIP",
+            "Intent": "불만",
+            "Reason": "불만 접수",
+            "Priority": "높음",
+            "FaqGiven": "영업시간이 어떻게 되나요?",
+            "Progress": "예약 — 서비스: 상담 예약, 희망 날짜: 2026-03-20 (연락처 확인 중)",
+            "LastWords": "아 진짜 짜증나네요 010-****-1357",
+        },
+    ),
+    ScriptedCall(
         "order lookup: found",
         says=("주문 조회하고 싶어요", FOUND_ORDER_ID, "감사합니다"),
         outcome="disconnected",
@@ -308,6 +407,8 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
         queue="general",
         prompts=("해당하는 주문을 찾지 못했습니다", "주문 정보를 찾지 못했습니다"),
         attributes={"reason": "order_not_found"},
+        agent_whisper=("주문 조회 실패로 연결된 일반 고객입니다.",),
+        agent_summary={"Reason": "주문 조회 실패", "Progress": "주문 조회 — 입력 전 (주문번호 확인 중)"},
     ),
     ScriptedCall(
         "Bedrock failing: the local classifier still answers the FAQ",
@@ -427,6 +528,8 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
         outcome="transferred",
         queue="general",
         prompts=("일시적인 오류가 발생했습니다. 상담원에게 연결해 드리겠습니다.", IN_QUEUE_VOICE),
+        agent_whisper=("시스템 오류로 연결된 고객입니다. 상담 요약을 확인해 주세요.",),
+        agent_summary={"Reason": "시스템 오류"},
     ),
     ScriptedCall(
         "bot down on the weekend: the queue flow says the hours and hangs up",
@@ -585,5 +688,105 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
         prompts=(CHAT_ASK_NUMBER, CALLBACK_DONE),
         never_stored=("27384619",),
         stored={"callbacks": {"phone_number": "+821027384619"}},
+    ),
+    # --- callbacks agents receive (bot.callback_plan) -----------------------------------------
+    ScriptedCall(
+        "agents working but none free: a queued callback in the bot's queue, queued a minute later",
+        says=("결제가 두 번 됐어요", "1"),
+        agents=0,
+        callback_dialing=True,
+        outcome="callback",
+        prompts=(ALL_AGENTS_BUSY, CALLBACK_OFFER, CALLBACK_DONE),
+        callback={
+            "kind": "queued_callback",
+            "queue": "payment",
+            "release_at": OPEN_PLUS_DELAY,
+            "released_to": "payment",
+            "attributes": {
+                "callbackKind": "queued_callback",
+                "callbackQueue": "payment",
+                "callbackReason": "payment_security",
+                "callbackNumberMasked": "010-****-5678",
+                "callbackReleaseAt": OPEN_PLUS_DELAY,
+            },
+        },
+    ),
+    ScriptedCall(
+        "Chuseok eve on the phone: a task released at the first opening after the long holiday",
+        says=("상담원 연결해 주세요", "1"),
+        at=CHUSEOK_EVE,
+        callback_dialing=True,
+        outcome="callback",
+        prompts=(AFTER_HOURS, CALLBACK_OFFER, CALLBACK_DONE),
+        callback={
+            "kind": "task",
+            "queue": "general",
+            "release_at": AFTER_CHUSEOK,
+            "released_to": "general",
+            "attributes": {
+                "callbackKind": "task",
+                "callbackQueue": "general",
+                "callbackReleaseAt": AFTER_CHUSEOK,
+            },
+        },
+    ),
+    ScriptedCall(
+        "Chuseok eve on chat: the typed number's callback is a task released after the holiday",
+        says=("상담원 연결해 주세요", "1", "010-2222-3333"),
+        channel="CHAT",
+        at=CHUSEOK_EVE,
+        outcome="callback",
+        prompts=(CHAT_ASK_NUMBER, CALLBACK_DONE),
+        callback={
+            "kind": "task",
+            "queue": "general",
+            "release_at": AFTER_CHUSEOK,
+            "released_to": "general",
+            "attributes": {"callbackKind": "task", "callbackNumberMasked": "010-****-3333"},
+        },
+        stored={"callbacks": {"phone_number": "+821022223333", "kind": "task"}},
+    ),
+    ScriptedCall(
+        "a number Connect cannot dial: said politely, a task for agents instead, recorded once",
+        says=("상담원 연결해 주세요", "1"),
+        agents=0,
+        caller="+14155550100",
+        callback_dialing=True,
+        outcome="callback",
+        prompts=(CALLBACK_OFFER, NUMBER_NOT_DIALABLE, GOODBYE),
+        heard_once=(GOODBYE,),
+        callback={
+            "kind": "task",
+            "queue": "general",
+            "release_at": OPEN_PLUS_DELAY,
+            "released_to": "general",
+            "attributes": {"callbackKind": "task", "callbackNumberMasked": "+1-****-0100"},
+        },
+        stored={"callbacks": {"kind": "task", "phone_number": "+14155550100"}},
+    ),
+    ScriptedCall(
+        "every queue full: the callback becomes a task, which comes back later when it finds no room",
+        says=("상담원 연결해 주세요", "1"),
+        contacts_in_queue=50,
+        callback_dialing=True,
+        outcome="callback",
+        prompts=(ALL_AGENTS_BUSY, CALLBACK_OFFER, CALLBACK_DONE),
+        callback={
+            "kind": "task",
+            "queue": "general",
+            "release_at": OPEN_PLUS_DELAY,
+            "released_to": None,
+            "attributes": {"callbackKind": "task"},
+        },
+        stored={"callbacks": {"kind": "task"}},
+    ),
+    ScriptedCall(
+        "Connect refuses the task (a quota): the caller is told, the row says nothing was created",
+        says=("상담원 연결해 주세요", "1"),
+        at=WEEKEND,
+        connect_refuses=("CreateTask",),
+        outcome="disconnected",
+        prompts=(CALLBACK_OFFER, CALLBACK_FAILED),
+        stored={"callbacks": {"status": "NOT_CREATED"}},
     ),
 )

@@ -37,7 +37,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import IO, Any, Final
 
-from contract import EnvVar
+from contract import CALLBACK_NOT_CREATED, EnvVar
+from simulator.callbacks import CreatedCallback
+from simulator.callbacks import release as release_callback
 from simulator.connect import SimulatedConnect, SimulatedLambdaContext, SimulationError
 from simulator.fakes import (
     LocalTables,
@@ -78,9 +80,14 @@ class CallResult:
     flows: Mapping[str, Flow] = field(repr=False)
     #: What the tables hold when the call ends, by table key (``LocalTables.records``).
     records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: What the agent who answered heard (agent whisper) and saw (the guide view's data); None
+    #: when no agent answered.
+    agent: AgentHandoff | None = None
+    #: The queued callback or task the call created in Connect, and its release; None without one.
+    callback: CreatedCallback | None = None
 
     def as_json(self) -> dict[str, Any]:
-        """The ``--json`` object: ``{"outcome", "queue", "prompts", "attributes", "path", "records"}``."""
+        """The ``--json`` object: outcome, queue, prompts, attributes, path, records, agent, callback."""
         return {
             "outcome": self.outcome.value,
             "queue": self.queue,
@@ -88,7 +95,22 @@ class CallResult:
             "attributes": dict(self.attributes),
             "path": list(self.path),
             "records": {table: [dict(row) for row in rows] for table, rows in self.records.items()},
+            "agent": self.agent.as_json() if self.agent is not None else None,
+            "callback": self.callback.as_json() if self.callback is not None else None,
         }
+
+
+@dataclass(frozen=True)
+class AgentHandoff:
+    """The agent's side of a transfer: the whisper prompts heard and the summary the guide showed."""
+
+    whisper: list[str]
+    #: The data of the last view shown to the agent (the handoff summary), empty values left out.
+    summary: dict[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        """``{"whisper": [prompts], "summary": {...}}``."""
+        return {"whisper": list(self.whisper), "summary": dict(self.summary)}
 
 
 # --- flows ---------------------------------------------------------------------------------------
@@ -111,6 +133,14 @@ def load_flows(arns: LocalArns) -> dict[str, Flow]:
         resolved = resolve_placeholders(text, {name: known[name] for name in used}, flow_name=spec.key)
         flows[spec.key] = Flow.from_json(spec.key, json.loads(resolved), flow_type=spec.flow_type)
     return flows
+
+
+def load_outbound_whisper() -> Flow:
+    """The queues' outbound whisper flow (deployed by the Connect stack: no placeholders)."""
+    from flowlang.templates import OUTBOUND_WHISPER_FLOW, load_template
+
+    spec = OUTBOUND_WHISPER_FLOW
+    return Flow.from_json(spec.key, load_template(spec), flow_type=spec.flow_type)
 
 
 def _flow_keys() -> list[str]:
@@ -150,12 +180,14 @@ def simulate_call(
     verbose: bool = False,
     flows: Mapping[str, Flow] | None = None,
     failing_bedrock_client: BedrockClientFactory = throttled_bedrock_client,
+    services_factory: Callable[..., SimulatedConnect] = SimulatedConnect,
 ) -> CallResult:
     """Run one call end to end and return how it ended.
 
     ``caller`` answers ``next_input(keypad=...)`` (:mod:`simulator.fakes`); ``on_prompt`` sees
     every prompt as it is played; ``failing_bedrock_client`` builds the client of
-    ``--bedrock fail`` (default: every Converse call throttled).
+    ``--bedrock fail`` (default: every Converse call throttled); ``services_factory`` builds the
+    simulated instance (the test-case runner's subclass observes and overrides it).
     """
     from config.settings import load_environment
 
@@ -180,6 +212,7 @@ def simulate_call(
             monotonic=clock.now,
             failing_bedrock_client=failing_bedrock_client,
             faults=FaultInjector(settings.faults, tables.names, clock),
+            services_factory=services_factory,
         )
 
 
@@ -195,6 +228,7 @@ def _run_call(
     monotonic: Callable[[], float],
     failing_bedrock_client: BedrockClientFactory,
     faults: FaultInjector,
+    services_factory: Callable[..., SimulatedConnect] = SimulatedConnect,
 ) -> CallResult:
     from bot.business_calendar import BusinessCalendar
     from bot.faq import load_faq_entries
@@ -225,15 +259,18 @@ def _run_call(
         dynamodb_clients=dynamodb,
     )
 
-    flow_settings = ContactFlowSettings.from_env(
-        {**os.environ, **world.contact_flow_environment(config, tables.names)}
-    )
+    flow_environment = world.contact_flow_environment(config, tables.names)
+    if settings.callback_dialing is not None:
+        # --callback-dialing: as if the environment claimed a number (or not).
+        flow_environment[EnvVar.CALLBACK_DIALING] = "true" if settings.callback_dialing else "false"
+    flow_settings = ContactFlowSettings.from_env({**os.environ, **flow_environment})
     contact_flow_app = ContactFlowApp(
         customers=DynamoDbCustomerRepository(flow_settings.customers_table_name, client_factory=dynamodb),
         callbacks=DynamoDbCallbackRepository(flow_settings.callbacks_table_name, client_factory=dynamodb),
         calendar=flow_settings.calendar,
         metrics=None,
         clock=clock,
+        callback_dialing=flow_settings.callback_dialing,
     )
 
     contact = Contact(
@@ -244,7 +281,7 @@ def _run_call(
         system_address=SYSTEM_NUMBER,
         instance_arn=arns.instance_arn,
     )
-    services = SimulatedConnect(
+    services = services_factory(
         settings=settings,
         config=config,
         arns=arns,
@@ -268,7 +305,26 @@ def _run_call(
     runner = FlowRunner(services, contact)
     contact_end = runner.run_contact(flows["inbound"], hook_step_budget=QUEUE_FLOW_STEP_BUDGET)
     queue_key = arns.queue_key(contact_end.queue_arn) if contact_end.queue_arn else None
-    if tables.callback_for(contact.contact_id) is not None:
+    created = services.callbacks.created[0] if services.callbacks.created else None
+    if created is not None:
+        # Connect releases it later: play that moment too (its actions count for the coverage).
+        services.callbacks.releasing = True
+        try:
+            released = release_callback(
+                created,
+                services=services,
+                contact=contact,
+                arns=arns,
+                outbound_whisper=load_outbound_whisper(),
+                hook_step_budget=QUEUE_FLOW_STEP_BUDGET,
+            )
+        finally:
+            services.callbacks.releasing = False
+        runner.trace.actions.extend(released.actions)
+        runner.trace.transitions.extend(released.transitions)
+        runner.trace.flow_log.extend(released.flow_log)
+    stored_callback = tables.callback_for(contact.contact_id)
+    if stored_callback is not None and stored_callback.get("status") != CALLBACK_NOT_CREATED:
         outcome, queue_key = Outcome.CALLBACK, None
     elif queue_key is not None:
         outcome = Outcome.TRANSFERRED
@@ -283,6 +339,15 @@ def _run_call(
         trace=runner.trace,
         flows=flows,
         records=tables.records(),
+        agent=(
+            AgentHandoff(
+                whisper=list(services.agent_prompts),
+                summary=dict(services.agent_views[-1]["data"]) if services.agent_views else {},
+            )
+            if contact_end.agent_answered
+            else None
+        ),
+        callback=created,
     )
 
 

@@ -13,6 +13,8 @@ Subcommands (one module each under :mod:`simulator.commands`, its parser and its
         any flow document in a default world (see simulator/commands/run_flow.py)
     python -m simulator conformance DIR
         check and run every flow of a folder (see simulator/commands/conformance.py)
+    python -m simulator test-case FILE | --scenario NAME | --record [--env E] [--json]
+        a Connect test case (Testing language) run offline (see simulator/commands/test_case.py)
 
 ``classify`` and ``faq`` read one line per input line and write one JSON object per output line
 (UTF-8). Input lines end at ``\\n`` only (a stray ``\\r`` or other control character inside a
@@ -36,7 +38,7 @@ from typing import Any, BinaryIO, Final
 
 # Importing this module imports the ``simulator`` package first, which puts ``lambda_src`` on
 # ``sys.path``: the ``bot`` and ``handlers`` imports of the subcommands resolve to the Lambda code.
-from simulator.commands import call, classify, conformance, faq, run_flow
+from simulator.commands import call, classify, conformance, faq, run_flow, test_case
 from simulator.commands.common import Handler
 
 #: Subcommands in help order; a new one is one more module with a ``register`` function.
@@ -46,6 +48,7 @@ SUBCOMMANDS: Final[tuple[Callable[[Any], None], ...]] = (
     call.register,
     run_flow.register,
     conformance.register,
+    test_case.register,
 )
 
 

@@ -19,12 +19,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, Final
 
+from simulator.callbacks import CallbackDesk
 from simulator.flow_data import ActionFailed, BotResult, Contact, Flow, InputTimeout, LambdaInvocation
-from simulator.flow_services import FlowServices
+from simulator.flow_services import FlowServices, WorldOptions
 from simulator.lex_session import DTMF_RE
 from simulator.world import CONTACT_FLOW_TIMEOUT_SECONDS, CONTACT_NAMESPACE, CallSettings, LocalArns
+
+#: The action the simulated agent takes in the handoff summary view (its one button).
+AGENT_VIEW_ACTION: Final = "Acknowledge"
 
 
 class SimulationError(RuntimeError):
@@ -114,7 +118,8 @@ class SimulatedConnect(FlowServices):
         monotonic: Callable[[], float],
         on_prompt: Callable[[str], None] | None,
     ) -> None:
-        super().__init__()
+        # The simulated agent confirms the handoff summary view (constructs_lib.agent_view.ACKNOWLEDGE).
+        super().__init__(WorldOptions(view_action=AGENT_VIEW_ACTION))
         self._settings = settings
         self._config = config
         self._arns = arns
@@ -127,9 +132,19 @@ class SimulatedConnect(FlowServices):
         self._monotonic = monotonic
         self._on_prompt = on_prompt
         self._invocations = 0
+        #: The callback actions and what they created (simulator.callbacks).
+        self.callbacks = CallbackDesk(
+            at=settings.at,
+            arns=arns,
+            capacity=lambda key: settings.contacts_in_queue < config.queues[key].max_contacts,
+            refused=settings.refused_actions,
+        )
 
     def play(self, text: str) -> None:
-        """Record (and show) one prompt."""
+        """Record (and show) one prompt; the agent's (whisper) are recorded apart and not shown."""
+        if self.agent_side:
+            self.agent_prompts.append(text)
+            return
         self.prompts.append(text)
         if self._on_prompt is not None:
             self._on_prompt(text)
@@ -240,4 +255,10 @@ class SimulatedConnect(FlowServices):
 
     def agent_answers(self, queue_arn: str) -> bool:
         """An agent takes the contact when ``--agents-available`` is above zero."""
-        return self._settings.agents_available > 0
+        return self._settings.agents_available > 0 or self.callbacks.releasing
+
+    def effect(self, action_type: str, request: Mapping[str, Any], contact: Contact) -> Mapping[str, Any]:
+        """The callback actions go to the callback desk; other services act as in the default world."""
+        if action_type in CallbackDesk.HANDLED:
+            return self.callbacks.effect(action_type, request, contact)
+        return super().effect(action_type, request, contact)

@@ -28,12 +28,17 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import Any, Final
 
-from contract import TABLE_DEFINITIONS
+from contract import CONTACT_FLOW_TABLES, LEX_HOOK_TABLES, TABLE_DEFINITIONS
 
 #: What ``--fault TABLE:KIND`` can make a table do.
 FAULT_KINDS: Final = ("stall", "error")
-#: The tables a fault can hit: the contract's table keys.
-FAULT_TABLES: Final = tuple(definition.key for definition in TABLE_DEFINITIONS)
+#: The tables a fault can hit: the contract's tables a call reaches (the Lex hook's and the
+#: contact-flow function's; the contact records are written after the call, by EventBridge).
+FAULT_TABLES: Final = tuple(
+    definition.key
+    for definition in TABLE_DEFINITIONS
+    if definition in (*LEX_HOOK_TABLES, *CONTACT_FLOW_TABLES)
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -181,6 +181,11 @@ def show_view(run: FlowRun, action: Action) -> Outcome:
     if isinstance(outcome, Error):
         return outcome
     chosen = str(outcome.get("Action") or run.services.options.view_action)
+    if run.services.agent_side:
+        # What the agent sees: the view's data as resolved from the contact (empty values left out).
+        data = run.resolve(action.parameters.get("ViewData"))
+        shown = {str(key): value for key, value in data.items() if value} if isinstance(data, Mapping) else {}
+        run.services.agent_views.append({"view": view, "data": shown})
     run.contact.data["Views"] = {
         "Action": chosen,
         "ViewResultData": dict(outcome.get("ViewResultData") or {}),
@@ -421,6 +426,9 @@ def update_contact_event_hooks(run: FlowRun, action: Action) -> Outcome:
 
 def update_contact_callback_number(run: FlowRun, action: Action) -> Outcome:
     number = run.value(action.parameters.get("CallbackNumber"))
+    if run.contact.channel != "VOICE":
+        # The Set callback number block page: chat, task and email take the Invalid number branch.
+        return Error("InvalidCallbackNumber", f"no callback number on a {run.contact.channel} contact")
     if not number or not _E164_RE.fullmatch(number):
         return Error("InvalidCallbackNumber", f"{number!r} is not an E.164 number")
     outcome = _effect(run, action, f"callback number set to {number}")

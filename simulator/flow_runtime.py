@@ -76,6 +76,9 @@ _SSML_TAG_RE = re.compile(r"<[^>]+>")
 
 
 #: Ends of a customer-queue flow that take the contact out of the queue it waits in.
+#: Event hooks whose flows run on the agent's side: what they play the agent hears, what they show
+#: the agent sees.
+_AGENT_SIDE_HOOKS: Final = frozenset({"AgentWhisper", "DefaultAgentUI"})
 _LEFT_QUEUE: Final = frozenset({EndReason.DISCONNECTED, EndReason.QUEUED, EndReason.UNHANDLED_ERROR})
 
 
@@ -123,7 +126,8 @@ class FlowRunner:
 
         After a successful queue transfer the customer-queue flow (``CustomerQueue`` hook) runs for
         ``hook_step_budget`` actions (it loops until an agent answers); if an agent answers, the
-        ``CustomerWhisper`` and ``AgentWhisper`` flows run; when the contact ends, the disconnect
+        ``CustomerWhisper``, ``AgentWhisper`` and ``DefaultAgentUI`` (the agent's step-by-step guide)
+        flows run, the last two on the agent's side; when the contact ends, the disconnect
         flow (``CustomerRemaining``). Hooks whose flow the world has no document for are traced.
         """
         end = self.run(flow)
@@ -137,8 +141,19 @@ class FlowRunner:
             if queue_arn is not None and self.services.agent_answers(queue_arn):
                 agent_answered = True
                 self.event(f"an agent answered from {queue_arn}")
-                for hook in ("CustomerWhisper", "AgentWhisper"):
-                    self._run_hook(hook, step_budget=hook_step_budget)
+                for hook in ("CustomerWhisper", "AgentWhisper", "DefaultAgentUI"):
+                    # The agent hears the agent whisper; the agent UI guide shows in the agent's workspace.
+                    self.services.agent_side = hook in _AGENT_SIDE_HOOKS
+                    channel = self.contact.channel
+                    if hook == "DefaultAgentUI":
+                        # A step-by-step guide reaches the agent as a chat contact of its own
+                        # (ShowView page), with the contact's attributes.
+                        self.contact.channel = "CHAT"
+                    try:
+                        self._run_hook(hook, step_budget=hook_step_budget)
+                    finally:
+                        self.services.agent_side = False
+                        self.contact.channel = channel
         self._run_hook("CustomerRemaining", step_budget=hook_step_budget)
         return ContactEnd(end=end, queue_arn=queue_arn, agent_answered=agent_answered)
 

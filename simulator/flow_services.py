@@ -68,11 +68,20 @@ class FlowServices:
         self.options = options or WorldOptions()
         self.prompts: list[str] = []
         self._inputs: deque[str] = deque(self.options.inputs)
+        #: True while a flow of the agent's side runs (the agent whisper, the agent UI guide): its
+        #: prompts are the agent's and its views are shown in the agent's workspace.
+        self.agent_side = False
+        #: What the agent heard (agent whisper flows) and the views' data shown to the agent.
+        self.agent_prompts: list[str] = []
+        self.agent_views: list[dict[str, Any]] = []
 
     # -- what the participant hears and says
 
     def play(self, text: str) -> None:
-        """Play (voice) or send (chat) ``text`` to the participant."""
+        """Play (voice) or send (chat) ``text`` to the participant (the agent on the agent's side)."""
+        if self.agent_side:
+            self.agent_prompts.append(text)
+            return
         self.prompts.append(text)
 
     def next_input(self) -> str | None:

@@ -122,6 +122,11 @@ class CallSettings:
     chat_input: str = "typed"
     #: Tables that stall or fail for the handlers (``--fault TABLE:stall|error``, simulator.faults).
     faults: tuple[TableFault, ...] = ()
+    #: ``--callback-dialing on|off``: whether the queues can dial callbacks (None: as the environment
+    #: deploys them, i.e. with ``phone_number.claim``).
+    callback_dialing: bool | None = None
+    #: ``--connect-refuses ACTION``: callback actions Connect refuses (a service quota reached).
+    refused_actions: frozenset[str] = frozenset()
 
     @property
     def contact_id(self) -> str:
@@ -199,9 +204,17 @@ class LocalArns:
             "HoursOfOperationArn": self.hours_arn,
             **{queue_arn_placeholder(key): arn for key, arn in self.queue_arns.items()},
         }
-        if "customer_queue" in self.flow_arns:
-            values["CustomerQueueFlowArn"] = self.flow_arns["customer_queue"]
+        # Every flow's ARN as the bot stack offers it (``%<Key>FlowArn%``: CustomerQueueFlowArn,
+        # AgentWhisperFlowArn, ...), and the view the agent guide flow shows.
+        for key, arn in self.flow_arns.items():
+            values[key.title().replace("_", "") + "FlowArn"] = arn
+        values["AgentSummaryViewArn"] = self.agent_view_arn
         return values
+
+    @property
+    def agent_view_arn(self) -> str:
+        """The handoff summary view the agent guide flow shows."""
+        return f"{self.instance_arn}/view/handoff-summary"
 
     def queue_key(self, arn: str) -> str | None:
         """The queue key of a queue ARN, None for anything else."""

@@ -13,15 +13,18 @@ from aws_cdk import CfnOutput, Stack
 from constructs import Construct
 
 from config.settings import EnvironmentConfig
+from constructs_lib.agent_view import AgentSummaryView
 from constructs_lib.bot_functions import BotFunctions
 from constructs_lib.connect_integrations import ConnectIntegrations
 from constructs_lib.contact_flow import TemplatedContactFlow
+from constructs_lib.contact_records import ContactRecords
+from constructs_lib.contact_test_cases import ContactTestCases
 from constructs_lib.faq_loader import FaqLoader
 from constructs_lib.lex_bot import KoreanLexBot
 from constructs_lib.monitoring import ConnectResources, ContactCenterMonitoring
 from constructs_lib.phone_number_flow import PhoneNumberFlowAssociation
 from contract import FAQ
-from flowlang import FLOWS, placeholders_in, queue_arn_placeholder, read_template
+from flowlang import FLOWS, FlowSpec, placeholders_in, queue_arn_placeholder, read_template
 from flowlang.templates import placeholder_output_key
 from lexbot import load_bot_definition
 from stacks.connect_stack import ConnectStack
@@ -35,10 +38,13 @@ class BotStack(Stack):
         functions: the Lex code hook and the Connect-invoked function.
         lex_bot: the bot, its version and the ``live`` alias.
         integrations: the instance's associations of the bot alias and the function.
-        flows: the contact flow per flow key (``inbound``, ``customer_queue``).
+        flows: the contact flow per flow key (``flowlang.FLOWS``: ``inbound``, ``agent_whisper``...).
+        agent_view: the handoff summary view the agent guide flow shows.
         phone_number_flow: links the claimed number to the inbound flow (None without a claimed number).
         faq_loader: the custom resource that writes the FAQ file into the faq table.
+        contact_records: the contact-events rule, the contact-records function and its dead letters.
         monitoring: alarms, their topic and the dashboard.
+        test_cases: every scripted call as a Connect test case, and the hours they substitute.
     """
 
     def __init__(
@@ -79,15 +85,24 @@ class BotStack(Stack):
             function_arns={"ContactFlow": self.functions.contact_flow.function_arn},
         )
 
-        # The customer-queue flow first: the inbound flow sends queued callers to it.
+        # What the agent sees on a transfer: the guide flow shows this view (bot.handoff fills it).
+        self.agent_view = AgentSummaryView(
+            self,
+            "AgentSummaryView",
+            instance_arn=instance_arn,
+            view_name=f"{config.name_prefix}-handoff-summary",
+        )
         available = {
             "ContactFlowFunctionArn": self.functions.contact_flow.function_arn,
             "LexBotAliasArn": self.lex_bot.alias_arn,
             "HoursOfOperationArn": connect.hours.hours_arn,
+            "AgentSummaryViewArn": self.agent_view.view_arn,
             **{queue_arn_placeholder(key): arn for key, arn in connect.queues.queue_arns.items()},
         }
         self.flows: dict[str, TemplatedContactFlow] = {}
-        for spec in sorted(FLOWS, key=lambda flow_spec: flow_spec.key != "customer_queue"):
+        # Flows that reference no other flow first (queue, whisper, guide): the inbound flow sets them
+        # as its event hooks, so their ARNs must exist before it (a stable sort keeps FLOWS' order).
+        for spec in sorted(FLOWS, key=_flow_references):
             used = placeholders_in(read_template(spec))
             flow = TemplatedContactFlow(
                 self,
@@ -103,6 +118,17 @@ class BotStack(Stack):
                 flow.node.add_dependency(association)
             self.flows[spec.key] = flow
             available[f"{_pascal(spec.key)}FlowArn"] = flow.flow_arn
+
+        # Every scripted call as a Connect test case of the inbound flow (scenarios/test_cases.py).
+        self.test_cases = ContactTestCases(
+            self,
+            "TestCases",
+            config=config,
+            instance_arn=instance_arn,
+            inbound_flow_arn=self.flows["inbound"].flow_arn,
+            contact_flow_function_arn=self.functions.contact_flow.function_arn,
+            hours_arn=connect.hours.hours_arn,
+        )
 
         # A claimed number answers only once it is linked to the inbound flow (no CFN property).
         self.phone_number_flow: PhoneNumberFlowAssociation | None = None
@@ -135,6 +161,17 @@ class BotStack(Stack):
             queue_names={key: queue.name for key, queue in connect.queues.queues.items()},
             flow_names={key: flow.flow.name for key, flow in self.flows.items()},
         )
+        # One record per ended contact, from Connect's contact events (containment, escalations).
+        self.contact_records = ContactRecords(
+            self,
+            "ContactRecords",
+            config=config,
+            code=self.functions.code,
+            layer=self.functions.powertools_layer,
+            tables=stateful.tables,
+            data_key=stateful.data_key,
+            instance_arn=instance_arn,
+        )
         self.monitoring = ContactCenterMonitoring(
             self,
             "Monitoring",
@@ -142,6 +179,7 @@ class BotStack(Stack):
             functions=self.functions,
             dead_letter_queues=dead_letter_queues,
             connect=connect_resources,
+            contact_records=self.contact_records,
         )
 
         # Every ARN a flow may reference, under the key ``python -m flowlang import`` maps back to
@@ -157,6 +195,11 @@ class BotStack(Stack):
         CfnOutput(self, "LexBotAliasArn", value=self.lex_bot.alias_arn)
         for key, flow in self.flows.items():
             CfnOutput(self, f"{_pascal(key)}FlowArn", value=flow.flow_arn)
+
+
+def _flow_references(spec: FlowSpec) -> int:
+    """How many other flows' ARNs (``%<Key>FlowArn%``) a flow template uses."""
+    return sum(1 for name in placeholders_in(read_template(spec)) if name.endswith("FlowArn"))
 
 
 def _pascal(key: str) -> str:

@@ -13,10 +13,13 @@ from config.settings import EnvironmentConfig
 from constructs_lib.agent_queues import AgentQueues
 from constructs_lib.business_hours import KoreanBusinessHours
 from constructs_lib.connect_instance import ContactCenterInstance
+from constructs_lib.contact_flow import TemplatedContactFlow
+from constructs_lib.evaluation_form import AgentEvaluationForm
 from constructs_lib.phone_number import ClaimedPhoneNumber
 from constructs_lib.recordings_bucket import RecordingsBucket
 from constructs_lib.routing_profile import AgentRoutingProfile
 from constructs_lib.security_profiles import ContactCenterSecurityProfiles
+from flowlang.templates import OUTBOUND_WHISPER_FLOW
 
 
 class ConnectStack(Stack):
@@ -28,7 +31,9 @@ class ConnectStack(Stack):
         queues: the five agent queues.
         routing_profile: the agents' routing profile.
         security_profiles: agent, supervisor and admin profiles.
-        phone_number: the claimed number, or None when claiming is off.
+        evaluation_form: the agents' Korean quality-assurance form.
+        phone_number: the claimed number, or None when claiming is off: the queues' outbound caller id.
+        outbound_whisper: the queues' outbound whisper flow (callbacks, ``flowlang.CONNECT_FLOWS``).
     """
 
     def __init__(
@@ -63,23 +68,6 @@ class ConnectStack(Stack):
             business_hours=config.business_hours,
             holidays_by_date=korean_public_holidays(config.holiday_years),
         )
-        self.queues = AgentQueues(
-            self,
-            "Queues",
-            instance_arn=self.instance.instance_arn,
-            hours_of_operation_arn=self.hours.hours_arn,
-            settings=config.queues,
-        )
-        self.routing_profile = AgentRoutingProfile(
-            self,
-            "AgentRouting",
-            instance_arn=self.instance.instance_arn,
-            name="agents",
-            queue_arns=self.queues.queue_arns,
-        )
-        self.security_profiles = ContactCenterSecurityProfiles(
-            self, "SecurityProfiles", instance_arn=self.instance.instance_arn, name_prefix=config.name_prefix
-        )
         self.phone_number = (
             ClaimedPhoneNumber(
                 self,
@@ -91,6 +79,43 @@ class ConnectStack(Stack):
             )
             if config.phone_number.claim
             else None
+        )
+        # What a called-back customer hears first; here, not in the bot stack, because the queues
+        # name it (the bot stack references the queues).
+        self.outbound_whisper = TemplatedContactFlow(
+            self,
+            "FlowOutboundWhisper",
+            instance_arn=self.instance.instance_arn,
+            spec=OUTBOUND_WHISPER_FLOW,
+            flow_name=f"{config.name_prefix}-{OUTBOUND_WHISPER_FLOW.key.replace('_', '-')}",
+            placeholders={},
+        )
+        self.queues = AgentQueues(
+            self,
+            "Queues",
+            instance_arn=self.instance.instance_arn,
+            hours_of_operation_arn=self.hours.hours_arn,
+            settings=config.queues,
+            outbound_caller_id_number_arn=(
+                self.phone_number.phone_number.attr_phone_number_arn
+                if self.phone_number is not None
+                else None
+            ),
+            outbound_flow_arn=self.outbound_whisper.flow_arn,
+        )
+        self.routing_profile = AgentRoutingProfile(
+            self,
+            "AgentRouting",
+            instance_arn=self.instance.instance_arn,
+            name="agents",
+            queue_arns=self.queues.queue_arns,
+        )
+        self.security_profiles = ContactCenterSecurityProfiles(
+            self, "SecurityProfiles", instance_arn=self.instance.instance_arn, name_prefix=config.name_prefix
+        )
+        # Supervisors score agents' contacts with it (Korean, published, scored by section).
+        self.evaluation_form = AgentEvaluationForm(
+            self, "AgentEvaluationForm", instance_arn=self.instance.instance_arn
         )
 
         CfnOutput(self, "InstanceId", value=self.instance.instance_id)

@@ -546,7 +546,11 @@ ACTIONS: Final = (
         errors=frozenset({"InvalidCallbackNumber", "CallbackNumberNotDialable"}),
         flow_types=_INBOUND | {FlowType.CUSTOMER_QUEUE},
         example={"CallbackNumber": "$.StoredCustomerInput"},
-        notes="The page lists only InvalidCallbackNumber and CallbackNumberNotDialable (no NoMatchingError).",
+        notes=(
+            "The page lists only InvalidCallbackNumber and CallbackNumberNotDialable (no NoMatchingError). "
+            "The Set callback number block page: voice only; chat, task and email take the Invalid number "
+            "branch (the simulator does the same)."
+        ),
     ),
     ActionType(
         name="UpdateContactData",

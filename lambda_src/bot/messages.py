@@ -192,3 +192,28 @@ def order_status(order_id: str, status: str, detail: str | None, *, voice: bool)
     if detail:
         sentence = f"{sentence} {detail}"
     return sentence
+
+
+# --- callbacks an agent receives (bot.callback_plan) ------------------------------------------------
+
+#: What the callback is about, as the outbound and agent whispers say it: one label per
+#: ``contract.EscalationReason`` value (a test keeps them complete).
+CALLBACK_REASON_LABELS: Final = {
+    "complaint": "불편 사항 접수",
+    "urgent": "긴급 문의",
+    "agent_request": "상담원 연결 요청",
+    "payment_security": "결제 관련 문의",
+    "tech_support": "기술 지원 요청",
+    "product_other": "상품 문의",
+    "bot_limitation": "상담원 확인이 필요한 문의",
+    "validation_failed": "상담원 확인이 필요한 문의",
+    "order_not_found": "주문 확인 요청",
+    "system_error": "상담원 연결 요청",
+}
+#: The label when the reason is unknown.
+CALLBACK_REASON_DEFAULT: Final = "상담 요청"
+
+
+def callback_reason_label(reason: str | None) -> str:
+    """The Korean label of an escalation reason for the whispers (a default for anything else)."""
+    return CALLBACK_REASON_LABELS.get(reason or "", CALLBACK_REASON_DEFAULT)

@@ -66,6 +66,12 @@ class CallbackRequest:
     callback_at: datetime  # Korea time, the next business opening
     reference: str
     status: str = "PENDING"
+    # What Connect owns for it (bot.callback_plan): the link between the promise and the contact
+    # the flow creates, which carries the reference and is found by it.
+    kind: str | None = None  # a contract.CallbackKind
+    release_at: datetime | None = None  # Korea time, when Connect offers it to agents
+    queue: str | None = None  # a contract.Queue key
+    reason: str | None = None  # a contract.EscalationReason
 
 
 class ConversationLog(Protocol):
@@ -93,3 +99,9 @@ class OrderRepository(Protocol):
 class CallbackRepository(Protocol):
     def save(self, request: CallbackRequest) -> CallbackRequest:
         """Store the request once per contact; a retry returns the first stored request."""
+
+    def set_kind(self, contact_id: str, kind: str) -> CallbackRequest | None:
+        """Record what Connect now owns for the contact's request (idempotent); None: no request."""
+
+    def mark_not_created(self, contact_id: str) -> CallbackRequest | None:
+        """Record that Connect owns nothing for the request (status NOT_CREATED); None: no request."""

@@ -8,7 +8,12 @@
 * ``register_callback``: stores a callback request for the caller's number at the next callback
   time of the business calendar (see ``bot.business_calendar``), once per contact id (Connect
   retries throttled or failed invocations), and returns the reference and the time, both written
-  to be spoken by text-to-speech.
+  to be spoken by text-to-speech, with what the flow then creates in Connect (``bot.callback_plan``:
+  ``callbackKind``, ``releaseAt``, ``releaseDelaySeconds``) and the masked number it carries. The
+  row records the same plan, with the queue and reason: the Connect contact carries the reference.
+* ``update_callback``: the flow could not create the planned queued callback (the number is not
+  dialable, the queue is full) and creates a task instead: the row's ``kind`` says so (set, so a
+  retry changes nothing), the fallback is logged, and the answer is register_callback's again.
 
 The response is always a flat map of strings (the flow's STRING_MAP response type), a few hundred
 bytes at most; any failure becomes ``{"result": "error", "reason": ...}``. The function never
@@ -26,21 +31,29 @@ for Connect's invocation and a cold start's imports, which happen before the han
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 from bot.business_calendar import BusinessCalendar, speak_digits, speak_korean_datetime
+from bot.callback_plan import plan_callback
+from bot.messages import callback_reason_label
 from bot.models import KST
 from bot.personal_data import first_phone_number, mask_phone_number, to_e164
 from bot.ports import CallbackRepository, CallbackRequest, CustomerRepository
 from contract import (
+    DEFAULT_QUEUE,
+    QUEUE_KEYS,
     RESULT_ERROR,
     RESULT_OK,
+    CallbackFallback,
+    CallbackKind,
     ContactFlowAction,
     CustomerTier,
     Dimension,
+    EscalationReason,
     LambdaParameter,
     LambdaResponse,
     Metric,
@@ -89,10 +102,12 @@ class ContactFlowApp:
         calendar: BusinessCalendar,
         metrics: MetricsPublisher | None = None,
         clock: Clock | None = None,
+        callback_dialing: bool = False,
     ) -> None:
         self._customers = customers
         self._callbacks = callbacks
         self._calendar = calendar
+        self._callback_dialing = callback_dialing
         self._metrics = metrics
         self._clock: Clock = clock or (lambda: datetime.now(KST))
 
@@ -107,6 +122,8 @@ class ContactFlowApp:
                 return self._lookup_customer(contact_data, parameters)
             if action == ContactFlowAction.REGISTER_CALLBACK:
                 return self._register_callback(contact_data, parameters)
+            if action == ContactFlowAction.UPDATE_CALLBACK:
+                return self._update_callback(contact_data, parameters)
             logger.warning("unknown contact-flow action", extra={"action": action[:64]})
             return _error("unknown_action")
         except Exception as error:
@@ -151,13 +168,31 @@ class ContactFlowApp:
         if contact_id is None:
             logger.warning("callback requested without a contact id")
             return _error("missing_contact_id")
-        callback_at = self._calendar.next_callback_time(self._clock())
-        self._check_holiday_horizon(callback_at)
+        now = self._clock()
+        plan = plan_callback(
+            requested_at=now,
+            channel=as_string(contact_data.get("Channel")),
+            dialing=self._callback_dialing,
+            calendar=self._calendar,
+        )
+        self._check_holiday_horizon(plan.promised_at)
+        if plan.clamped:
+            logger.warning(
+                "callback release clamped to the task limit: it waits in the queue for the opening",
+                extra={
+                    "promised_at": plan.promised_at.isoformat(),
+                    "release_at": plan.release_at.isoformat(),
+                },
+            )
         requested = CallbackRequest(
             contact_id=contact_id,
             phone_number=phone_number,
-            callback_at=callback_at,
+            callback_at=plan.promised_at,
             reference=callback_reference(contact_id),
+            kind=plan.kind.value,
+            release_at=plan.release_at,
+            queue=_queue_key(parameters),
+            reason=_reason(parameters),
         )
         with traced("## register_callback"):
             stored = self._callbacks.save(requested)
@@ -167,17 +202,59 @@ class ContactFlowApp:
                 "caller": mask_phone_number(stored.phone_number),
                 "callback_at": stored.callback_at.isoformat(),
                 "reference": stored.reference,
+                "kind": stored.kind,
+                "queue": stored.queue,
+                "release_at": stored.release_at.isoformat() if stored.release_at else None,
                 "retry": stored != requested,
             },
         )
         self._count(Metric.CALLBACK_REGISTERED, ContactFlowAction.REGISTER_CALLBACK)
-        return {
-            LambdaResponse.RESULT: RESULT_OK,
-            LambdaResponse.REFERENCE: stored.reference,
-            LambdaResponse.REFERENCE_SPOKEN: speak_digits(stored.reference),
-            LambdaResponse.CALLBACK_TIME: speak_korean_datetime(stored.callback_at),
-            LambdaResponse.CALLBACK_AT: stored.callback_at.astimezone(KST).isoformat(timespec="minutes"),
-        }
+        # A retry answers with the first plan (stored): one promise, one Connect contact.
+        return _callback_answer(stored, now, default_release=plan.release_at)
+
+    def _update_callback(self, contact_data: Mapping[str, Any], parameters: Mapping[str, Any]) -> StringMap:
+        """The flow could not create what was planned: the row says what Connect owns instead.
+
+        ``fallback`` ``not_dialable``/``not_queued`` with ``callbackKind`` ``task``: the flow
+        creates a task instead; the answer is register_callback's again (``$.External`` is replaced
+        by it, and the flow creates the task and confirms with it). ``not_created``: the task failed
+        too and the caller was told; the row's status becomes NOT_CREATED, so nobody takes the row
+        for a callback Connect will offer. Either way a log line names the reference and why.
+        """
+        contact_id = _contact_id(contact_data)
+        kind = as_string(parameters.get(LambdaParameter.CALLBACK_KIND)).strip()
+        fallback = as_string(parameters.get(LambdaParameter.FALLBACK)).strip()
+        known_kind = kind in {member.value for member in CallbackKind}
+        if contact_id is None or fallback not in {member.value for member in CallbackFallback}:
+            logger.warning(
+                "callback update without a contact id or a known fallback", extra={"fallback": fallback[:32]}
+            )
+            return _error("invalid_update")
+        if fallback != CallbackFallback.NOT_CREATED and not known_kind:
+            logger.warning("callback update without a known kind", extra={"kind": kind[:32]})
+            return _error("invalid_update")
+        with traced("## update_callback"):
+            if fallback == CallbackFallback.NOT_CREATED:
+                stored = self._callbacks.mark_not_created(contact_id)
+            else:
+                stored = self._callbacks.set_kind(contact_id, kind)
+        if stored is None:
+            logger.warning("callback update for a contact without a callback request")
+            return _error("no_callback")
+        logger.warning(
+            "callback not created as planned",
+            extra={
+                "reference": stored.reference,
+                "kind": stored.kind,
+                "status": stored.status,
+                "fallback": fallback,
+                "caller": mask_phone_number(stored.phone_number),
+            },
+        )
+        if fallback == CallbackFallback.NOT_CREATED:
+            self._count(Metric.CALLBACK_NOT_CREATED, ContactFlowAction.UPDATE_CALLBACK)
+        now = self._clock()
+        return _callback_answer(stored, now, default_release=now)
 
     def _check_holiday_horizon(self, callback_at: datetime) -> None:
         """Log and count a callback time past the holidays the calendar knows (it may be a holiday).
@@ -216,6 +293,7 @@ def build_app_from_env(*, clock: Clock | None = None) -> ContactFlowApp:
             namespace=settings.observability.metrics_namespace, service=settings.observability.service_name
         ),
         clock=clock,
+        callback_dialing=settings.callback_dialing,
     )
 
 
@@ -282,6 +360,34 @@ def _caller_number(contact_data: Mapping[str, Any], parameters: Mapping[str, Any
     # customer typed, in which the first phone number counts (bot.personal_data, any form).
     typed = parameters.get(LambdaParameter.PHONE_NUMBER)
     return to_e164(endpoint.get("Address")) or first_phone_number(typed)
+
+
+def _callback_answer(stored: CallbackRequest, now: datetime, *, default_release: datetime) -> StringMap:
+    """The flow's view of a stored callback request: what to say, what to create, what to carry."""
+    release_at = (stored.release_at or default_release).astimezone(KST)
+    return {
+        LambdaResponse.RESULT: RESULT_OK,
+        LambdaResponse.REFERENCE: stored.reference,
+        LambdaResponse.REFERENCE_SPOKEN: speak_digits(stored.reference),
+        LambdaResponse.CALLBACK_TIME: speak_korean_datetime(stored.callback_at),
+        LambdaResponse.CALLBACK_AT: stored.callback_at.astimezone(KST).isoformat(timespec="minutes"),
+        LambdaResponse.CALLBACK_KIND: stored.kind or CallbackKind.TASK.value,
+        LambdaResponse.RELEASE_AT: release_at.isoformat(timespec="seconds"),
+        LambdaResponse.RELEASE_DELAY_SECONDS: str(max(1, math.ceil((release_at - now).total_seconds()))),
+        LambdaResponse.CALLBACK_NUMBER_MASKED: mask_phone_number(stored.phone_number),
+        LambdaResponse.REASON_LABEL: callback_reason_label(stored.reason),
+    }
+
+
+def _queue_key(parameters: Mapping[str, Any]) -> str:
+    # The bot's queue; anything else (an empty attribute, a stale key) is where the flow routed it.
+    key = as_string(parameters.get(LambdaParameter.QUEUE)).strip()
+    return key if key in QUEUE_KEYS else DEFAULT_QUEUE.value
+
+
+def _reason(parameters: Mapping[str, Any]) -> str | None:
+    reason = as_string(parameters.get(LambdaParameter.REASON)).strip()
+    return reason if reason in {member.value for member in EscalationReason} else None
 
 
 def _contact_id(contact_data: Mapping[str, Any]) -> str | None:

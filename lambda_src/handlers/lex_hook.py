@@ -188,12 +188,33 @@ def system_error_response(request: LexRequest | None) -> dict[str, Any]:
             ContactAttribute.PRIORITY: escalation.priority,
         }
     )
+    session.update(_system_error_summary(request, session, escalation.priority))
     return lex_response(
         dialog_action="Close",
         messages_out=[escalation.message],
         session=session,
         intent_name=request.intent_name if request is not None else FALLBACK_INTENT,
     )
+
+
+def _system_error_summary(
+    request: LexRequest | None, session: Mapping[str, str], priority: str
+) -> dict[str, str]:
+    """The agent's handoff summary for the safe answer; nothing (logged) should even that fail."""
+    try:
+        from bot.faq import load_faq_entries
+        from bot.handoff import system_error_summary
+
+        return system_error_summary(
+            session,
+            text=request.text if request is not None else "",
+            tier=request.customer_tier if request is not None else CustomerTier.STANDARD,
+            priority=priority,
+            faq_questions={entry.faq_id: entry.question for entry in load_faq_entries()},
+        )
+    except Exception:
+        logger.exception("Handoff summary of the system error failed; transferring without it")
+        return {}
 
 
 class LexHookApp:
@@ -207,8 +228,11 @@ class LexHookApp:
         metrics: MetricsPublisher | None = None,
         clock: Clock | None = None,
         bedrock_enabled: bool = False,
+        faq_questions: Mapping[str, str] | None = None,
     ) -> None:
         self._engine = engine
+        #: FAQ id -> question, how the agent's summary names the answers already given.
+        self._faq_questions: Mapping[str, str] = dict(faq_questions or {})
         self._conversation_log = conversation_log
         self._metrics = metrics
         self._clock: Clock = clock or (lambda: datetime.now(KST))
@@ -222,6 +246,7 @@ class LexHookApp:
     def handle(self, request: LexRequest, context: Any) -> dict[str, Any]:
         """Run one turn and answer Lex. Exceptions propagate to ``lambda_handler``'s safety net."""
         from bot.engine import TurnInput
+        from bot.handoff import session_after_turn
 
         now = self._clock()
         turn_input = TurnInput(
@@ -235,10 +260,19 @@ class LexHookApp:
         )
         with traced("## handle_turn"):
             outcome = self._engine.handle_turn(turn_input)
+        # The FAQ answers given so far and, when the bot hands over, the agent's summary.
+        session = session_after_turn(
+            request.session,
+            outcome.session,
+            text=request.text,
+            tier=request.customer_tier,
+            record=outcome.record,
+            faq_questions=self._faq_questions,
+        )
         response = lex_response(
             dialog_action=outcome.dialog_action,
             messages_out=list(outcome.messages),
-            session=outcome.session,
+            session=session,
             intent_name=request.intent_name,
         )
         self._record_turn(request, outcome, response, now)
@@ -400,6 +434,7 @@ def build_app(
         ),
         clock=clock,
         bedrock_enabled=bedrock is not None,
+        faq_questions={entry.faq_id: entry.question for entry in faq_entries},
     )
 
 

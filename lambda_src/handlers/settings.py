@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.business_calendar import BusinessCalendar, BusinessCalendarError
-from contract import CALLBACKS, CONVERSATIONS, CUSTOMERS, FAQ, ORDERS, RESERVATIONS, EnvVar
+from contract import CALLBACKS, CONTACT_RECORDS, CONVERSATIONS, CUSTOMERS, FAQ, ORDERS, RESERVATIONS, EnvVar
 
 DEFAULT_BEDROCK_TIMEOUT_SECONDS = 2.5
 DEFAULT_REGION = "ap-northeast-2"
@@ -82,6 +82,8 @@ class ContactFlowSettings:
     calendar: BusinessCalendar
     aws_region: str
     observability: ObservabilitySettings
+    #: The queues have an outbound caller id: voice callbacks can be queued callbacks (bot.callback_plan).
+    callback_dialing: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ContactFlowSettings:
@@ -95,6 +97,32 @@ class ContactFlowSettings:
             customers_table_name=_required(env, CUSTOMERS.environment_variable),
             callbacks_table_name=_required(env, CALLBACKS.environment_variable),
             calendar=calendar,
+            aws_region=_region(env),
+            observability=_observability(env),
+            callback_dialing=env.get(EnvVar.CALLBACK_DIALING, "false").strip().lower() == "true",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRecordsSettings:
+    """Everything the contact-records function needs."""
+
+    contact_records_table_name: str
+    callbacks_table_name: str
+    conversations_table_name: str
+    contact_record_ttl_days: int
+    aws_region: str
+    observability: ObservabilitySettings
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ContactRecordsSettings:
+        """Read and validate the contact-records function's variables; raises ``SettingsError``."""
+        env = os.environ if environ is None else environ
+        return cls(
+            contact_records_table_name=_required(env, CONTACT_RECORDS.environment_variable),
+            callbacks_table_name=_required(env, CALLBACKS.environment_variable),
+            conversations_table_name=_required(env, CONVERSATIONS.environment_variable),
+            contact_record_ttl_days=_integer(env, EnvVar.CONTACT_RECORD_TTL_DAYS, low=1, high=3650),
             aws_region=_region(env),
             observability=_observability(env),
         )

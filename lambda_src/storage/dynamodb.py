@@ -34,6 +34,7 @@ from bot.ports import (
     Reservation,
 )
 from contract import (
+    CALLBACK_NOT_CREATED,
     CALLBACKS,
     CONVERSATIONS,
     CUSTOMERS,
@@ -308,11 +309,40 @@ class DynamoDbCallbackRepository(_DynamoDbTable):
             "reference": _s(request.reference),
             "status": _s(request.status),
         }
+        _put_optional(item, "kind", request.kind)
+        _put_optional(item, "release_at", _iso(_aware(request.release_at)) if request.release_at else None)
+        _put_optional(item, "queue", request.queue)
+        _put_optional(item, "reason", request.reason)
         existing = self._put_if_absent(item, _CALLBACK_KEY)
         if existing is None:
             return request
         stored = existing or self._get({_CALLBACK_KEY: item[_CALLBACK_KEY]}, consistent=True)
         return _callback_request(stored) if stored else request
+
+    def set_kind(self, contact_id: str, kind: str) -> CallbackRequest | None:
+        """Set ``kind`` of the contact's request (a retry sets the same value); None without one."""
+        return self._update(contact_id, "SET #field = :value", "kind", kind)
+
+    def mark_not_created(self, contact_id: str) -> CallbackRequest | None:
+        """Set the request's ``status`` to NOT_CREATED (idempotent); None without one."""
+        return self._update(contact_id, "SET #field = :value", "status", CALLBACK_NOT_CREATED)
+
+    def _update(self, contact_id: str, expression: str, field: str, value: str) -> CallbackRequest | None:
+        try:
+            response = self._client.update_item(
+                TableName=self._table_name,
+                Key={_CALLBACK_KEY: _s(contact_id)},
+                UpdateExpression=expression,
+                ConditionExpression="attribute_exists(#key)",
+                ExpressionAttributeNames={"#field": field, "#key": _CALLBACK_KEY},
+                ExpressionAttributeValues={":value": _s(value)},
+                ReturnValues="ALL_NEW",
+            )
+        except Exception as error:
+            if _error_code(error) != _CONDITIONAL_CHECK_FAILED:
+                raise
+            return None
+        return _callback_request(response.get("Attributes", {}))
 
 
 # --- marshalling ------------------------------------------------------------------------------------
@@ -390,6 +420,12 @@ def _callback_request(item: Mapping[str, Mapping[str, Any]]) -> CallbackRequest:
         callback_at=datetime.fromisoformat(_str_attr(item, "callback_at") or ""),
         reference=_str_attr(item, "reference") or "",
         status=_str_attr(item, "status") or "PENDING",
+        kind=_str_attr(item, "kind"),
+        release_at=datetime.fromisoformat(release_at)
+        if (release_at := _str_attr(item, "release_at"))
+        else None,
+        queue=_str_attr(item, "queue"),
+        reason=_str_attr(item, "reason"),
     )
 
 

@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 
 from contract import CustomerTier
 from simulator.call import simulate_call
+from simulator.callbacks import CallbackDesk
 from simulator.commands.common import one_line_errors, upper_choice, whole_number
 from simulator.fakes import InteractiveCaller, ScriptedCaller
 from simulator.faults import FAULT_KINDS, FAULT_TABLES, TableFault, parse_fault
@@ -142,6 +143,23 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument(
+        "--callback-dialing",
+        choices=("on", "off"),
+        default=None,
+        help=(
+            "whether the queues can dial callbacks (default: as deployed, with a claimed number): "
+            "on makes a voice callback booked while agents work a queued callback"
+        ),
+    )
+    parser.add_argument(
+        "--connect-refuses",
+        action="append",
+        choices=sorted(CallbackDesk.HANDLED),
+        default=None,
+        metavar="ACTION",
+        help="a callback action Connect refuses, as when a service quota is reached (repeatable)",
+    )
+    parser.add_argument(
         "--json",
         action="store_true",
         help="print one JSON object when the call ends (with the rows the tables hold: records)",
@@ -170,6 +188,10 @@ def settings_from_args(
         failing_functions=frozenset(args.fail_function or ()),
         chat_input=args.chat_input,
         faults=tuple(dict.fromkeys(getattr(args, "fault", None) or ())),
+        refused_actions=frozenset(getattr(args, "connect_refuses", None) or ()),
+        callback_dialing=(
+            None if getattr(args, "callback_dialing", None) is None else args.callback_dialing == "on"
+        ),
     )
 
 

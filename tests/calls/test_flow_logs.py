@@ -21,7 +21,11 @@ pytestmark = pytest.mark.xdist_group("scripted_calls")
 __all__ = ["quiet_environment"]  # the autouse fixture of the scripted calls applies here too
 
 #: The blocks that hold the typed number: never in a flow log.
-NUMBER_BLOCKS = ("chat-ask-number", "chat-check-number", "chat-register-callback")
+NUMBER_BLOCKS = ("chat-ask-number", "chat-check-number", "chat-register-callback", "chat-create-task")
+#: The voice blocks that hand the caller's number to Connect (callback number, the task's reference).
+VOICE_NUMBER_BLOCKS = ("set-callback-number", "create-task")
+#: The blocks that turn logging off before them.
+VOICE_LOGGING_OFF = ("callback-logging-off", "task-logging-off")
 #: Digits of a phone, resident registration or card number are at least this long (a number said
 #: is checked by its last eight digits, as the stored-records test checks E.164 numbers).
 LONG_NUMBER = 10
@@ -29,7 +33,7 @@ LONG_NUMBER = 10
 
 def numbers_said(scripted: ScriptedCall) -> set[str]:
     """The digits of every long number the caller said or typed, and of the caller's own number."""
-    found = set(scripted.never_stored) | {DEFAULT_CALLER[-8:]}
+    found = set(scripted.never_stored) | {(scripted.caller or DEFAULT_CALLER)[-8:]}
     for text in scripted.says:
         for run in digit_projection(text).split("|"):
             if len(run) >= LONG_NUMBER:
@@ -79,3 +83,24 @@ def test_a_chat_callback_is_logged_except_while_the_number_is_in_play(
         unlogged = [identifier for identifier in path if identifier not in logged]
         assert set(unlogged) <= {"chat-logging-off", *NUMBER_BLOCKS}, unlogged
         assert path[-1] in logged
+
+
+@pytest.mark.parametrize(
+    "scripted",
+    [
+        scripted
+        for scripted in SCRIPTED_CALLS
+        if scripted.channel == "VOICE" and scripted.outcome == "callback"
+    ],
+    ids=lambda scripted: scripted.name,
+)
+def test_a_voice_callback_hands_connect_the_number_with_logging_off(
+    scripted: ScriptedCall, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record, result = run_scripted(scripted, monkeypatch)
+    logged = [entry.identifier for entry in result.trace.flow_log]
+    path = record["path"]
+    assert set(path) & set(VOICE_NUMBER_BLOCKS) or "rejected-create-task" in path
+    assert not set(logged) & set(VOICE_NUMBER_BLOCKS)
+    unlogged = [identifier for identifier in path if identifier not in logged]
+    assert set(unlogged) <= {*VOICE_LOGGING_OFF, *VOICE_NUMBER_BLOCKS}, unlogged

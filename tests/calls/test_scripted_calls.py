@@ -89,7 +89,16 @@ def test_a_scripted_call_reaches_every_queue_of_the_contract() -> None:
 @pytest.mark.parametrize("scripted", SCRIPTED_CALLS, ids=lambda scripted: scripted.name)
 def test_scripted_call(scripted: ScriptedCall, monkeypatch: pytest.MonkeyPatch) -> None:
     record, _ = run_scripted(scripted, monkeypatch)
-    assert set(record) == {"outcome", "queue", "prompts", "attributes", "path", "records"}
+    assert set(record) == {
+        "outcome",
+        "queue",
+        "prompts",
+        "attributes",
+        "path",
+        "records",
+        "agent",
+        "callback",
+    }
     assert record["outcome"] == scripted.outcome, record["prompts"]
     assert record["queue"] == scripted.queue
     assert_in_order(record["prompts"], scripted.prompts)
@@ -98,6 +107,59 @@ def test_scripted_call(scripted: ScriptedCall, monkeypatch: pytest.MonkeyPatch) 
     assert record["attributes"].items() >= scripted.attributes.items()
     assert record["path"][0] == "set-logging"
     assert all(isinstance(prompt, str) and prompt for prompt in record["prompts"])
+    if scripted.agent_whisper or scripted.agent_summary:
+        assert record["agent"] is not None, "no agent answered"
+        assert record["agent"]["whisper"] == list(scripted.agent_whisper)
+        assert record["agent"]["summary"].items() >= scripted.agent_summary.items(), record["agent"]
+        # What the agent heard is never played to the caller.
+        assert not set(record["agent"]["whisper"]) & set(record["prompts"])
+
+
+@pytest.mark.parametrize(
+    "scripted",
+    [scripted for scripted in SCRIPTED_CALLS if scripted.outcome == "transferred"],
+    ids=lambda scripted: scripted.name,
+)
+def test_every_transferred_call_gives_the_agent_a_whisper_and_a_summary(
+    scripted: ScriptedCall, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record, _ = run_scripted(scripted, monkeypatch)
+    agent = record["agent"]
+    assert agent is not None, "every transferred scripted call has an agent who answers"
+    assert agent["whisper"] and all(isinstance(said, str) and said.strip() for said in agent["whisper"])
+    summary = agent["summary"]
+    # The heading and why the caller was handed over, at least; every value a non-empty string.
+    assert summary.get("Heading") == "상담 요약"
+    assert summary.get("Reason"), summary
+    assert all(isinstance(value, str) and value for value in summary.values())
+
+
+def test_a_call_no_agent_answers_reports_no_agent(monkeypatch: pytest.MonkeyPatch) -> None:
+    scripted = next(call for call in SCRIPTED_CALLS if call.outcome == "disconnected")
+    record, _ = run_scripted(scripted, monkeypatch)
+    assert record["agent"] is None
+    assert_callback(record["callback"], scripted)
+
+
+def assert_callback(created: dict[str, Any] | None, scripted: ScriptedCall) -> None:
+    """What the call created in Connect (``callback`` of ``--json``) is what the script expects.
+
+    A booked callback always becomes a queued callback or a task; a call that books none creates
+    nothing in Connect.
+    """
+    if scripted.outcome != "callback":
+        assert created is None
+        return
+    assert created is not None, "a booked callback must be created in Connect"
+    assert created["kind"] in {"queued_callback", "task"}
+    assert created["release_at"].endswith("+09:00")
+    if scripted.callback is None:
+        return
+    expected = scripted.callback
+    for key in ("kind", "queue", "release_at", "released_to"):
+        if key in expected:
+            assert created[key] == expected[key], (key, created)
+    assert created["attributes"].items() >= expected.get("attributes", {}).items(), created["attributes"]
 
 
 def test_every_flow_action_is_exercised_by_the_scripted_calls(

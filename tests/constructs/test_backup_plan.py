@@ -13,6 +13,7 @@ from constructs_lib.backup_plan import BACKUP_MANAGED_POLICIES, DataBackup
 from constructs_lib.data_tables import DataTables
 from constructs_lib.encryption_key import DataEncryptionKey
 from constructs_lib.recordings_bucket import RecordingsBucket
+from contract import TABLE_DEFINITIONS
 from tests.infrastructure.conftest import cdk_context
 from tests.support.cdk_nag import nag_findings
 
@@ -95,11 +96,11 @@ def test_every_table_and_the_recordings_bucket_are_selected() -> None:
     template = Template.from_stack(stack).to_json()
     selection = _only(template, "AWS::Backup::BackupSelection")["Properties"]["BackupSelection"]
     selected = [resource["Fn::GetAtt"][0] for resource in selection["Resources"]]
-    assert sum(name.startswith("Tables") for name in selected) == 6
+    assert sum(name.startswith("Tables") for name in selected) == len(TABLE_DEFINITIONS) == 7
     assert [name for name in selected if not name.startswith("Tables")] == [
         name for name in selected if name.startswith("RecordingsBucket")
     ]
-    assert len(selected) == 7
+    assert len(selected) == len(TABLE_DEFINITIONS) + 1
 
 
 def test_cdk_nag_finds_nothing_with_the_plan_in_place(tmp_path: Path) -> None:

@@ -14,12 +14,15 @@ import pytest
 from aws_cdk import App
 
 from bot.escalation import escalate, for_customer
+from constructs_lib.contact_records import ContactRecords
 from constructs_lib.faq_loader import FaqLoader
+from constructs_lib.function_environment import contact_records_service_name
 from constructs_lib.monitoring import ConnectResources, ContactCenterMonitoring
 from contract import (
     BEDROCK_FAILURE_REASONS,
     CONTACT_FLOW_ACTIONS,
     CONTACT_FLOW_METRICS,
+    CONTACT_RECORDS_METRICS,
     HANDLER_METRICS,
     LEX_HOOK_METRICS,
     METRICS_NAMESPACE,
@@ -30,7 +33,14 @@ from contract import (
     FallbackReason,
 )
 from flowlang import FLOWS
-from tests.constructs.test_bot_functions import ScratchBuild, config_for, render, resources_of_type, scratch
+from tests.constructs.test_bot_functions import (
+    INSTANCE_ARN,
+    ScratchBuild,
+    config_for,
+    render,
+    resources_of_type,
+    scratch,
+)
 from tests.support.cdk_nag import nag_findings
 from tests.support.metrics import DIMENSION_VALUES
 
@@ -60,12 +70,23 @@ def connect_resources(prefix: str) -> ConnectResources:
 
 def build(environment: str = "dev", **changes: Any) -> Monitored:
     built = scratch(config_for(environment, **changes))
+    records = ContactRecords(
+        built.stack,
+        "ContactRecords",
+        config=built.config,
+        code=built.functions.code,
+        layer=built.functions.powertools_layer,
+        tables=built.tables.tables,
+        data_key=built.key,
+        instance_arn=INSTANCE_ARN,
+    )
     monitoring = ContactCenterMonitoring(
         built.stack,
         "Monitoring",
         config=built.config,
         functions=built.functions,
         connect=connect_resources(built.config.name_prefix),
+        contact_records=records,
     )
     return Monitored(scratch=built, template=built.template(), monitoring=monitoring)
 
@@ -216,6 +237,20 @@ def test_contact_flow_errors_sum_both_actions(dev: Monitored) -> None:
     ]
 
 
+def test_a_callback_connect_refused_to_create_alarms(dev: Monitored) -> None:
+    alarm = dev.alarm("CallbackNotCreated")
+    assert (alarm["Namespace"], alarm["MetricName"]) == (METRICS_NAMESPACE, "CallbackNotCreated")
+    assert {d["Name"]: d["Value"] for d in alarm["Dimensions"]} == {
+        "service": "aicc-dev-contact-flow",
+        "action": "update_callback",
+    }
+    assert (alarm["Statistic"], alarm["ComparisonOperator"], alarm["Threshold"]) == (
+        "Sum",
+        "GreaterThanThreshold",
+        0,
+    )
+
+
 def test_a_callback_past_the_configured_holidays_alarms(dev: Monitored) -> None:
     alarm = dev.alarm("HolidayCalendarExhausted")
     assert (alarm["Namespace"], alarm["MetricName"]) == (METRICS_NAMESPACE, "HolidayCalendarExhausted")
@@ -323,6 +358,7 @@ def test_every_watched_metric_is_one_the_handlers_publish_with_its_dimensions(de
     }
     services = {dev.scratch.functions.lex_hook_service_name: LEX_HOOK_METRICS}
     services[dev.scratch.functions.contact_flow_service_name] = CONTACT_FLOW_METRICS
+    services[contact_records_service_name(dev.scratch.config)] = CONTACT_RECORDS_METRICS
     for name, dimensions in watched:
         published = services[dimensions[Dimension.SERVICE]]
         assert name in published, name

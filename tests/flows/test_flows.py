@@ -15,6 +15,7 @@ from contract import (
     BOT_INPUT_ATTRIBUTES,
     CONTACT_FLOW_ACTIONS,
     DEFAULT_QUEUE,
+    HANDOFF_ATTRIBUTES,
     QUEUE_KEYS,
     RESULT_OK,
     ROUTING_ATTRIBUTES,
@@ -40,6 +41,7 @@ from flowlang import (
     transitions_of,
 )
 from flowlang.layout import unplaced
+from flowlang.templates import CONNECT_FLOWS
 
 GOODBYE = "감사합니다. 좋은 하루 되세요!"
 TEMPORARY_ERROR = "죄송합니다. 일시적인 오류가 발생했습니다."
@@ -177,11 +179,24 @@ def test_every_action_is_placed_for_the_flow_designer(spec: FlowSpec) -> None:
 
 
 def test_every_flow_file_is_a_declared_flow() -> None:
-    assert {path.name for path in FLOW_DIR.glob("*.json")} == {spec.file_name for spec in FLOWS}
-    assert [spec.key for spec in FLOWS] == ["inbound", "customer_queue"]
-    assert {spec.key: spec.flow_type for spec in FLOWS} == {
+    declared = (*FLOWS, *CONNECT_FLOWS)
+    assert {path.name for path in FLOW_DIR.glob("*.json")} == {spec.file_name for spec in declared}
+    assert [spec.key for spec in FLOWS] == [
+        "inbound",
+        "customer_queue",
+        "agent_whisper",
+        "agent_guide",
+        "callback_agent_whisper",
+        "callback_task",
+    ]
+    assert {spec.key: spec.flow_type for spec in declared} == {
         "inbound": "CONTACT_FLOW",
         "customer_queue": "CUSTOMER_QUEUE",
+        "agent_whisper": "AGENT_WHISPER",
+        "agent_guide": "CONTACT_FLOW",
+        "callback_agent_whisper": "AGENT_WHISPER",
+        "callback_task": "CONTACT_FLOW",
+        "outbound_whisper": "OUTBOUND_WHISPER",
     }
 
 
@@ -218,7 +233,7 @@ def test_every_name_a_flow_exchanges_with_the_bot_and_the_functions_is_the_contr
         if action["Type"] == "UpdateContactAttributes":
             assert set(parameters["Attributes"]) <= _names(ContactAttribute), action["Identifier"]
     assert _references(document, "External") <= _names(LambdaResponse)
-    assert _references(document, "Lex.SessionAttributes") <= set(ROUTING_ATTRIBUTES)
+    assert _references(document, "Lex.SessionAttributes") <= set(ROUTING_ATTRIBUTES) | set(HANDOFF_ATTRIBUTES)
     assert _references(document, "Attributes") <= _names(ContactAttribute)
 
 
@@ -262,20 +277,27 @@ def test_the_walker_honours_loop_counts(inbound: FlowGraph) -> None:
 
 
 def test_inbound_sets_logging_voice_language_and_queue_flow_first(inbound: FlowGraph) -> None:
-    chain = inbound.next_chain(inbound.start, 6)
+    chain = inbound.next_chain(inbound.start, 8)
     assert [inbound[i]["Type"] for i in chain] == [
         "UpdateFlowLoggingBehavior",
         "UpdateContactTextToSpeechVoice",
         "UpdateContactData",
         "UpdateContactEventHooks",
+        "UpdateContactEventHooks",
+        "UpdateContactEventHooks",
         "MessageParticipant",
         "InvokeLambdaFunction",
     ]
-    logging, voice, language, hook, welcome, _lookup = (inbound[i]["Parameters"] for i in chain)
+    logging, voice, language, hook, whisper, guide, welcome, _lookup = (
+        inbound[i]["Parameters"] for i in chain
+    )
     assert logging == {"FlowLoggingBehavior": "Enabled"}
     assert voice == {"TextToSpeechVoice": "Seoyeon", "TextToSpeechEngine": "neural"}
     assert language == {"LanguageCode": "ko-KR", "TargetContact": "Current"}
     assert hook == {"EventHooks": {"CustomerQueue": "%CustomerQueueFlowArn%"}}
+    # What the agent hears and sees on every transfer (tests/flows/test_agent_flows.py).
+    assert whisper == {"EventHooks": {"AgentWhisper": "%AgentWhisperFlowArn%"}}
+    assert guide == {"EventHooks": {"DefaultAgentUI": "%AgentGuideFlowArn%"}}
     assert welcome["Text"].startswith("안녕하세요")
 
 
@@ -343,6 +365,9 @@ def test_end_disconnects_without_a_second_goodbye(inbound: FlowGraph) -> None:
     assert sources == {
         ("offer-callback", "Condition Equals 2"),
         ("chat-offer-callback", "Condition Equals 2"),
+        # A number Connect cannot dial: after the apology and the task for agents.
+        ("rejected-create-task", "NextAction"),
+        ("rejected-create-task", "Error NoMatchingError"),
     }
 
 
@@ -350,7 +375,8 @@ def _queue_router(inbound: FlowGraph) -> str:
     """The action that routes an escalation on the bot's ``queue`` (after saving the bot's result)."""
     route = inbound.target("ask-bot", "NextAction")
     saved = inbound.target(route, f"Condition Equals {NextAction.ESCALATE}")
-    return inbound.target(saved, "NextAction")
+    # save-escalation, then save-handoff (the agent's summary), then the router.
+    return inbound.target(inbound.target(saved, "NextAction"), "NextAction")
 
 
 def test_escalation_saves_the_bots_routing_attributes(inbound: FlowGraph) -> None:
@@ -359,7 +385,13 @@ def test_escalation_saves_the_bots_routing_attributes(inbound: FlowGraph) -> Non
     assert inbound[saved]["Parameters"]["Attributes"] == {
         key: f"$.Lex.SessionAttributes.{key}" for key in ROUTING_ATTRIBUTES
     }
-    assert inbound.target(saved, "Error NoMatchingError") == _queue_router(inbound)
+    # The agent's summary is saved by its own block: should it fail, the routing attributes stay.
+    handoff = inbound.target(saved, "NextAction")
+    assert inbound.target(saved, "Error NoMatchingError") == handoff
+    assert inbound[handoff]["Parameters"]["Attributes"] == {
+        key: f"$.Lex.SessionAttributes.{key}" for key in HANDOFF_ATTRIBUTES
+    }
+    assert inbound.target(handoff, "Error NoMatchingError") == _queue_router(inbound)
 
 
 def test_every_queue_of_the_contract_is_routed_to_its_own_queue_arn(inbound: FlowGraph) -> None:
@@ -412,11 +444,16 @@ def test_callback_offer_on_voice(inbound: FlowGraph) -> None:
     assert "1번" in offer["Parameters"]["Text"] and "2번" in offer["Parameters"]["Text"]
 
     register = inbound.target("offer-callback", "Condition Equals 1")
-    assert inbound[register]["Parameters"]["LambdaInvocationAttributes"] == {"action": "register_callback"}
+    assert inbound[register]["Parameters"]["LambdaInvocationAttributes"] == {
+        "action": "register_callback",
+        "queue": "$.Attributes.queue",
+        "reason": "$.Attributes.reason",
+    }
     assert inbound[register]["Parameters"]["ResponseValidation"] == {"ResponseType": "STRING_MAP"}
     checked = inbound.target(register, "NextAction")
     assert inbound[checked]["Parameters"] == {"ComparisonValue": "$.External.result"}
-    confirmed = inbound.target(checked, "Condition Equals ok")
+    # Saved, then a task (the kind the function chose) with logging off around the number.
+    confirmed = inbound.follow(checked, "Condition Equals ok", *["NextAction"] * 5)
     text = inbound[confirmed]["Parameters"]["Text"]
     # Prompt text may embed references ("May be defined statically or dynamically").
     assert "$.External.referenceSpoken" in text and "$.External.callbackTime" in text
@@ -500,12 +537,15 @@ def test_chat_callback_asks_for_the_number_and_registers_it(inbound: FlowGraph) 
     assert inbound[register]["Parameters"]["LambdaInvocationAttributes"] == {
         "action": "register_callback",
         "phoneNumber": "$.StoredCustomerInput",
+        "queue": "$.Attributes.queue",
+        "reason": "$.Attributes.reason",
     }
     assert inbound[register]["Parameters"]["ResponseValidation"] == {"ResponseType": "STRING_MAP"}
 
     result = _logging(inbound, inbound.target(register, "NextAction"), "Enabled")
     assert inbound[result]["Parameters"] == {"ComparisonValue": "$.External.result"}
-    confirmed = inbound.target(result, "Condition Equals ok")
+    # Saved, then always a task (chat has no number Connect could dial), the typed number unlogged.
+    confirmed = inbound.follow(result, "Condition Equals ok", *["NextAction"] * 4)
     text = inbound[confirmed]["Parameters"]["Text"]
     # Chat shows the reference as written; the spaced-out form is for text-to-speech.
     assert "$.External.reference " in text and "$.External.callbackTime " in text
@@ -563,7 +603,15 @@ def test_flow_logging_is_off_exactly_while_a_typed_number_is_in_play(inbound: Fl
     # parameters included: the chat callback number must not reach them ("Set logging behavior").
     assert flow_logging_violations(inbound) == []
     handling = {identifier for identifier, action in inbound.actions.items() if _handles_the_number(action)}
-    assert handling == {"chat-ask-number", "chat-check-number", "chat-register-callback"}
+    assert handling == {
+        "chat-ask-number",
+        "chat-check-number",
+        "chat-register-callback",
+        # The number handed to Connect for the callback: the callback number, the tasks' reference.
+        "chat-create-task",
+        "set-callback-number",
+        "create-task",
+    }
     # Off right before the number is collected, and only there.
     disabling = {
         (identifier, label)
@@ -572,7 +620,16 @@ def test_flow_logging_is_off_exactly_while_a_typed_number_is_in_play(inbound: Fl
         if inbound[target]["Type"] == "UpdateFlowLoggingBehavior"
         and inbound[target]["Parameters"]["FlowLoggingBehavior"] == "Disabled"
     }
-    assert disabling == {("chat-offer-callback", "Condition Equals 1")}
+    assert disabling == {
+        ("chat-offer-callback", "Condition Equals 1"),
+        ("chat-save-callback", "NextAction"),
+        ("chat-save-callback", "Error NoMatchingError"),
+        ("callback-kind", "Condition Equals queued_callback"),
+        ("callback-kind", "NextAction"),
+        ("callback-kind", "Error NoMatchingCondition"),
+        ("callback-update-task", "NextAction"),
+        ("callback-update-task", "Error NoMatchingError"),
+    }
     assert inbound.follow("chat-offer-callback", "Condition Equals 1", "NextAction") == "chat-ask-number"
 
 
@@ -591,7 +648,12 @@ def test_every_path_out_of_the_number_turns_flow_logging_back_on(inbound: FlowGr
             if inbound[identifier]["Parameters"].get("FlowLoggingBehavior") == "Enabled"
         )
         assert all(_handles_the_number(inbound[i]) for i in after[:enabled_at]), after
-        assert not any(_handles_the_number(inbound[i]) for i in after[enabled_at:]), after
+        # Later, only the task that hands Connect the number, right after logging goes off again.
+        later = [i for i in after[enabled_at:] if _handles_the_number(inbound[i])]
+        assert later in ([], ["chat-create-task"]), after
+        if later:
+            before = after[after.index("chat-create-task") - 1]
+            assert inbound[before]["Parameters"].get("FlowLoggingBehavior") == "Disabled", after
         ends.add((after[enabled_at - 1], after[enabled_at + 1]))
     assert ends == {
         ("chat-ask-number", "chat-no-callback"),  # the input block failed: the number never came
@@ -657,8 +719,10 @@ def test_no_function_gets_the_callers_number_as_a_logged_parameter(inbound: Flow
     # (CustomerEndpoint), which Connect sends to every function; the blocks' own parameters —
     # what a flow log entry records — are the action only, so they stay logged.
     for identifier in ("lookup-customer", "register-callback"):
-        assert inbound[identifier]["Parameters"]["LambdaInvocationAttributes"].keys() == {
-            LambdaParameter.ACTION
+        assert inbound[identifier]["Parameters"]["LambdaInvocationAttributes"].keys() <= {
+            LambdaParameter.ACTION,
+            LambdaParameter.QUEUE,
+            LambdaParameter.REASON,
         }
     lambdas = [i for i, action in inbound.actions.items() if action["Type"] == "InvokeLambdaFunction"]
     assert [i for i in lambdas if _handles_the_number(inbound[i])] == ["chat-register-callback"]
@@ -694,7 +758,8 @@ def test_errors_apologise_and_fall_back_to_the_default_queue(inbound: FlowGraph)
         ),
     ):
         assert inbound.target(source, label) == apology, source
-    general = inbound.target(apology, "NextAction")
+    # The agent is told it was a system error (tests/flows/test_agent_flows.py), then the general queue.
+    general = inbound.follow(apology, "NextAction", "NextAction")
     assert inbound[general]["Parameters"] == {"QueueId": f"%{queue_arn_placeholder(DEFAULT_QUEUE)}%"}
     transfer = inbound.target(general, "NextAction")
     assert inbound[transfer]["Type"] == "TransferContactToQueue"

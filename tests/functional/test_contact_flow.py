@@ -92,6 +92,12 @@ def test_register_callback_after_hours_schedules_the_next_opening(dynamodb: Any)
         "referenceSpoken": f"{' '.join(reference[:4])}, {' '.join(reference[4:])}",
         "callbackTime": "12월 1일 월요일 오전 9시",
         "callbackAt": "2025-12-01T09:00+09:00",
+        # What the flow creates in Connect (bot.callback_plan): a task released at the opening.
+        "callbackKind": "task",
+        "releaseAt": "2025-12-01T09:00:00+09:00",
+        "releaseDelaySeconds": str((2 * 24 + 13) * 3600 + 50 * 60),
+        "callbackNumberMasked": "010-****-5678",
+        "reasonLabel": "상담 요청",
     }
     stored = dynamodb.get_item(TableName=CALLBACKS, Key={"contact_id": {"S": contact_id}})["Item"]
     assert stored["phone_number"] == {"S": "+821012345678"}
@@ -124,7 +130,9 @@ def test_register_callback_retry_returns_the_first_request(dynamodb: Any) -> Non
     # next opening moved: the stored request wins and nothing is duplicated.
     retry = _app(datetime(2025, 12, 1, 10, 40, tzinfo=KST)).handle(event)
 
-    assert retry == first
+    # Only the delay is relative to the moment of asking: the release time itself stays the first.
+    assert {**retry, "releaseDelaySeconds": ""} == {**first, "releaseDelaySeconds": ""}
+    assert retry["releaseDelaySeconds"] == "1"  # the release time has passed: at once
     assert dynamodb.scan(TableName=CALLBACKS)["Count"] == 1
 
 

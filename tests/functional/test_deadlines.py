@@ -30,7 +30,7 @@ from handlers.contact_flow import ANSWER_BUDGET_SECONDS, ANSWER_MARGIN_SECONDS, 
 from handlers.observability import MetricsPublisher
 from handlers.settings import ContactFlowSettings, LexHookSettings
 from simulator.connect import SimulatedLambdaContext
-from simulator.faults import FaultInjector, VirtualClock, parse_fault
+from simulator.faults import FAULT_TABLES, FaultInjector, VirtualClock, parse_fault
 from storage.deadline import CallPlan
 from storage.dynamodb import DynamoDbCallbackRepository, DynamoDbCustomerRepository, dynamodb_clients
 from tests.functional.conftest import (
@@ -245,7 +245,7 @@ def test_the_contact_flow_function_answers_an_error_in_time_when_its_table_fails
 def test_a_stalled_table_costs_the_contact_flow_function_at_most_its_budget_with_every_table_down(
     dynamodb: Any,
 ) -> None:
-    faults = Faults(*(f"{key}:stall" for key in NAMES))
+    faults = Faults(*(f"{key}:stall" for key in FAULT_TABLES))
     app = flow_app(faults.clients)
     for event_name in ("connect_lookup_customer_vip", "connect_register_callback"):
         context = faults.context(CONTACT_FLOW_TIMEOUT_SECONDS)
@@ -347,7 +347,7 @@ def test_a_stalled_faq_table_on_a_cold_start_costs_one_second_and_the_bundled_fa
 
 
 def test_the_lex_hook_answers_in_time_with_every_table_stalled(dynamodb: Any) -> None:
-    faults = Faults(*(f"{key}:stall" for key in NAMES))
+    faults = Faults(*(f"{key}:stall" for key in FAULT_TABLES))
     built: list[lex_hook.LexHookApp] = []
 
     def container_app() -> lex_hook.LexHookApp:

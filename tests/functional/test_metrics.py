@@ -141,6 +141,10 @@ def test_the_contact_flow_function_publishes_exactly_its_contract_metrics(
     assert (
         contact_flow.lambda_handler(load_event("connect_register_callback"), lambda_context)["result"] == "ok"
     )
+    # Connect refused the task: the row says so (CallbackNotCreated).
+    refused = load_event("connect_register_callback")
+    refused["Details"]["Parameters"] = {"action": "update_callback", "fallback": "not_created"}
+    assert contact_flow.lambda_handler(refused, lambda_context)["result"] == "ok"
     dynamodb.delete_table(TableName=TABLE_NAMES[CUSTOMERS.environment_variable])
     contact_flow.lambda_handler(load_event("connect_lookup_customer_vip"), lambda_context)  # ContactFlowError
 

@@ -58,6 +58,8 @@ SYNTH_INPUTS: Final = (
     "contact_flows",
     "lexbot",
     "flowlang",
+    "scenarios",
+    "testlang",
 )
 
 

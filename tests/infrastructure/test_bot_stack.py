@@ -114,7 +114,7 @@ def test_each_function_gets_only_the_table_actions_it_uses(synth: SynthResult, e
     }
     assert _table_grants(template, contact_flow) == {
         "customers": {"dynamodb:GetItem"},
-        "callbacks": {"dynamodb:GetItem", "dynamodb:PutItem"},
+        "callbacks": {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"},
     }
 
 
@@ -158,7 +158,7 @@ def test_connect_and_lex_may_invoke_only_their_own_function_from_their_own_sourc
         permission["Properties"]["Principal"]: permission["Properties"]
         for permission in _resources(template, "AWS::Lambda::Permission").values()
     }
-    assert set(permissions) == {"connect.amazonaws.com", "lexv2.amazonaws.com"}
+    assert set(permissions) == {"connect.amazonaws.com", "lexv2.amazonaws.com", "events.amazonaws.com"}
     connect = permissions["connect.amazonaws.com"]
     assert connect["FunctionName"] == {"Fn::GetAtt": [contact_flow_id, "Arn"]}
     assert (
@@ -168,6 +168,12 @@ def test_connect_and_lex_may_invoke_only_their_own_function_from_their_own_sourc
     lex = permissions["lexv2.amazonaws.com"]
     assert lex["FunctionName"] == {"Fn::GetAtt": [lex_hook_id, "Arn"]}
     assert lex["SourceArn"] == {"Fn::GetAtt": [alias_id, "Arn"]}
+    # EventBridge may invoke the contact-records function from its one rule.
+    records_id, _ = _function(template, "handlers.contact_events.lambda_handler")
+    (rule_id,) = _resources(template, "AWS::Events::Rule")
+    events = permissions["events.amazonaws.com"]
+    assert events["FunctionName"] == {"Fn::GetAtt": [records_id, "Arn"]}
+    assert events["SourceArn"] == {"Fn::GetAtt": [rule_id, "Arn"]}
 
 
 # --- Lex bot ----------------------------------------------------------------------------------
@@ -351,7 +357,7 @@ def test_alarms_go_to_an_encrypted_topic_and_email_only_where_configured(
 def test_every_log_group_is_encrypted_with_the_data_key(synth: SynthResult, environment: str) -> None:
     template = synth.raw(environment, "bot")
     log_groups = _resources(template, "AWS::Logs::LogGroup")
-    assert len(log_groups) == 4  # two functions, the FAQ loader, its provider framework
+    assert len(log_groups) == 5  # three functions, the FAQ loader, its provider framework
     keys = {_output_name(log_group["Properties"]["KmsKeyId"]) for log_group in log_groups.values()}
     assert len(keys) == 1
     (key_output,) = keys
@@ -402,13 +408,15 @@ def test_only_cloudformations_asynchronous_invocations_have_dead_letter_queues_w
         for name, function in functions.items()
         if "DeadLetterConfig" in function["Properties"]
     }
-    # Only the provider framework's function (the custom resource's service token) has one.
+    # The provider framework's function (the custom resource's service token) and the
+    # contact-records function (EventBridge invokes it asynchronously) have one.
     (service_token,) = [
         resource["Properties"]["ServiceToken"]["Fn::GetAtt"][0]
         for resource in template["Resources"].values()
         if resource["Type"] == "Custom::FaqContent"
     ]
-    assert list(with_queue) == [service_token]
+    records_id, _ = _function(template, "handlers.contact_events.lambda_handler")
+    assert sorted(with_queue) == sorted([service_token, records_id])
     watched = {
         alarm["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
         for alarm in _resources(template, "AWS::CloudWatch::Alarm").values()

@@ -229,8 +229,15 @@ def test_phone_number_is_claimed_in_korea_when_enabled(
     (inbound_id,) = [
         name
         for name, r in bot["Resources"].items()
-        if r["Type"] == "AWS::Connect::ContactFlow" and r["Properties"]["Type"] == "CONTACT_FLOW"
+        if r["Type"] == "AWS::Connect::ContactFlow" and r["Properties"]["Name"].endswith("-inbound")
     ]
+    # Every queue dials callbacks from the claimed number, with the outbound whisper.
+    connect = result.raw("dev", "connect")
+    queues = [r for r in connect["Resources"].values() if r["Type"] == "AWS::Connect::Queue"]
+    assert queues and all(
+        set(queue["Properties"]["OutboundCallerConfig"]) == {"OutboundCallerIdNumberArn", "OutboundFlowArn"}
+        for queue in queues
+    )
     # CDK's AwsCustomResource calls AssociatePhoneNumberContactFlow with the number's ARN, the
     # instance id (both read from the Connect stack) and the inbound flow's id.
     create = link["Properties"]["Create"]["Fn::Join"][1]

@@ -24,7 +24,7 @@ def test_customer_managed_key_rotates(synth: SynthResult, environment: str) -> N
 def test_every_table_is_on_demand_kms_encrypted_with_pitr(synth: SynthResult, environment: str) -> None:
     raw = synth.raw(environment, "stateful")
     tables = _resources(raw, "AWS::DynamoDB::Table")
-    assert len(tables) == len(TABLE_DEFINITIONS) == 6
+    assert len(tables) == len(TABLE_DEFINITIONS) == 7
     key_id = next(iter(_resources(raw, "AWS::KMS::Key")))
     for table in tables.values():
         properties = table["Properties"]

@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
 
 from bot.models import KST
-from contract import TABLE_DEFINITIONS
+from contract import CONTACT_FLOW_TABLES, LEX_HOOK_TABLES, TABLE_DEFINITIONS
 from simulator import cli
 from simulator.commands import call as call_command
 from simulator.faults import FAULT_KINDS, FAULT_TABLES, FaultInjector, TableFault, VirtualClock, parse_fault
@@ -19,8 +19,9 @@ from tests.support.simulator_process import run_simulator
 NAMES = {definition.key: f"sim-{definition.key}" for definition in TABLE_DEFINITIONS}
 
 
-def test_the_tables_are_the_contracts_and_the_kinds_stall_and_error() -> None:
-    assert tuple(definition.key for definition in TABLE_DEFINITIONS) == FAULT_TABLES
+def test_the_tables_are_the_contracts_a_call_reaches_and_the_kinds_stall_and_error() -> None:
+    assert FAULT_TABLES == ("conversations", "faq", "customers", "callbacks", "reservations", "orders")
+    assert set(FAULT_TABLES) == {definition.key for definition in (*LEX_HOOK_TABLES, *CONTACT_FLOW_TABLES)}
     assert FAULT_KINDS == ("stall", "error")
 
 

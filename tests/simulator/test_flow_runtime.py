@@ -1294,12 +1294,51 @@ def run_contact(options: WorldOptions) -> tuple[FlowRunner, ContactEnd, FlowServ
 
 def test_run_contact_runs_the_queue_flow_then_the_whispers_then_the_disconnect_flow() -> None:
     runner, result, services = run_contact(WorldOptions(flows=hook_flows(), agents_staffed=1))
-    assert services.prompts == ["hello", "queue music", "customer whisper", "agent whisper", "goodbye"]
+    # The agent whisper is heard by the agent, not the caller.
+    assert services.prompts == ["hello", "queue music", "customer whisper", "goodbye"]
+    assert services.agent_prompts == ["agent whisper"]
     assert (result.end.reason, result.queue_arn, result.agent_answered) == (EndReason.QUEUED, QUEUE, True)
     flows_run = [flow for flow, _ in runner.trace.actions]
     assert flows_run.index("queue") < flows_run.index("customer-whisper") < flows_run.index("agent-whisper")
     assert flows_run[-1] == "disconnect"
     assert any(event.startswith("an agent answered") for event in runner.trace.events)
+
+
+def test_the_agent_ui_guide_runs_on_the_agents_side_as_chat_and_its_view_data_is_kept() -> None:
+    guide = make_flow(
+        action(
+            "show",
+            "ShowView",
+            {
+                "ViewResource": {"Id": "arn:view", "Version": "1"},
+                "ViewData": {
+                    "Heading": "상담 요약",
+                    "Reason": "$.Attributes.why",
+                    "Missing": "$.Attributes.none",
+                },
+            },
+            NextAction="end",
+            Errors=[error("NoMatchingError", "end"), error("NoMatchingCondition", "end")],
+        ),
+        name="guide",
+    )
+    main = make_flow(
+        action("why", "UpdateContactAttributes", {"Attributes": {"why": "불만 접수"}}, NextAction="hook-ui"),
+        hook("hook-ui", "DefaultAgentUI", "arn:guide", "target"),
+        action("target", "UpdateContactTargetQueue", {"QueueId": QUEUE}, NextAction="transfer"),
+        action("transfer", "TransferContactToQueue", {}, NextAction="end"),
+        name="main",
+    )
+    services = FlowServices(WorldOptions(flows={**hook_flows(), "arn:guide": guide}, agents_staffed=1))
+    runner = FlowRunner(services, contact())
+    result = runner.run_contact(main)
+    assert result.agent_answered
+    # ShowView is chat-only: the guide reaches the agent as a chat contact, then the voice call goes on.
+    assert services.agent_views == [
+        {"view": "arn:view", "data": {"Heading": "상담 요약", "Reason": "불만 접수"}}
+    ]
+    assert runner.contact.channel == "VOICE"
+    assert ("guide", "show") in runner.trace.actions
 
 
 def test_run_contact_without_an_agent_plays_no_whisper() -> None:
@@ -1316,7 +1355,8 @@ def test_a_queue_flow_that_loops_is_bounded_and_the_agent_still_answers() -> Non
     services = FlowServices(WorldOptions(flows=hook_flows(looping)))
     runner = FlowRunner(services, contact())
     result = runner.run_contact(main_flow(), hook_step_budget=3)
-    assert services.prompts == ["hello", *["queue music"] * 3, "customer whisper", "agent whisper", "goodbye"]
+    assert services.prompts == ["hello", *["queue music"] * 3, "customer whisper", "goodbye"]
+    assert services.agent_prompts == ["agent whisper"]
     assert result.agent_answered
 
 

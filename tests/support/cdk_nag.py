@@ -18,6 +18,7 @@ import pytest
 from aws_cdk import App, Validations
 from constructs import IConstruct
 
+from constructs_lib.agent_queues import AgentQueues
 from constructs_lib.compliance import RULE_PACKS
 
 
@@ -44,6 +45,12 @@ class Recorded:
         )
 
 
+#: Warnings the app raises on purpose, which CDK's validation report lists beside the packs'
+#: findings: a queue without an outbound caller id cannot dial callbacks (constructs_lib.agent_queues).
+#: They say something true of a configuration (no claimed number) and are not weaknesses to fix.
+DOCUMENTED_WARNINGS: frozenset[str] = frozenset({f"Annotation::{AgentQueues.NO_CALLER_ID_WARNING}"})
+
+
 def _synthesize(app: App, packs: Iterable[Any] | None) -> list[Finding]:
     if packs is not None:
         Validations.of(app).add_plugins(*(pack(app) for pack in packs))
@@ -57,6 +64,7 @@ def _synthesize(app: App, packs: Iterable[Any] | None) -> list[Finding]:
         for plugin in report["pluginReports"]
         for violation in plugin["violations"]
         for construct in violation["violatingConstructs"]
+        if violation["ruleName"] not in DOCUMENTED_WARNINGS
     )
 
 

@@ -10,12 +10,14 @@ them; they are thread-safe so threaded tests can share one instance. They live h
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterable
 from typing import Generic, TypeVar
 
 from bot.models import FaqEntry
 from bot.ports import CallbackRequest, ConversationTurn, CustomerProfile, Order, Reservation
+from contract import CALLBACK_NOT_CREATED
 
 # Keys are table keys: a string, or (contact id, turn) for the conversation log; both sort.
 KeyT = TypeVar("KeyT", str, tuple[str, int])
@@ -139,6 +141,24 @@ class InMemoryCallbackRepository:
     def get(self, contact_id: str) -> CallbackRequest | None:
         """The stored request of the contact, or None."""
         return self._requests.get(contact_id)
+
+    def set_kind(self, contact_id: str, kind: str) -> CallbackRequest | None:
+        """Set the stored request's ``kind``; None when the contact has none."""
+        stored = self._requests.get(contact_id)
+        if stored is None:
+            return None
+        updated = dataclasses.replace(stored, kind=kind)
+        self._requests.put(contact_id, updated)
+        return updated
+
+    def mark_not_created(self, contact_id: str) -> CallbackRequest | None:
+        """Set the stored request's status to NOT_CREATED; None when the contact has none."""
+        stored = self._requests.get(contact_id)
+        if stored is None:
+            return None
+        updated = dataclasses.replace(stored, status=CALLBACK_NOT_CREATED)
+        self._requests.put(contact_id, updated)
+        return updated
 
     def all(self) -> list[CallbackRequest]:
         """Every stored request, sorted by contact id."""

@@ -9,12 +9,26 @@ from __future__ import annotations
 from typing import Final, get_args
 
 from bot.models import ClassifierSource
-from contract import ContactFlowAction, Dimension, EscalationReason, FallbackReason, Intent, Queue
+from contract import (
+    OTHER_CHANNEL,
+    ContactChannel,
+    ContactEventProblem,
+    ContactFlowAction,
+    ContactOutcome,
+    Dimension,
+    EscalationReason,
+    FallbackReason,
+    Intent,
+    Queue,
+)
 
 DIMENSION_VALUES: Final[dict[str, frozenset[str]]] = {
     Dimension.INTENT: frozenset({*(intent.value for intent in Intent), "none"}),
     Dimension.SOURCE: frozenset({*get_args(ClassifierSource), "none"}),
-    Dimension.REASON: frozenset(reason.value for reason in (*EscalationReason, *FallbackReason)),
+    Dimension.REASON: frozenset({*(reason.value for reason in (*EscalationReason, *FallbackReason)), "none"}),
     Dimension.QUEUE: frozenset(queue.value for queue in Queue),
     Dimension.ACTION: frozenset(action.value for action in ContactFlowAction),
+    Dimension.CHANNEL: frozenset({*(channel.value for channel in ContactChannel), OTHER_CHANNEL}),
+    Dimension.OUTCOME: frozenset(outcome.value for outcome in ContactOutcome),
+    Dimension.PROBLEM: frozenset(problem.value for problem in ContactEventProblem),
 }

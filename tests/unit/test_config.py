@@ -75,6 +75,11 @@ def test_instance_aliases_and_prefixes_are_distinct_per_environment() -> None:
             {"conversation_ttl_days": "90"},
             "dev.conversation_ttl_days must be an integer between 1 and 3650, got '90'",
         ),
+        (
+            "prod",
+            {"contact_record_ttl_days": 0},
+            "prod.contact_record_ttl_days must be an integer between 1 and 3650, got 0",
+        ),
         ("dev", {"region": "seoul"}, "dev.region must be an AWS region such as ap-northeast-2, got 'seoul'"),
         ("dev", {"account": "12345"}, "dev.account must be a 12-digit AWS account id or null, got '12345'"),
         ("staging", {"name_prefix": "AICC_STG"}, "staging.name_prefix must be 3-20 lowercase letters"),
