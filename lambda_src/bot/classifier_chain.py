@@ -1,8 +1,18 @@
-"""The classifier chain: Bedrock first, within its time budget, and the local classifier always behind it.
+"""The classifier chain: the local classifier first, Bedrock only when it is unsure, within its budget.
+
+Why local first (issue 14): asking Bedrock on every turn made every caller wait for it and, at
+1,000 concurrent callers, meant thousands of requests a minute — far above a typical on-demand
+quota — although the local classifier is right on almost every clear utterance and knows when it
+is not (``bot.local_confidence``). With :attr:`ConsultPolicy.WHEN_UNSURE` (the default) a sure
+local answer stands and Bedrock is asked only otherwise; :attr:`ConsultPolicy.ALWAYS` keeps the
+former Bedrock-first behaviour. Whenever Bedrock is asked, the budget and the fallback are the
+same as before: any failure (garbage, an empty answer, a timeout, throttling, too little time
+left) leaves the local answer standing, with the reason.
 
 ``ClassifierChain.classify`` never raises: whatever Bedrock does (or whether it is configured at
 all), the caller's turn gets a :class:`~bot.models.Classification` whose ``source`` says which
-classifier produced it, and a ``fallback_reason`` that metrics and logs can count.
+classifier produced it, a ``fallback_reason`` that metrics and logs can count, and
+``consulted_bedrock``.
 """
 
 from __future__ import annotations
@@ -13,8 +23,19 @@ from dataclasses import dataclass
 from typing import Final, Protocol
 
 from bot.bedrock_classifier import DEFAULT_BUDGET_SECONDS, ClassifierUnavailable
+from bot.local_classifier import LocalAssessment
+from bot.local_confidence import is_sure
 from bot.models import Classification
-from contract import TURN_RESERVE_SECONDS, FallbackReason, Intent
+from contract import TURN_RESERVE_SECONDS, ConsultPolicy, FallbackReason, Intent
+
+__all__ = [
+    "DEFAULT_RESERVE_SECONDS",
+    "BudgetedTextClassifier",
+    "ChainResult",
+    "ClassifierChain",
+    "ConsultPolicy",
+    "LocalTextClassifier",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -26,12 +47,15 @@ DEFAULT_RESERVE_SECONDS: Final = TURN_RESERVE_SECONDS
 # Last resort when even the local classifier fails: a confidence of 0 is below every intent's
 # threshold, so the dialog policy treats the turn as not understood and asks to rephrase.
 _NOT_UNDERSTOOD: Final = Classification(intent=Intent.GENERAL_INQUIRY, confidence=0.0, source="local")
+_NOT_UNDERSTOOD_ASSESSMENT: Final = LocalAssessment(_NOT_UNDERSTOOD, Intent.GENERAL_INQUIRY, 0.0, 0.0)
 
 
 class LocalTextClassifier(Protocol):
     """A classifier that needs no network (``bot.local_classifier.LocalClassifier``)."""
 
     def classify(self, text: str) -> Classification: ...
+
+    def assess(self, text: str) -> LocalAssessment: ...
 
 
 class BudgetedTextClassifier(Protocol):
@@ -45,16 +69,21 @@ class ChainResult:
     """The chain's decision for one utterance.
 
     ``fallback_reason`` is None when Bedrock answered; otherwise it says why the local classifier
-    answered (:class:`contract.FallbackReason`): ``disabled``, ``empty_input`` or the
-    :class:`ClassifierUnavailable` reason.
+    answered (:class:`contract.FallbackReason`): ``disabled``, ``empty_input``,
+    ``local_confident`` or the :class:`ClassifierUnavailable` reason. ``consulted_bedrock`` is True
+    when the chain handed the words to the Bedrock classifier, whether it answered or failed.
     """
 
     classification: Classification
     fallback_reason: FallbackReason | None
+    consulted_bedrock: bool = False
 
 
 class ClassifierChain:
-    """Ask Bedrock within its budget; on any failure, or without Bedrock, ask the local classifier."""
+    """The local answer when it is sure (or always, without Bedrock); otherwise Bedrock within its budget.
+
+    ``policy`` :attr:`ConsultPolicy.ALWAYS` asks Bedrock first on every turn with words.
+    """
 
     def __init__(
         self,
@@ -63,6 +92,7 @@ class ClassifierChain:
         *,
         bedrock_budget_seconds: float = DEFAULT_BUDGET_SECONDS,
         reserve_seconds: float = DEFAULT_RESERVE_SECONDS,
+        policy: ConsultPolicy = ConsultPolicy.WHEN_UNSURE,
     ) -> None:
         if not (math.isfinite(bedrock_budget_seconds) and bedrock_budget_seconds > 0):
             raise ValueError(f"bedrock_budget_seconds must be positive, got {bedrock_budget_seconds!r}")
@@ -72,6 +102,12 @@ class ClassifierChain:
         self._bedrock = bedrock
         self._bedrock_budget_seconds = bedrock_budget_seconds
         self._reserve_seconds = reserve_seconds
+        self._policy = ConsultPolicy(policy)
+
+    @property
+    def policy(self) -> ConsultPolicy:
+        """When Bedrock is asked."""
+        return self._policy
 
     def bedrock_budget(self, remaining_time_seconds: float | None) -> float:
         """Seconds Bedrock may take: ``min(budget, remaining - reserve)``, never negative.
@@ -93,6 +129,12 @@ class ClassifierChain:
             return ChainResult(self._classify_locally(text), FallbackReason.DISABLED)
         if not isinstance(text, str) or not text.strip():
             return ChainResult(self._classify_locally(text), FallbackReason.EMPTY_INPUT)
+        local: Classification | None = None
+        if self._policy is ConsultPolicy.WHEN_UNSURE:
+            assessment = self._assess_locally(text)
+            if _sure(assessment):
+                return ChainResult(assessment.classification, FallbackReason.LOCAL_CONFIDENT)
+            local = assessment.classification
         try:
             classification = self._bedrock.classify(
                 text, budget_seconds=self.bedrock_budget(remaining_time_seconds)
@@ -105,8 +147,10 @@ class ClassifierChain:
             logger.exception("Unexpected failure in the Bedrock classifier")
             reason = FallbackReason.ERROR
         else:
-            return ChainResult(classification, None)
-        return ChainResult(self._classify_locally(text), reason)
+            return ChainResult(classification, None, consulted_bedrock=True)
+        if local is None:
+            local = self._classify_locally(text)
+        return ChainResult(local, reason, consulted_bedrock=True)
 
     def _classify_locally(self, text: str) -> Classification:
         try:
@@ -114,3 +158,19 @@ class ClassifierChain:
         except Exception:
             logger.exception("Local classifier failed; treating the turn as not understood")
             return _NOT_UNDERSTOOD
+
+    def _assess_locally(self, text: str) -> LocalAssessment:
+        try:
+            return self._local.assess(text)
+        except Exception:
+            logger.exception("Local classifier failed; treating the turn as not understood")
+            return _NOT_UNDERSTOOD_ASSESSMENT
+
+
+def _sure(assessment: LocalAssessment) -> bool:
+    try:
+        return is_sure(assessment)
+    except Exception:
+        # A malformed assessment (a stand-in's) is not sure: Bedrock is asked.
+        logger.exception("Could not judge the local answer; asking Bedrock")
+        return False

@@ -309,6 +309,22 @@ COVERAGE_WIDTH = 0.03
 class _Example:
     intent: Intent
     vector: dict[str, float]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class LocalAssessment:
+    """One utterance as the local classifier sees it: its answer and how clear that answer is.
+
+    ``margin`` is the evidence of the answer minus that of the runner-up (0 when nothing matched);
+    ``top_evidence`` is the answer's evidence, low when the text is close to no intent at all.
+    Whether that is sure enough to skip Bedrock is ``bot.local_confidence``'s rule.
+    """
+
+    classification: Classification
+    runner_up: Intent
+    margin: float
+    top_evidence: float
 
 
 class LocalClassifier:
@@ -320,20 +336,20 @@ class LocalClassifier:
         if missing:
             raise ValueError(f"examples missing for intents: {sorted(missing)}")
         self.version = version
-        raw: list[tuple[Intent, dict[str, float]]] = []
+        raw: list[tuple[Intent, dict[str, float], str]] = []
         for intent, utterances in examples.items():
             for utterance in utterances:
                 compact = canonical_form(utterance)
                 if compact:
-                    raw.append((intent, ngram_features(compact)))
+                    raw.append((intent, ngram_features(compact), utterance))
         document_frequency: dict[str, int] = {}
-        for _, counts in raw:
+        for _, counts, _ in raw:
             for gram in counts:
                 document_frequency[gram] = document_frequency.get(gram, 0) + 1
         total = len(raw)
         self._idf = {gram: math.log((total + 1) / (df + 1)) + 1.0 for gram, df in document_frequency.items()}
         self._default_idf = math.log(total + 1) + 1.0
-        self._examples = [_Example(intent, self._weigh(counts)) for intent, counts in raw]
+        self._examples = [_Example(intent, self._weigh(counts), text) for intent, counts, text in raw]
         # Inverted index: gram → [(example index, weight)], so a query touches only its grams.
         self._postings: dict[str, list[tuple[int, float]]] = {}
         for index, example in enumerate(self._examples):
@@ -359,12 +375,14 @@ class LocalClassifier:
         norm = math.sqrt(sum(value * value for value in weighted.values())) or 1.0
         return {gram: value / norm for gram, value in weighted.items()}
 
-    def _similarities(self, compact: str) -> dict[Intent, float]:
+    def _similarities(self, compact: str, exclude: int | None = None) -> dict[Intent, float]:
         query = self._weigh(ngram_features(compact))
         dot: dict[int, float] = {}
         for gram, weight in query.items():
             for index, example_weight in self._postings.get(gram, ()):
                 dot[index] = dot.get(index, 0.0) + weight * example_weight
+        if exclude is not None:
+            dot.pop(exclude, None)
         best: dict[Intent, list[float]] = {intent: [0.0, 0.0] for intent in Intent}
         for index, similarity in dot.items():
             top = best[self._examples[index].intent]
@@ -386,10 +404,12 @@ class LocalClassifier:
 
     def evidence(self, text: str) -> dict[Intent, float]:
         """Per-intent evidence in 0..1 after the content rules (exposed for diagnostics)."""
-        compact = canonical_form(text)
+        return self._evidence(canonical_form(text))
+
+    def _evidence(self, compact: str, exclude: int | None = None) -> dict[Intent, float]:
         if not compact:
             return dict.fromkeys(Intent, 0.0)
-        similarity = self._similarities(compact)
+        similarity = self._similarities(compact, exclude)
         cues = self._cue_scores(compact)
         evidence = {
             intent: _SIMILARITY_WEIGHT * similarity[intent] + _CUE_WEIGHT * cues[intent] for intent in Intent
@@ -428,15 +448,41 @@ class LocalClassifier:
 
     def classify(self, text: str) -> Classification:
         """Classify one utterance; the confidence follows the scale in the module docstring."""
-        evidence = self.evidence(text)
-        top_intent = max(evidence, key=lambda intent: evidence[intent])
-        top = evidence[top_intent]
-        if top <= 0.0:
-            return Classification(Intent.GENERAL_INQUIRY, 0.0, "local")
-        exponentials = {intent: math.exp((value - top) / TEMPERATURE) for intent, value in evidence.items()}
-        share = 1.0 / sum(exponentials.values())
-        coverage = 1.0 / (1.0 + math.exp(-(top - COVERAGE_MIDPOINT) / COVERAGE_WIDTH))
-        return Classification(top_intent, round(share * coverage, 4), "local")
+        return self.assess(text).classification
+
+    def assess(self, text: str) -> LocalAssessment:
+        """Classify one utterance and say how clear the answer is (runner-up, margin, evidence)."""
+        return _assessment(self._evidence(canonical_form(text)))
+
+    def leave_one_out(self) -> list[tuple[Intent, str, LocalAssessment]]:
+        """Each training example assessed as if it were not among the examples: ``(label, text, assessment)``.
+
+        The example itself is left out of the nearest-example similarity (the document
+        frequencies keep it: a negligible difference). This estimates how the classifier does on
+        new utterances from the training examples alone, which is what ``bot.local_confidence``
+        tunes its margins on; held-out test utterances never take part.
+        """
+        return [
+            (example.intent, example.text, _assessment(self._evidence(canonical_form(example.text), index)))
+            for index, example in enumerate(self._examples)
+        ]
+
+
+def _assessment(evidence: Mapping[Intent, float]) -> LocalAssessment:
+    ranked = sorted(evidence, key=lambda intent: evidence[intent], reverse=True)
+    top_intent, runner_up = ranked[0], ranked[1]
+    top = evidence[top_intent]
+    if top <= 0.0:
+        return LocalAssessment(Classification(Intent.GENERAL_INQUIRY, 0.0, "local"), runner_up, 0.0, 0.0)
+    exponentials = {intent: math.exp((value - top) / TEMPERATURE) for intent, value in evidence.items()}
+    share = 1.0 / sum(exponentials.values())
+    coverage = 1.0 / (1.0 + math.exp(-(top - COVERAGE_MIDPOINT) / COVERAGE_WIDTH))
+    return LocalAssessment(
+        Classification(top_intent, round(share * coverage, 4), "local"),
+        runner_up,
+        round(top - evidence[runner_up], 4),
+        round(top, 4),
+    )
 
 
 @lru_cache(maxsize=1)

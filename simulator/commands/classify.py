@@ -1,9 +1,11 @@
 """``python -m simulator classify``: the bot's intent classification, one JSON line per input line.
 
-Output: ``{"text", "intent", "confidence", "source"}`` (+ ``"fallback_reason"`` with
-``--explain``). ``--bedrock off`` (default) uses the local classifier, ``fail`` a Bedrock client
-that is throttled on every call (:func:`simulator.fakes.throttled_bedrock_client`), ``live`` real
-Bedrock with your AWS credentials.
+Output: ``{"text", "intent", "confidence", "source", "consulted_bedrock"}`` (+ ``"fallback_reason"``
+with ``--explain``). ``--bedrock off`` (default) uses the local classifier, ``fail`` a Bedrock
+client that is throttled on every call (:func:`simulator.fakes.throttled_bedrock_client`), ``live``
+real Bedrock with your AWS credentials. ``--consult`` is the chain's policy (``when_unsure``, the
+deployed default, asks Bedrock only when the local classifier is not sure; ``always`` asks it on
+every line with words), so ``consulted_bedrock`` shows which lines would cost a Bedrock request.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import math
 import os
 from typing import Any, BinaryIO
 
-from contract import EnvVar
+from contract import ConsultPolicy, EnvVar
 from simulator.commands.common import SCORE_DECIMALS, iter_lines, write_json_line
 from simulator.world import BEDROCK_MODES
 
@@ -37,7 +39,7 @@ def register(subparsers: Any) -> None:
         help="classify one utterance per line of stdin",
         description=(
             "Read one utterance per line on stdin and write one JSON object per line: "
-            '{"text", "intent", "confidence", "source"}.'
+            '{"text", "intent", "confidence", "source", "consulted_bedrock"}.'
         ),
     )
     parser.add_argument(
@@ -65,6 +67,15 @@ def register(subparsers: Any) -> None:
         type=_non_negative_seconds,
         default=None,
         help="pretend the Lambda has this much time left (drives the Bedrock budget)",
+    )
+    parser.add_argument(
+        "--consult",
+        choices=[policy.value for policy in ConsultPolicy],
+        default=ConsultPolicy.WHEN_UNSURE.value,
+        help=(
+            "when Bedrock is asked: when_unsure (default, as deployed): only when the local "
+            "classifier is not sure; always: on every line with words"
+        ),
     )
     parser.add_argument(
         "--explain",
@@ -96,7 +107,7 @@ def build_chain(args: argparse.Namespace) -> Any:
             or DEFAULT_REGION
         )
         client = make_bedrock_runtime_client(region=region)
-    return ClassifierChain(local, BedrockClassifier(client, model_id))
+    return ClassifierChain(local, BedrockClassifier(client, model_id), policy=ConsultPolicy(args.consult))
 
 
 def classify_record(
@@ -111,6 +122,7 @@ def classify_record(
             "intent": classification.intent.value,
             "confidence": round(float(classification.confidence), SCORE_DECIMALS),
             "source": classification.source,
+            "consulted_bedrock": bool(result.consulted_bedrock),
         }
         if explain:
             record["fallback_reason"] = result.fallback_reason
@@ -121,6 +133,7 @@ def classify_record(
             "intent": None,
             "confidence": 0.0,
             "source": None,
+            "consulted_bedrock": False,
             "error": type(error).__name__,
         }
     return record

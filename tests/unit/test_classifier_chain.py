@@ -1,4 +1,8 @@
-"""ClassifierChain: fallback reasons, budget arithmetic, and that it never raises."""
+"""ClassifierChain: fallback reasons, budget arithmetic, and that it never raises.
+
+The local stand-in here is never sure (its assessment is out of domain), so the chain asks Bedrock
+under either policy; when it asks only when unsure is ``tests/unit/test_local_first.py``.
+"""
 
 from __future__ import annotations
 
@@ -22,15 +26,16 @@ from bot.classifier_chain import (
     ChainResult,
     ClassifierChain,
 )
+from bot.local_classifier import LocalAssessment
 from bot.models import Classification
-from contract import FallbackReason, Intent
+from contract import ConsultPolicy, FallbackReason, Intent
 
 LOCAL_ANSWER = Classification(Intent.GREETING, 0.75, "local")
 BEDROCK_ANSWER = Classification(Intent.ORDER_INQUIRY, 0.92, "bedrock")
 
 
 class FakeLocal:
-    """Local classifier stand-in: one fixed answer, or an exception."""
+    """Local classifier stand-in: one fixed answer, never sure (no evidence), or an exception."""
 
     def __init__(self, error: Exception | None = None) -> None:
         self.texts: list[str] = []
@@ -41,6 +46,9 @@ class FakeLocal:
         if self._error is not None:
             raise self._error
         return LOCAL_ANSWER
+
+    def assess(self, text: str) -> LocalAssessment:
+        return LocalAssessment(self.classify(text), Intent.GOODBYE, margin=0.0, top_evidence=0.0)
 
 
 class FakeBedrock:
@@ -60,7 +68,14 @@ class FakeBedrock:
 def test_bedrock_answer_is_used_when_it_succeeds() -> None:
     local, bedrock = FakeLocal(), FakeBedrock()
     result = ClassifierChain(local, bedrock).classify("주문한 거 어디쯤 왔어요?")
-    assert result == ChainResult(BEDROCK_ANSWER, None)
+    assert result == ChainResult(BEDROCK_ANSWER, None, consulted_bedrock=True)
+    assert local.texts == ["주문한 거 어디쯤 왔어요?"]  # assessed once, not classified again
+
+
+def test_policy_always_asks_bedrock_before_the_local_classifier() -> None:
+    local, bedrock = FakeLocal(), FakeBedrock()
+    result = ClassifierChain(local, bedrock, policy=ConsultPolicy.ALWAYS).classify("주문한 거 어디쯤 왔어요?")
+    assert result == ChainResult(BEDROCK_ANSWER, None, consulted_bedrock=True)
     assert local.texts == []
 
 
@@ -86,21 +101,23 @@ def test_without_bedrock_the_local_classifier_answers_with_reason_disabled() -> 
 def test_each_unavailability_falls_back_with_its_reason(reason: str) -> None:
     local = FakeLocal()
     chain = ClassifierChain(local, FakeBedrock(ClassifierUnavailable(reason)))
-    assert chain.classify("여보세요") == ChainResult(LOCAL_ANSWER, reason)
+    assert chain.classify("여보세요") == ChainResult(LOCAL_ANSWER, reason, consulted_bedrock=True)
     assert local.texts == ["여보세요"]
+    always = ClassifierChain(local, FakeBedrock(ClassifierUnavailable(reason)), policy=ConsultPolicy.ALWAYS)
+    assert always.classify("여보세요") == ChainResult(LOCAL_ANSWER, reason, consulted_bedrock=True)
 
 
 @pytest.mark.parametrize("error", [RuntimeError("bug"), KeyError("output"), TypeError(), ValueError()])
 def test_unexpected_bedrock_exceptions_fall_back_with_reason_error(error: Exception) -> None:
     chain = ClassifierChain(FakeLocal(), FakeBedrock(error))
-    assert chain.classify("여보세요") == ChainResult(LOCAL_ANSWER, "error")
+    assert chain.classify("여보세요") == ChainResult(LOCAL_ANSWER, "error", consulted_bedrock=True)
 
 
 @pytest.mark.parametrize("text", ["", " ", "\t\n", "\u3000"])
 def test_blank_text_is_classified_locally_without_calling_bedrock(text: str) -> None:
     local, bedrock = FakeLocal(), FakeBedrock()
     result = ClassifierChain(local, bedrock).classify(text)
-    assert result == ChainResult(LOCAL_ANSWER, FallbackReason.EMPTY_INPUT)
+    assert result == ChainResult(LOCAL_ANSWER, FallbackReason.EMPTY_INPUT, consulted_bedrock=False)
     assert bedrock.budgets == []
     assert local.texts == [text]
 
@@ -194,12 +211,18 @@ _OUTCOMES = st.sampled_from(
     remaining=st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True)),
     outcome=_OUTCOMES,
     bedrock_enabled=st.booleans(),
+    policy=st.sampled_from(ConsultPolicy),
 )
-def test_chain_never_raises(text: str, remaining: float | None, outcome: Any, bedrock_enabled: bool) -> None:
+def test_chain_never_raises(
+    text: str, remaining: float | None, outcome: Any, bedrock_enabled: bool, policy: ConsultPolicy
+) -> None:
     bedrock = FakeBedrock(outcome) if bedrock_enabled else None
-    result = ClassifierChain(FakeLocal(), bedrock).classify(text, remaining_time_seconds=remaining)
+    result = ClassifierChain(FakeLocal(), bedrock, policy=policy).classify(
+        text, remaining_time_seconds=remaining
+    )
     assert isinstance(result.classification, Classification)
     assert (result.fallback_reason is None) == (result.classification.source == "bedrock")
+    assert result.consulted_bedrock == (bedrock is not None and len(bedrock.budgets) == 1)
     if bedrock is not None:
         assert all(budget >= 0.0 for budget in bedrock.budgets)
 
@@ -219,5 +242,5 @@ def test_real_bedrock_classifier_throttled_falls_back_to_local() -> None:
         # Short on time: the default client cannot finish within 1.0 s, so it is not called.
         short = chain.classify("환불해 주세요", remaining_time_seconds=2.5)
         stubber.assert_no_pending_responses()
-    assert throttled == ChainResult(LOCAL_ANSWER, "throttled")
-    assert short == ChainResult(LOCAL_ANSWER, "budget_exhausted")
+    assert throttled == ChainResult(LOCAL_ANSWER, "throttled", consulted_bedrock=True)
+    assert short == ChainResult(LOCAL_ANSWER, "budget_exhausted", consulted_bedrock=True)
