@@ -12,6 +12,18 @@ What Lex does for a contact flow's ``ConnectParticipantWithLexBot`` and how it i
   session attributes persist across turns as Lex keeps them. The hook's ``dialogAction`` decides:
   ``ElicitIntent`` plays its messages and waits for the next utterance, ``Close`` plays them and
   returns to the flow with the intent name and the session attributes.
+* **Keypad inside the bot.** On voice a caller's input made only of keypad keys (``0-9``, ``#``,
+  ``*``) is key presses, as a caller may press keys at any prompt of a Lex conversation
+  (:func:`keypad_input`): Lex collects digits until the end key (``#``), the deletion key
+  (``*``: clears the digits and ends the input — nothing was said) or ``max-length`` digits, or
+  else until its end timeout after the last key; the hook gets ``inputMode`` ``DTMF`` and the
+  digits as ``inputTranscript``, without the end key. Keys after the input ended are not heard.
+  The end and deletion keys and ``max-length`` are the ones the session attributes set
+  (``contract.LexInputSetting``; the hook changes them per prompt), else Lex's defaults.
+* **Turn-taking trace.** :attr:`LexBotSimulator.turns` records per caller turn how Lex listened
+  after the prompts just played: whether they could be interrupted (barge-in,
+  ``allow-interrupt``), the speech timeouts in effect, the input mode and how keypad input ended
+  (``end_key``, ``max_length``, ``deletion``, ``timeout``) — never what was said or typed.
 * **Silence.** A voice caller who says nothing reaches the hook as an empty ``Speech`` turn (the
   engine counts it as not understood); a chat customer who types nothing makes the block time
   out (``InputTimeLimitExceeded``), as the chat inactivity timeout does.
@@ -25,7 +37,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
 from bot.text import NOT_WORD_RE
-from contract import FALLBACK_INTENT
+from contract import DTMF_DELETION_KEY, DTMF_END_KEY, FALLBACK_INTENT, LexInputSetting
 from simulator.flow_data import ActionFailed, BotResult, InputTimeout
 
 #: Turns one bot conversation may take before the simulator calls it a loop.
@@ -35,12 +47,52 @@ _MODELLED_DIALOG_ACTIONS: Final = frozenset({"ElicitIntent", "Close"})
 
 #: Key presses on a phone pad (Lex's ``DTMF`` input mode; what a keypad prompt of a flow takes).
 DTMF_RE: Final = re.compile(r"[0-9#*]+")
+#: Lex's default for ``x-amz-lex:dtmf:max-length`` (and its ceiling).
+DTMF_MAX_LENGTH_DEFAULT: Final = 1024
+#: Lex's defaults of the settings the trace shows (Lex V2 guide; Connect's block page says 4000 ms too).
+_LISTEN_DEFAULTS: Final = {
+    LexInputSetting.ALLOW_INTERRUPT: "true",
+    LexInputSetting.AUDIO_START_TIMEOUT_MS: "4000",
+    LexInputSetting.AUDIO_END_TIMEOUT_MS: "600",
+    LexInputSetting.AUDIO_MAX_LENGTH_MS: "13000",
+}
 # Sample utterances may name slots ("{orderNumber} 조회해 주세요"); the name is not caller text.
 _SLOT_REFERENCE_RE = re.compile(r"\{[^{}]*\}")
 
 
 class BotConversationError(RuntimeError):
     """The bot conversation cannot go on (a loop, or an answer the simulator does not model)."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeypadInput:
+    """Keys a caller pressed, as Lex collects them: the digits it hands over and why input ended."""
+
+    digits: str
+    ended_by: str  # end_key | deletion | max_length | timeout
+    ignored: int = 0  # keys pressed after the input had ended
+
+
+def keypad_input(keys: str, session: Mapping[str, str]) -> KeypadInput:
+    """Collect ``keys`` as Lex does with the DTMF settings of ``session`` (defaults ``#``, ``*``, 1024)."""
+    end_key = session.get(LexInputSetting.DTMF_END_CHARACTER) or DTMF_END_KEY
+    deletion_key = session.get(LexInputSetting.DTMF_DELETION_CHARACTER) or DTMF_DELETION_KEY
+    raw_length = session.get(LexInputSetting.DTMF_MAX_LENGTH, "")
+    max_length = int(raw_length) if raw_length.isdigit() and int(raw_length) > 0 else DTMF_MAX_LENGTH_DEFAULT
+    digits = ""
+    for index, key in enumerate(keys):
+        ended_by = ""
+        if key == end_key:
+            ended_by = "end_key"
+        elif key == deletion_key:
+            digits, ended_by = "", "deletion"
+        else:
+            digits += key
+            if len(digits) >= max_length:
+                ended_by = "max_length"
+        if ended_by:
+            return KeypadInput(digits, ended_by, ignored=len(keys) - index - 1)
+    return KeypadInput(digits, "timeout")
 
 
 # --- recognition ---------------------------------------------------------------------------------
@@ -104,8 +156,8 @@ def _dice(a: frozenset[str], b: frozenset[str]) -> float:
 class Caller(Protocol):
     """Where the caller's next words come from."""
 
-    def next_input(self) -> str | None:
-        """The caller's next utterance or key presses; None when the caller stays silent."""
+    def next_input(self, keypad: bool = False) -> str | None:
+        """The caller's next utterance or key presses (``keypad``: keys are heard); None for silence."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +200,8 @@ class LexBotSimulator:
         self._session_id = session_id
         self._session: dict[str, str] = {}
         self._requests = 0
+        #: How Lex listened at each caller turn (see the module docstring); no caller words in it.
+        self.turns: list[dict[str, Any]] = []
 
     @property
     def session_attributes(self) -> dict[str, str]:
@@ -161,7 +215,8 @@ class LexBotSimulator:
         if prompt:
             self._play(prompt)
         for _ in range(MAX_BOT_TURNS):
-            utterance = self._caller.next_input()
+            # On voice the keypad is live at every prompt of the bot, as it is in Connect.
+            utterance = self._caller.next_input(keypad=self._channel == "VOICE")
             silent = utterance is None or not utterance.strip()
             if silent and self._channel != "VOICE":
                 raise InputTimeout
@@ -189,14 +244,24 @@ class LexBotSimulator:
     def build_event(self, utterance: str) -> dict[str, Any]:
         """The Lex V2 code-hook event for one utterance (shape of a recorded Connect turn)."""
         self._requests += 1
-        interpretations = self._matcher.interpret(utterance)
-        top = interpretations[0].intent_name
+        turn = self._listening()
         if self._channel != "VOICE":
             input_mode = "Text"
         elif utterance and DTMF_RE.fullmatch(utterance.strip()):
-            input_mode = "DTMF"
+            keyed = keypad_input(utterance.strip(), self._session)
+            turn["keypad"] = {
+                "ended_by": keyed.ended_by,
+                "digits": len(keyed.digits),
+                "ignored": keyed.ignored,
+            }
+            # A cleared entry is no input: the hook hears silence, as from a caller who said nothing.
+            input_mode, utterance = ("DTMF", keyed.digits) if keyed.digits else ("Speech", "")
         else:
             input_mode = "Speech"
+        turn["input_mode"] = input_mode
+        self.turns.append(turn)
+        interpretations = self._matcher.interpret(utterance)
+        top = interpretations[0].intent_name
         intent = {"name": top, "slots": {}, "state": "InProgress", "confirmationState": "None"}
         event: dict[str, Any] = {
             "messageVersion": "1.0",
@@ -233,6 +298,16 @@ class LexBotSimulator:
                 }
             ]
         return event
+
+    def _listening(self) -> dict[str, Any]:
+        """How Lex listens now: the session's settings over Lex's defaults (voice only matters)."""
+        settings = {**_LISTEN_DEFAULTS, **self._session}
+        return {
+            "interruptible": settings[LexInputSetting.ALLOW_INTERRUPT].strip().lower() != "false",
+            "start_timeout_ms": settings[LexInputSetting.AUDIO_START_TIMEOUT_MS],
+            "end_timeout_ms": settings[LexInputSetting.AUDIO_END_TIMEOUT_MS],
+            "max_length_ms": settings[LexInputSetting.AUDIO_MAX_LENGTH_MS],
+        }
 
     @staticmethod
     def _checked(response: Any) -> Mapping[str, Any]:
