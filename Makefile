@@ -28,6 +28,7 @@ REAL_FLOWS ?= ../shared/real_flows
 .PHONY: actionlint deploy-access
 .PHONY: verify smoke
 .PHONY: diff-offline
+.PHONY: chat-page chat browser
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-13s %s\n", $$1, $$2}'
@@ -38,11 +39,45 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt lambda_src/requirement
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# npm itself comes from the machine (Debian's `npm` package where it is missing, e.g. a bare
+# python:3.11-bookworm CI container); Node 24 then comes from package.json.
 node_modules/.installed: package.json package-lock.json
+	@command -v npm > /dev/null || { \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; echo "installing: npm"; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq npm; }
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 setup: $(VENV)/.installed node_modules/.installed ## Create .venv and install the pinned Node and CDK CLI
+
+# The Korean chat page (web/chat-page, esbuild + amazon-connect-chatjs pinned in package.json), built
+# into web/chat-page/dist (gitignored). Synth deploys those files (constructs_lib/chat_page_site.py),
+# so synth and pytest build it first; make rebuilds it only when a source or the lock file changes.
+CHAT_PAGE := web/chat-page
+CHAT_PAGE_SOURCES := $(CHAT_PAGE)/build.mjs $(CHAT_PAGE)/index.html $(CHAT_PAGE)/styles.css $(wildcard $(CHAT_PAGE)/src/*.js)
+
+$(CHAT_PAGE)/dist/index.html: $(CHAT_PAGE_SOURCES) node_modules/.installed
+	node $(CHAT_PAGE)/build.mjs
+
+chat-page: $(CHAT_PAGE)/dist/index.html ## Build the Korean chat page into web/chat-page/dist
+
+# The page on the offline simulator (simulator/chat_server): a local start-chat API and participant
+# service on 127.0.0.1, every chat running the real flows, bot, handlers and moto tables.
+chat: setup chat-page ## Chat with the bot in a browser, no AWS: make chat [ARGS='--port 8766 --at 2026-12-01T22:00']
+	$(BIN)/python -m simulator chat --env $(ENV) $(ARGS)
+
+# Debian's Chromium and chromedriver drive the page in tests/web/test_chat_browser.py (Selenium is
+# given both paths and kept offline: nothing is downloaded); Nanum fonts make screenshots readable.
+BROWSER_PACKAGES := chromium chromium-driver fonts-nanum
+browser: ## Install Debian's chromium, chromium-driver and Korean fonts when missing (apt-get; root in CI)
+	@missing="$$(for package in $(BROWSER_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' "$$package" 2>/dev/null | grep -q 'install ok installed' || echo "$$package"; \
+	done)"; \
+	if [ -n "$$missing" ]; then \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
+		echo "installing:" $$missing; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	fi
 
 # cdk's bin starts with `#!/usr/bin/env node`: the node npx finds is the node the CDK CLI runs.
 node-version: node_modules/.installed ## The Node that make, npx and the CDK CLI run (fails unless v24)
@@ -51,7 +86,7 @@ node-version: node_modules/.installed ## The Node that make, npx and the CDK CLI
 	@node -e 'process.exit(process.versions.node.split(".")[0] === "24" ? 0 : 1)' \
 		|| { echo "expected Node 24 from node_modules (npm ci)" >&2; exit 1; }
 
-synth: setup ## Synthesize every environment offline into cdk.out
+synth: setup chat-page ## Synthesize every environment offline into cdk.out
 	rm -rf $(OUT)
 	$(CDK) synth --quiet --no-notices --lookups=false --output $(OUT)
 	@echo "Synthesized templates:"; for template in $(OUT)/*.template.json; do \
@@ -69,12 +104,12 @@ typecheck: setup ## mypy (the files listed in pyproject.toml)
 cfn-lint: synth ## cfn-lint every synthesized template
 	$(BIN)/cfn-lint --non-zero-exit-code error -- $(OUT)/*.template.json
 
-pytest: setup ## The test suite alone (synthesizes the app in-process, once)
+pytest: setup chat-page browser ## The test suite alone (synthesizes the app in-process, once)
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 # The app is synthesized once: `cfn-lint` synthesizes it with the CLI into $(OUT) and pytest reads that
 # cloud assembly (AICC_CDK_OUT) instead of synthesizing again (tests/infrastructure/conftest.py).
-test: node-version actionlint lint typecheck cfn-lint ## Lint, mypy, CLI synth + cfn-lint, and pytest over that synth
+test: node-version actionlint lint typecheck cfn-lint browser ## Lint, mypy, CLI synth + cfn-lint, and pytest over that synth
 	AICC_CDK_OUT=$(OUT) $(BIN)/pytest -n 2 --dist loadgroup
 
 conformance: setup ## Check and run every flow of REAL_FLOWS (no checker error, every run ends)
@@ -83,7 +118,7 @@ conformance: setup ## Check and run every flow of REAL_FLOWS (no checker error, 
 bootstrap: setup ## One-time per account/region: cdk bootstrap (needs AWS credentials)
 	$(CDK) bootstrap -c env=$(ENV)
 
-diff: setup ## Show what a deploy of ENV would change (needs AWS credentials)
+diff: setup chat-page ## Show what a deploy of ENV would change (needs AWS credentials)
 	$(CDK) diff -c env=$(ENV) --all
 
 # Both sides synthesized locally (the base in a temporary git worktree), no credentials. make exits 2
@@ -109,7 +144,7 @@ deploy-access: setup ## Once per ENV, by an administrator: GitHub's OIDC provide
 
 # In the pipeline (GitHub sets CI=true) nobody can answer the CLI's prompt for IAM broadening, which
 # would fail the deploy: there, the pull request's reviewed diff and prod's required reviewers approve.
-deploy: setup ## Deploy ENV (needs AWS credentials and a bootstrapped account)
+deploy: setup chat-page ## Deploy ENV (needs AWS credentials and a bootstrapped account)
 	$(CDK) deploy -c env=$(ENV) --all --require-approval $(if $(filter true,$(CI)),never,broadening)
 
 verify: setup ## Run every published Connect test case of deployed ENV (needs AWS credentials)

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from config.capacity import BedrockPricing
+from config.chat_api import ChatApiSettings, parse_chat_api
 from config.deploy_access import DeployAccessSettings, check_deploy_access, parse_deploy_access
-from contract import QUEUE_KEYS
+from contract import QUEUE_KEYS, ConsultPolicy
 
 DEFAULT_CONFIG_PATH: Final = Path(__file__).with_name("environments.json")
 
@@ -66,6 +68,11 @@ MAX_BACKUP_RETENTION_DAYS: Final = 3650
 #: Bounds of ``queue_wait_alarm_seconds``: Connect's ``LongestQueueWaitTime`` is in seconds.
 MIN_QUEUE_WAIT_ALARM_SECONDS: Final = 10
 MAX_QUEUE_WAIT_ALARM_SECONDS: Final = 3600
+#: Upper bounds of the capacity settings (config/capacity.py): far above any real quota or peak.
+MAX_BEDROCK_QUOTA_RPM: Final = 1_000_000
+MAX_PEAK_CONCURRENT_CALLERS: Final = 100_000
+#: Upper bound of a Bedrock price in USD per million tokens (a typo guard, not a price list).
+MAX_USD_PER_MILLION_TOKENS: Final = 1000.0
 #: Python runtime of the functions; the Powertools layer is the one published for it.
 LAMBDA_PYTHON_RUNTIME: Final = "python3.13"
 #: Settings that no longer exist, with what replaced them (named in the error).
@@ -159,6 +166,16 @@ class EnvironmentConfig:
     bedrock_model_id: str
     bedrock_model_regions: tuple[str, ...]
     bedrock_timeout_seconds: float
+    #: When the classifier chain asks Bedrock: ``when_unsure`` (local first) or ``always``.
+    bedrock_consult: ConsultPolicy
+    #: On-demand prices of ``bedrock_model_id`` (config/capacity.py: cost per 1,000 calls).
+    bedrock_pricing: BedrockPricing
+    #: The account's Bedrock requests-per-minute quota for the model; an alarm fires near it.
+    bedrock_quota_rpm: int
+    #: Callers on the line at once at the busiest moment, and the seconds between their turns:
+    #: the capacity model's peak (``config.capacity``).
+    peak_concurrent_callers: int
+    seconds_per_turn: float
     holiday_years: tuple[int, ...]
     business_hours: BusinessHours
     queues: Mapping[str, QueueSettings]
@@ -174,8 +191,13 @@ class EnvironmentConfig:
     #: number a caller reads out would be logged whole: off by default, never in production, and
     #: on only for a short debugging session in a non-production environment.
     lex_text_logs: bool
+    #: Answer an FAQ that matches strongly before escalating a technical, payment or cancellation
+    #: request, then ask whether it helped (``bot.faq_first``); ``false`` escalates at once.
+    faq_first: bool
     #: Which GitHub environment's jobs may deploy it (config/deploy_access.py).
     deploy_access: DeployAccessSettings
+    #: The start-chat API's origins allow-list and limits (config/chat_api.py).
+    chat_api: ChatApiSettings
 
     @property
     def is_production(self) -> bool:
@@ -382,6 +404,13 @@ def _build(name: str, document: Mapping[str, Any]) -> EnvironmentConfig:
             "bedrock_model_regions", _is_region, "must be a non-empty list of distinct AWS regions"
         ),
         bedrock_timeout_seconds=fields.number("bedrock_timeout_seconds", 0.5, 6.0),
+        bedrock_consult=ConsultPolicy(
+            fields.choice("bedrock_consult", tuple(policy.value for policy in ConsultPolicy))
+        ),
+        bedrock_pricing=_bedrock_pricing(fields.section("bedrock_pricing")),
+        bedrock_quota_rpm=fields.integer("bedrock_quota_rpm", 1, MAX_BEDROCK_QUOTA_RPM),
+        peak_concurrent_callers=fields.integer("peak_concurrent_callers", 1, MAX_PEAK_CONCURRENT_CALLERS),
+        seconds_per_turn=fields.number("seconds_per_turn", 1.0, 120.0),
         holiday_years=_holiday_years(fields),
         business_hours=_business_hours(fields.section("business_hours")),
         queues=_queues(fields.section("queues")),
@@ -393,7 +422,9 @@ def _build(name: str, document: Mapping[str, Any]) -> EnvironmentConfig:
         reserved_concurrency=_reserved_concurrency(fields.section("reserved_concurrency")),
         backup=_backup(fields.section("backup"), production=name in PRODUCTION_ENVIRONMENTS),
         lex_text_logs=_lex_text_logs(fields, production=name in PRODUCTION_ENVIRONMENTS),
+        faq_first=fields.boolean("faq_first"),
         deploy_access=parse_deploy_access(fields.section("deploy_access")),
+        chat_api=parse_chat_api(fields.section("chat_api"), production=name in PRODUCTION_ENVIRONMENTS),
     )
     for key, replacement in _RETIRED_SETTINGS.items():
         if key in raw:
@@ -411,6 +442,19 @@ def _instance_alias(fields: _Fields) -> str:
     if not 1 <= len(alias) <= 45:
         raise fields.fail("connect_instance_alias", "must be 1-45 characters long", alias)
     return alias
+
+
+def _bedrock_pricing(fields: _Fields) -> BedrockPricing:
+    pricing = BedrockPricing(
+        input_usd_per_million_tokens=fields.number(
+            "input_usd_per_million_tokens", 0.0, MAX_USD_PER_MILLION_TOKENS
+        ),
+        output_usd_per_million_tokens=fields.number(
+            "output_usd_per_million_tokens", 0.0, MAX_USD_PER_MILLION_TOKENS
+        ),
+    )
+    fields.reject_unknown()
+    return pricing
 
 
 def _holiday_years(fields: _Fields) -> tuple[int, ...]:

@@ -9,9 +9,12 @@ CLOSED override for each configured holiday year, so closed whenever the configu
 ``tests/unit/test_holiday_horizon.py`` keeps those years ahead of the clock).
 
 Each test case is named ``<name_prefix>-<slug of the scenario>`` (``make verify`` finds them by
-the prefix) and ``PUBLISHED`` (runnable; Connect validates the content). Every document passed
+the prefix) and ``PUBLISHED`` (runnable; Connect validates the content), except those whose outcome
+depends on live staffing: ``SAVED``, with the reason in the description, so ``make verify`` skips
+them (:mod:`scenarios.test_cases`). Every document passed
 :func:`testlang.checker.require_valid_document` first: a bad document stops synth, naming it. No
-test case queues a contact or runs the function that writes: see :mod:`scenarios.test_cases`.
+test case lets a contact-creating action (queue transfer, queued callback, task) go ahead or runs
+the function that writes: see :mod:`scenarios.test_cases`.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from scenarios.test_cases import (
     load_transcripts,
 )
 from testlang.checker import require_valid_document
-from testlang.model import MAX_CONTENT_CHARS, MAX_NAME_CHARS, EntryPointType, TestStatus
+from testlang.model import MAX_CONTENT_CHARS, MAX_NAME_CHARS, EntryPointType
 
 
 class TestCaseNameError(ValueError):
@@ -61,7 +64,10 @@ class ContactTestCases(Construct):
         contact_flow_function_arn: str,
         hours_arn: str,
         scenarios: Sequence[Any] | None = None,
+        inbound_flow_id: str | None = None,
     ) -> None:
+        """``inbound_flow_id`` defaults to the end of ``inbound_flow_arn``; give it when the ARN comes
+        from another stack (a template cannot ``Fn::Split`` another stack's output)."""
         super().__init__(scope, construct_id)
         if scenarios is None:
             from scenarios.calls import SCRIPTED_CALLS
@@ -82,7 +88,7 @@ class ContactTestCases(Construct):
             always_closed_hours_arn=self.always_closed.attr_hours_of_operation_arn,
         )
         # The flow's id: the last part of its ARN (…:instance/<id>/contact-flow/<flow id>).
-        flow_id = Fn.select(3, Fn.split("/", inbound_flow_arn))
+        flow_id = inbound_flow_id or Fn.select(3, Fn.split("/", inbound_flow_arn))
         transcripts = load_transcripts()
         self.test_cases: dict[str, connect.CfnTestCase] = {}
         names: set[str] = set()
@@ -114,7 +120,7 @@ class ContactTestCases(Construct):
                 description=converted.description,
                 content=content,
                 entry_point=self._entry_point(converted.entry_point_type, flow_id),
-                status=TestStatus.PUBLISHED,
+                status=converted.status,
             )
 
     @staticmethod

@@ -150,18 +150,20 @@ def lex_hook_environment(
 ) -> dict[str, str]:
     """The code hook's variables: exactly what ``handlers.settings.LexHookSettings`` reads.
 
-    ``BEDROCK_MODEL_ID`` is set only with Bedrock on; ``BEDROCK_TIMEOUT_SECONDS`` always (it
-    bounds the classifier chain's budget even with Bedrock off).
+    ``BEDROCK_MODEL_ID`` and ``BEDROCK_CONSULT`` are set only with Bedrock on;
+    ``BEDROCK_TIMEOUT_SECONDS`` always (it bounds the classifier chain's budget even with Bedrock off).
     """
     environment = {
         **table_environment(LEX_HOOK_TABLES, table_names),
         EnvVar.BEDROCK_ENABLED: "true" if bedrock_enabled else "false",
         EnvVar.BEDROCK_TIMEOUT_SECONDS: _seconds(config.bedrock_timeout_seconds),
         EnvVar.CONVERSATION_TTL_DAYS: str(config.conversation_ttl_days),
+        EnvVar.FAQ_FIRST: "true" if config.faq_first else "false",
         **observability_environment(lex_hook_service_name(config)),
     }
     if bedrock_enabled:
         environment[EnvVar.BEDROCK_MODEL_ID] = config.bedrock_model_id
+        environment[EnvVar.BEDROCK_CONSULT] = config.bedrock_consult.value
     return environment
 
 

@@ -52,6 +52,7 @@ VERIFIED_STACK_ROLES: Final = ("connect", "bot")
 #: What ``make verify`` calls: the instance's test cases, their executions and records.
 TEST_CASE_ACTIONS: Final = (
     "connect:ListTestCases",
+    "connect:DescribeTestCase",
     "connect:StartTestCaseExecution",
     "connect:GetTestCaseExecutionSummary",
     "connect:ListTestCaseExecutionRecords",

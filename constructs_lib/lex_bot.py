@@ -40,7 +40,9 @@ class KoreanLexBot(Construct):
 
     Every intent, ``FallbackIntent`` included, has its dialog and fulfillment code hooks enabled,
     so each caller turn reaches the code hook function, which answers with ``ElicitIntent`` or
-    ``Close``. Slots are optional and never elicited by Lex.
+    ``Close``. Slots are optional and never elicited by Lex. So the bot declares no prompts: how
+    Lex listens after each prompt (barge-in, speech timeouts, keypad input) is set by the code
+    hook per prompt through Lex's session attributes (``bot.voice_input``), in one place.
 
     A bot version is immutable, so the version's construct id carries the definition's content
     hash and a fingerprint of everything else this construct puts into the versioned bot (name,

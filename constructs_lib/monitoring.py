@@ -68,6 +68,7 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from config import capacity
 from config.settings import EnvironmentConfig
 from constructs_lib.bot_functions import BotFunctions
 from constructs_lib.compliance import SERVERLESS, acknowledge
@@ -185,6 +186,12 @@ class ContactCenterMonitoring(Construct):
     #: Bedrock failures per period worth waking someone for (the local classifier covers them,
     #: but a steady stream means the configured model is unusable).
     CLASSIFIER_FALLBACKS_PER_PERIOD: ClassVar[int] = 10
+    #: Bedrock throttles in every minute of this many in a row alarm (sustained, not a blip).
+    BEDROCK_THROTTLED_MINUTES: ClassVar[int] = 5
+    #: The fallback share is judged only over at least this many Bedrock requests in a period.
+    BEDROCK_FALLBACK_SHARE_MIN_REQUESTS: ClassVar[int] = 20
+    #: Requests per minute at the quota's alarm share for this many minutes in a row alarm.
+    BEDROCK_NEAR_QUOTA_MINUTES: ClassVar[int] = 3
     #: A queue alarms when this many callers wait: this share of its ``max_contacts`` (rounded up).
     QUEUE_SIZE_SHARE_OF_CAPACITY: ClassVar[float] = 0.8
     #: Missed calls per period worth a look (one is an agent away from the desk).
@@ -483,6 +490,70 @@ class ContactCenterMonitoring(Construct):
                     "from Bedrock to the local classifier."
                 ),
             )
+            self._bedrock_capacity_alarms(config, lex_service)
+
+    def _bedrock_capacity_alarms(self, config: EnvironmentConfig, lex_service: str) -> None:
+        """Throttling, the fallback share and the request rate, sized by ``config.capacity``."""
+        minute = Duration.minutes(1)
+        minutes = self.BEDROCK_THROTTLED_MINUTES
+        self._alarm(
+            "BedrockThrottled",
+            self.handler_metric(
+                Metric.CLASSIFIER_FALLBACK,
+                service=lex_service,
+                dimensions={Dimension.REASON: FallbackReason.THROTTLED.value},
+            ).with_(period=minute),
+            threshold=0,
+            evaluation_periods=minutes,
+            datapoints_to_alarm=minutes,
+            description=(
+                f"Lex hook: Bedrock throttled requests in each of {minutes} minutes in a row; the "
+                "account's requests or tokens per minute for the model are used up (ask for more)."
+            ),
+        )
+        share = capacity.fallback_share_alarm_threshold(config.bedrock_timeout_seconds)
+        expected = capacity.DEFAULT_LATENCY_PROFILE.expected_fallback_share(config.bedrock_timeout_seconds)
+        least = self.BEDROCK_FALLBACK_SHARE_MIN_REQUESTS
+        self._alarm(
+            "BedrockFallbackShare",
+            cloudwatch.MathExpression(
+                expression=f"IF(FILL(consulted, 0) >= {least}, fallbacks / FILL(consulted, 0), 0)",
+                using_metrics={
+                    "fallbacks": self.summed_metric(
+                        Metric.CLASSIFIER_FALLBACK,
+                        service=lex_service,
+                        dimension=Dimension.REASON,
+                        values=[reason.value for reason in BEDROCK_FAILURE_REASONS],
+                        label="Bedrock fallbacks",
+                    ),
+                    "consulted": self.handler_metric(Metric.BEDROCK_CONSULTED, service=lex_service),
+                },
+                label="share of Bedrock requests that fell back",
+                period=self.PERIOD,
+            ),
+            threshold=share,
+            evaluation_periods=self.DURATION_EVALUATION_PERIODS,
+            datapoints_to_alarm=self.DURATION_DATAPOINTS_TO_ALARM,
+            description=(
+                f"Lex hook: more than {share:.1%} of Bedrock requests fell back (of at least {least} in "
+                f"5 minutes); expected {expected:.1%} "
+                f"with a {config.bedrock_timeout_seconds:g} s budget (config/capacity.py)."
+            ),
+        )
+        requests = capacity.quota_alarm_threshold(config.bedrock_quota_rpm)
+        self._alarm(
+            "BedrockRequestsNearQuota",
+            self.handler_metric(Metric.BEDROCK_CONSULTED, service=lex_service).with_(period=minute),
+            threshold=requests,
+            comparison=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            evaluation_periods=self.BEDROCK_NEAR_QUOTA_MINUTES,
+            datapoints_to_alarm=self.BEDROCK_NEAR_QUOTA_MINUTES,
+            description=(
+                f"Lex hook: {requests} or more Bedrock requests a minute, "
+                f"{capacity.QUOTA_ALARM_SHARE:.0%} of the {config.bedrock_quota_rpm} requests/min quota "
+                "(bedrock_quota_rpm); ask for more before callers are throttled."
+            ),
+        )
 
     def _contact_records_alarms(self, records: ContactRecords) -> None:
         """Contact events that failed for good, the function failing, and events it cannot read."""
@@ -673,6 +744,14 @@ class ContactCenterMonitoring(Construct):
         )
         dashboard.add_widgets(
             cloudwatch.GraphWidget(
+                # bot.faq_first: answers offered before an escalation, and what callers did next.
+                title="FAQ before escalation by outcome",
+                left=[_search(lex_service, Metric.FAQ_BEFORE_ESCALATION)],
+                width=8,
+            ),
+        )
+        dashboard.add_widgets(
+            cloudwatch.GraphWidget(
                 title="Bedrock fallbacks by reason",
                 left=[_search(lex_service, Metric.CLASSIFIER_FALLBACK)],
                 width=8,
@@ -717,7 +796,26 @@ class ContactCenterMonitoring(Construct):
                 width=8,
             ),
         )
+        dashboard.add_widgets(self._bedrock_load_widget(config, lex_service))
         return dashboard
+
+    def _bedrock_load_widget(self, config: EnvironmentConfig, lex_service: str) -> cloudwatch.GraphWidget:
+        """Turns a minute that asked Bedrock or stayed local, against the quota and its alarm."""
+        minute = Duration.minutes(1)
+        return cloudwatch.GraphWidget(
+            title="Bedrock requests per minute vs quota (local first)",
+            left=[
+                self.handler_metric(Metric.BEDROCK_CONSULTED, service=lex_service).with_(period=minute),
+                self.handler_metric(Metric.LOCAL_CONFIDENT, service=lex_service).with_(period=minute),
+            ],
+            left_annotations=[
+                cloudwatch.HorizontalAnnotation(value=config.bedrock_quota_rpm, label="quota"),
+                cloudwatch.HorizontalAnnotation(
+                    value=capacity.quota_alarm_threshold(config.bedrock_quota_rpm), label="alarm"
+                ),
+            ],
+            width=24,
+        )
 
     def _connect_widgets(
         self, config: EnvironmentConfig, connect: ConnectResources

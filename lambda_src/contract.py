@@ -24,6 +24,8 @@ customer tiers            the customers table, the contact-flow function, the fl
 escalation reasons        the bot's ``reason`` attribute and ``Escalation`` metric, alarms
 fallback reasons          the classifier chain's ``ClassifierFallback`` metric, alarms
 contact attributes        the inbound flow, the Lex hook, the engine
+Lex input settings        the Lex hook (``bot.voice_input``), the inbound flow's Lex block, the
+                          simulated Lex (barge-in, speech timeouts, keypad input on voice)
 contact-flow function     the flow's ``InvokeLambdaFunction`` parameters and ``$.External`` fields
 contact records           the contact-records function's outcome, channel and event problems
 metrics                   the handlers' EMF metrics, the alarms and the dashboard
@@ -139,6 +141,9 @@ class FallbackReason(StrEnum):
     DISABLED = "disabled"
     #: Nothing to classify: Bedrock is never asked about silence.
     EMPTY_INPUT = "empty_input"
+    #: The local answer was sure (``bot.local_confidence``), so Bedrock was not asked
+    #: (:attr:`ConsultPolicy.WHEN_UNSURE`).
+    LOCAL_CONFIDENT = "local_confident"
     TIMEOUT = "timeout"
     THROTTLED = "throttled"
     ACCESS_DENIED = "access_denied"
@@ -151,8 +156,36 @@ class FallbackReason(StrEnum):
 
 #: The reasons that mean Bedrock failed: exactly the ones the Lex hook counts as ``ClassifierFallback``.
 BEDROCK_FAILURE_REASONS: Final[tuple[FallbackReason, ...]] = tuple(
-    reason for reason in FallbackReason if reason not in {FallbackReason.DISABLED, FallbackReason.EMPTY_INPUT}
+    reason
+    for reason in FallbackReason
+    if reason not in {FallbackReason.DISABLED, FallbackReason.EMPTY_INPUT, FallbackReason.LOCAL_CONFIDENT}
 )
+
+
+class ConsultPolicy(StrEnum):
+    """When the classifier chain asks Bedrock (config ``bedrock_consult``, ``EnvVar.BEDROCK_CONSULT``)."""
+
+    #: Only when the local classifier is not sure (``bot.local_confidence``): the default.
+    WHEN_UNSURE = "when_unsure"
+    #: On every turn with words, before the local classifier (the behaviour before issue 14).
+    ALWAYS = "always"
+
+
+class FaqFirstOutcome(StrEnum):
+    """What became of an FAQ answered before an escalation (``bot.faq_first``).
+
+    The ``outcome`` of the Lex hook's ``FaqBeforeEscalation`` metric: ``offered`` counts the answers,
+    the other three what the caller did next (resolved and moved_on are contained so far).
+    """
+
+    #: A strongly matching FAQ was answered instead of escalating for the caller's intent.
+    OFFERED = "offered"
+    #: The caller said it helped, thanked the bot or said nothing: the call ended without an agent.
+    RESOLVED = "resolved"
+    #: The caller said no or asked for an agent: escalated with the original reason.
+    ESCALATED = "escalated"
+    #: The caller went on with something else (handled as any other turn).
+    MOVED_ON = "moved_on"
 
 
 # --- contact attributes ---------------------------------------------------------------------------
@@ -201,6 +234,9 @@ class ContactAttribute:
     CALLBACK_REFERENCE: Final = "callbackReference"
     #: The reference spaced out for text-to-speech (``3 0 3 7, 3 2 3 4``): what the whispers say.
     CALLBACK_REFERENCE_SPOKEN: Final = "callbackReferenceSpoken"
+    #: The promised time as the caller is told it (register_callback's ``callbackTime``): the
+    #: confirmation reads it here, since linking the task replaces ``$.External``.
+    CALLBACK_TIME_SPOKEN: Final = "callbackTimeSpoken"
     #: A :class:`CallbackKind`: what the flow created in Connect.
     CALLBACK_KIND: Final = "callbackKind"
     #: The :class:`Queue` key the callback waits in.
@@ -245,6 +281,42 @@ HANDOFF_ATTRIBUTES: Final = (
     ContactAttribute.HANDOFF_PROGRESS,
     ContactAttribute.HANDOFF_LAST_WORDS,
 )
+
+
+class LexInputSetting:
+    """Lex V2's own session attributes for capturing the caller's next input on voice.
+
+    Syntax ``x-amz-lex:<input type>:<behaviour>:<intent>:<slot>`` (Lex V2 guide "Configuring
+    timeouts for capturing user input"; Connect's "Get customer input" block page). The bot never
+    elicits slots, so every name here is the ``*:*`` default: the Lex hook sets them for the prompt
+    it is about to play (``bot.voice_input``), the inbound flow's Lex block for the first prompt.
+    Values are strings (milliseconds, digit counts, ``true``/``false``, one keypad character).
+    """
+
+    ALLOW_INTERRUPT: Final = "x-amz-lex:allow-interrupt:*:*"
+    AUDIO_START_TIMEOUT_MS: Final = "x-amz-lex:audio:start-timeout-ms:*:*"
+    AUDIO_END_TIMEOUT_MS: Final = "x-amz-lex:audio:end-timeout-ms:*:*"
+    AUDIO_MAX_LENGTH_MS: Final = "x-amz-lex:audio:max-length-ms:*:*"
+    DTMF_END_CHARACTER: Final = "x-amz-lex:dtmf:end-character:*:*"
+    DTMF_DELETION_CHARACTER: Final = "x-amz-lex:dtmf:deletion-character:*:*"
+    DTMF_END_TIMEOUT_MS: Final = "x-amz-lex:dtmf:end-timeout-ms:*:*"
+    DTMF_MAX_LENGTH: Final = "x-amz-lex:dtmf:max-length:*:*"
+
+
+#: Every Lex input setting the hook and the flow set, in a stable order.
+LEX_INPUT_SETTINGS: Final = (
+    LexInputSetting.ALLOW_INTERRUPT,
+    LexInputSetting.AUDIO_START_TIMEOUT_MS,
+    LexInputSetting.AUDIO_END_TIMEOUT_MS,
+    LexInputSetting.AUDIO_MAX_LENGTH_MS,
+    LexInputSetting.DTMF_END_CHARACTER,
+    LexInputSetting.DTMF_DELETION_CHARACTER,
+    LexInputSetting.DTMF_END_TIMEOUT_MS,
+    LexInputSetting.DTMF_MAX_LENGTH,
+)
+#: The key that ends keypad input inside the bot (Lex's default too), and the one that clears it.
+DTMF_END_KEY: Final = "#"
+DTMF_DELETION_KEY: Final = "*"
 
 
 class NextAction(StrEnum):
@@ -315,6 +387,8 @@ class ContactFlowAction(StrEnum):
     REGISTER_CALLBACK = "register_callback"
     #: The flow could not create what register_callback planned and created a task instead.
     UPDATE_CALLBACK = "update_callback"
+    #: The flow created the callback's task: the row records the task's contact id (``$.Task.ContactId``).
+    LINK_CALLBACK = "link_callback"
 
 
 #: Every contact-flow action as a plain string.
@@ -335,6 +409,8 @@ class LambdaParameter:
     CALLBACK_KIND: Final = "callbackKind"
     #: update_callback: a :class:`CallbackFallback`, why.
     FALLBACK: Final = "fallback"
+    #: link_callback: the contact id of what the flow created in Connect (``$.Task.ContactId``).
+    CONNECT_CONTACT_ID: Final = "connectContactId"
 
 
 class CallbackKind(StrEnum):
@@ -410,6 +486,10 @@ class Metric:
     CLASSIFIER_FALLBACK: Final = "ClassifierFallback"
     ESCALATION: Final = "Escalation"
     CONVERSATION_LOG_WRITE_FAILED: Final = "ConversationLogWriteFailed"
+    #: A turn whose words the chain sent to Bedrock (answered or failed: ``ClassifierFallback`` says which).
+    BEDROCK_CONSULTED: Final = "BedrockConsulted"
+    #: A turn the local classifier answered without asking Bedrock (``FallbackReason.LOCAL_CONFIDENT``).
+    LOCAL_CONFIDENT: Final = "LocalConfident"
     CUSTOMER_LOOKUP: Final = "CustomerLookup"
     CALLBACK_REGISTERED: Final = "CallbackRegistered"
     CONTACT_FLOW_ERROR: Final = "ContactFlowError"
@@ -427,6 +507,8 @@ class Metric:
     CONTACT_EVENT_PROBLEM: Final = "ContactEventProblem"
     #: A gauge: callbacks waiting in the callbacks table (``status`` PENDING), counted as contacts end.
     CALLBACKS_PENDING: Final = "CallbacksPending"
+    #: An FAQ answered before an escalation its intent would have caused, by :class:`FaqFirstOutcome`.
+    FAQ_BEFORE_ESCALATION: Final = "FaqBeforeEscalation"
 
 
 class Dimension:
@@ -446,7 +528,7 @@ class Dimension:
     ACTION: Final = "action"
     #: A :class:`ContactChannel` value, or :data:`OTHER_CHANNEL`.
     CHANNEL: Final = "channel"
-    #: A :class:`ContactOutcome`.
+    #: A :class:`ContactOutcome` (``ContactRecorded``) or :class:`FaqFirstOutcome` (``FaqBeforeEscalation``).
     OUTCOME: Final = "outcome"
     #: A :class:`ContactEventProblem`.
     PROBLEM: Final = "problem"
@@ -460,6 +542,9 @@ LEX_HOOK_METRICS: Final[Mapping[str, tuple[str, ...]]] = {
     Metric.CLASSIFIER_FALLBACK: (Dimension.REASON,),
     Metric.ESCALATION: (Dimension.QUEUE, Dimension.REASON),
     Metric.CONVERSATION_LOG_WRITE_FAILED: (),
+    Metric.FAQ_BEFORE_ESCALATION: (Dimension.OUTCOME,),
+    Metric.BEDROCK_CONSULTED: (),
+    Metric.LOCAL_CONFIDENT: (),
 }
 #: What the contact-flow function publishes: metric name -> its dimensions besides ``service``.
 CONTACT_FLOW_METRICS: Final[Mapping[str, tuple[str, ...]]] = {
@@ -496,6 +581,10 @@ class EnvVar:
     BEDROCK_ENABLED: Final = "BEDROCK_ENABLED"
     BEDROCK_MODEL_ID: Final = "BEDROCK_MODEL_ID"
     BEDROCK_TIMEOUT_SECONDS: Final = "BEDROCK_TIMEOUT_SECONDS"
+    #: A :class:`ConsultPolicy` value: when the classifier chain asks Bedrock.
+    BEDROCK_CONSULT: Final = "BEDROCK_CONSULT"
+    #: ``true`` or ``false``: answer a strongly matching FAQ before escalating (``bot.faq_first``).
+    FAQ_FIRST: Final = "FAQ_FIRST"
     CONVERSATION_TTL_DAYS: Final = "CONVERSATION_TTL_DAYS"
     CONTACT_RECORD_TTL_DAYS: Final = "CONTACT_RECORD_TTL_DAYS"
     BUSINESS_OPEN_TIME: Final = "BUSINESS_OPEN_TIME"
@@ -628,3 +717,72 @@ class OrderItem:
 
     STATUS: Final = "status"  # Korean, speakable, e.g. "배송 중"
     DETAIL: Final = "detail"
+
+
+# --- the start-chat API ---------------------------------------------------------------------------
+# Shared by the web stack (constructs_lib/chat_api.py), the start-chat function
+# (handlers/start_chat.py, webchat/), the contact-flow function's chat lookup and the chat page.
+
+#: The API's one resource: ``POST {ChatApiUrl}chats`` (``ChatApiUrl`` ends in ``/``).
+CHAT_API_RESOURCE: Final = "chats"
+#: The API's stage, the last segment of ``ChatApiUrl``.
+CHAT_API_STAGE: Final = "v1"
+#: The web stack's output holding the API's base URL.
+CHAT_API_URL_OUTPUT: Final = "ChatApiUrl"
+#: What the chat accepts from the customer and sends to it (Connect's ``SupportedMessagingContentTypes``).
+CHAT_CONTENT_TYPES: Final = ("text/plain", "text/markdown")
+#: Locales the page may declare (the bot speaks ko_KR only).
+CHAT_LOCALES: Final = ("ko_KR",)
+
+
+class ChatAttribute:
+    """Contact attributes the start-chat API sets (never taken verbatim from the page)."""
+
+    #: The customers-table key (E.164 number) of a customer whose site-signed token the API
+    #: verified; the contact-flow function's ``lookup_customer`` reads it on chat contacts.
+    VERIFIED_CUSTOMER_ID: Final = "verifiedCustomerId"
+    #: The page's ``attributes.locale`` (one of :data:`CHAT_LOCALES`).
+    LOCALE: Final = "chatLocale"
+    #: The page's ``attributes.page`` (where on the site the chat was opened, bounded).
+    PAGE: Final = "chatPage"
+
+
+#: The page's ``attributes`` keys the API accepts, and the contact attribute each becomes.
+CHAT_CLIENT_ATTRIBUTES: Final[Mapping[str, str]] = {
+    "locale": ChatAttribute.LOCALE,
+    "page": ChatAttribute.PAGE,
+}
+
+
+class ChatErrorCode(StrEnum):
+    """``code`` of an error answer of the start-chat API (its ``message`` is Korean, for the page)."""
+
+    INVALID_REQUEST = "invalid_request"
+    INVALID_DISPLAY_NAME = "invalid_display_name"
+    INVALID_ATTRIBUTES = "invalid_attributes"
+    INVALID_TOKEN = "invalid_token"  # noqa: S105 - a name, not a secret
+    EXPIRED_TOKEN = "expired_token"  # noqa: S105 - a name, not a secret
+    ORIGIN_NOT_ALLOWED = "origin_not_allowed"
+    NOT_FOUND = "not_found"
+    #: Too many start requests: the stage's throttling, WAF's rate rule or Connect's API rate.
+    RATE_LIMITED = "rate_limited"
+    #: Connect's concurrent active chats quota is reached.
+    BUSY = "busy"
+    UNAVAILABLE = "unavailable"
+    INTERNAL_ERROR = "internal_error"
+
+
+class ChatEnvVar:
+    """Environment variables of the start-chat function."""
+
+    INSTANCE_ID: Final = "CHAT_CONNECT_INSTANCE_ID"
+    #: The inbound flow's ARN; the function takes the flow id off its end (a cross-stack ARN cannot be
+    #: split in the template: cfn-lint rejects ``Fn::GetStackOutput`` inside ``Fn::Split``).
+    CONTACT_FLOW_ARN: Final = "CHAT_CONTACT_FLOW_ARN"
+    CHAT_DURATION_MINUTES: Final = "CHAT_DURATION_MINUTES"
+    #: Comma-separated origins (``https://www.example.com``) whose pages may call the API.
+    ALLOWED_ORIGINS: Final = "CHAT_ALLOWED_ORIGINS"
+    #: The Secrets Manager secret ``{"current": ..., "previous": ...}`` that signs customer tokens.
+    TOKEN_SECRET_ARN: Final = "CHAT_TOKEN_SECRET_ARN"  # noqa: S105 - a name, not a secret
+    #: The ``aud`` claim a customer token must carry (``<name_prefix>-chat``).
+    TOKEN_AUDIENCE: Final = "CHAT_TOKEN_AUDIENCE"  # noqa: S105 - a name, not a secret

@@ -3,8 +3,10 @@
 After a deploy, Amazon Connect's own test cases (``AWS::Connect::TestCase``, named
 ``<name_prefix>-<slug>``) drive simulated contacts through the real flows, bot and functions. This
 command starts each published test case of the environment's instance whose name starts with
-``<name_prefix>-``, waits with a progress bar on stderr, prints one result line per test case (a
-failure with its failing step) and exits 1 unless every one passed.
+``<name_prefix>-``, notes each one it does not run (``not run: <name>: <reason>``, the reason a saved
+test case's description gives, e.g. one that depends on live staffing), waits with a progress bar on
+stderr, prints one result line per test case (a failure with its failing step) and exits 1 unless
+every one passed.
 
 Connect runs at most 5 executions at once, queues up to 100 and stops each after 5 minutes. We start
 at most :data:`MAX_RUNNING` and the next one when one finishes, so we never fill the queue other
@@ -43,6 +45,7 @@ from release.deployed import (
     read_deployment,
     run,
 )
+from testlang.model import NOT_RUN_PREFIX
 
 COMMAND: Final = "verify"
 #: Connect runs at most 5 test case executions at once (per instance).
@@ -120,10 +123,24 @@ def published_test_cases(connect: Any, instance_id: str, prefix: str, stderr: Te
             if not name.startswith(f"{prefix}-"):
                 continue
             if summary.get("Status") != "PUBLISHED":
-                print(f"skipped {name}: not published (status {summary.get('Status')})", file=stderr)
+                reason = not_run_reason(connect, instance_id, summary)
+                print(f"not run: {name}: {reason}", file=stderr)
                 continue
             found.append(TestCase(test_case_id=summary["Id"], name=name))
     return sorted(found, key=lambda case: case.name)
+
+
+def not_run_reason(connect: Any, instance_id: str, summary: dict[str, Any]) -> str:
+    """Why a test case is not published: its description's reason, else its status."""
+    fallback = f"not published (status {summary.get('Status')})"
+    try:
+        described = connect.describe_test_case(InstanceId=instance_id, TestCaseId=summary["Id"])
+    except ClientError:
+        return fallback
+    description = str((described.get("TestCase") or {}).get("Description") or "")
+    if description.startswith(NOT_RUN_PREFIX):
+        return description[len(NOT_RUN_PREFIX) :].split(". ", 1)[0]
+    return fallback
 
 
 def _step(record: dict[str, Any]) -> str:

@@ -77,11 +77,21 @@ CHAT_ASK_NUMBER: Final = "연락받으실 휴대전화 번호를"
 CALLBACK_FAILED: Final = "콜백 예약을 완료하지 못했습니다"
 CALL_US_INSTEAD: Final = "1588-0000번으로 전화 주시면"
 ESCALATE: Final = "상담원에게 연결해드리겠습니다. 잠시만 기다려주세요."
+#: The note after a number prompt on voice that the keypad works (bot.voice_input).
+KEYPAD_NOTE: Final = "번호를 누르신 뒤 끝에 우물정자를 눌러 주세요"
 NOT_NEEDED: Final = "개인정보 보호를 위해 주민등록번호나 카드번호는 말씀하지 않으셔도 됩니다."
 BOOKED: Final = "3월 20일 금요일 상담 예약이 완료되었습니다"
 #: The bot's apology when storage fails in a dialog (before it asks again).
 STORAGE_APOLOGY: Final = "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요."
 NUMBER_NOT_DIALABLE: Final = "지금 전화하신 번호로는 저희가 다시 전화를 드릴 수 없습니다"
+#: FAQ before escalation (bot.faq_first): answers of lambda_src/bot/data/faq.json and the question.
+RESET_LINK_ANSWER: Final = (
+    '로그인 페이지에서 "비밀번호 찾기"를 클릭하여 이메일로 재설정 링크를 받으실 수 있습니다.'
+)
+ORDER_CANCEL_ANSWER: Final = (
+    "주문 취소는 배송 준비 전까지 가능합니다. 마이페이지에서 직접 취소하거나 고객센터로 연락주세요."
+)
+FAQ_FIRST_FOLLOW_UP: Final = "안내해 드린 내용으로 해결되셨을까요?"
 #: Tuesday 10:00 plus the queued callback's static delay (bot.callback_plan): when Connect queues it.
 OPEN_PLUS_DELAY: Final = "2026-03-10T10:01:00+09:00"
 
@@ -130,6 +140,12 @@ class ScriptedCall:
     agent_whisper: tuple[str, ...] = ()
     #: What the agent's handoff summary view must show (a subset of ``"agent"."summary"``).
     agent_summary: dict[str, str] = field(default_factory=dict)
+    #: Lex's ``inputMode`` of each caller turn in the bot, in order (``"bot_turns"`` of ``--json``):
+    #: ``DTMF`` proves keys typed inside the bot reached the hook as key presses.
+    bot_input_modes: tuple[str, ...] = ()
+    #: The caller's need is one the FAQ content answers and no anger, urgency or VIP rule needs an
+    #: agent: the calls whose containment ``benchmarks/bench_containment.py`` reports.
+    faq_answerable: bool = False
 
     def argv(self) -> list[str]:
         """The command line of the call (``--json`` output)."""
@@ -207,12 +223,15 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
         attributes={"queue": "payment"},
     ),
     ScriptedCall(
+        # FAQ first (issue 14) changed this call deliberately: the FAQ on cancelling is answered
+        # first, and the caller's "아니요" sends the cancellation to the payment queue as before.
         "a cancellation goes to the payment queue",
-        says=("주문 취소해 주세요",),
+        says=("주문 취소해 주세요", "아니요"),
         outcome="transferred",
         queue="payment",
-        prompts=("보안을 위해 전문 상담원에게 연결해드리겠습니다",),
-        attributes={"queue": "payment"},
+        prompts=(ORDER_CANCEL_ANSWER, FAQ_FIRST_FOLLOW_UP, "보안을 위해 전문 상담원에게 연결해드리겠습니다"),
+        attributes={"queue": "payment", "reason": "payment_security"},
+        faq_answerable=True,
     ),
     ScriptedCall(
         "a VIP caller goes to the priority queue",
@@ -323,6 +342,7 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
     ),
     ScriptedCall(
         "FAQ: delivery time answered verbatim, then goodbye",
+        faq_answerable=True,
         says=("배송 보통 며칠 걸려요?", "감사합니다"),
         outcome="disconnected",
         prompts=("일반 배송은 주문 후 2-3일, 당일배송은 오후 2시 이전 주문 시 당일 배송됩니다.", GOODBYE),
@@ -331,6 +351,7 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
     ),
     ScriptedCall(
         "greeting, then the business-hours FAQ",
+        faq_answerable=True,
         says=("안녕하세요", "영업시간이 어떻게 되나요", "네 감사합니다"),
         outcome="disconnected",
         prompts=(
@@ -412,6 +433,7 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
     ),
     ScriptedCall(
         "Bedrock failing: the local classifier still answers the FAQ",
+        faq_answerable=True,
         says=("배송 보통 며칠 걸려요?", "감사합니다"),
         bedrock="fail",
         outcome="disconnected",
@@ -578,6 +600,7 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
     ),
     ScriptedCall(
         "conversations table fails: the bot still answers the FAQ and says goodbye",
+        faq_answerable=True,
         says=("배송 보통 며칠 걸려요?", "감사합니다"),
         faults=("conversations:error",),
         outcome="disconnected",
@@ -594,6 +617,7 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
     ),
     ScriptedCall(
         "faq table stalls: the bundled FAQ answers",
+        faq_answerable=True,
         says=("영업시간이 어떻게 되나요", "네 감사합니다"),
         faults=("faq:stall",),
         outcome="disconnected",
@@ -788,5 +812,96 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
         outcome="disconnected",
         prompts=(CALLBACK_OFFER, CALLBACK_FAILED),
         stored={"callbacks": {"status": "NOT_CREATED"}},
+    ),
+    # --- FAQ before escalation (bot.faq_first) ---------------------------------------------------
+    ScriptedCall(
+        "FAQ first: a password-like sentence is answered and the silent caller is let go politely",
+        says=("로그인 비밀번호가 기억이 안 나요",),
+        outcome="disconnected",
+        prompts=(RESET_LINK_ANSWER, FAQ_FIRST_FOLLOW_UP, "상담을 마치겠습니다", GOODBYE),
+        heard_once=(GOODBYE,),
+        faq_answerable=True,
+    ),
+    ScriptedCall(
+        "FAQ first: the answer did not help, '아니요, 상담원 연결해 주세요' reaches technical support",
+        says=("로그인 비밀번호가 기억이 안 나요", "아니요, 상담원 연결해 주세요"),
+        outcome="transferred",
+        queue="tech_support",
+        prompts=(RESET_LINK_ANSWER, FAQ_FIRST_FOLLOW_UP, "기술 지원 담당 상담원에게 연결해드리겠습니다"),
+        attributes={"queue": "tech_support", "reason": "tech_support"},
+        agent_whisper=("기술 지원 요청으로 연결된 일반 고객입니다.",),
+        agent_summary={"Reason": "기술 지원 요청", "FaqGiven": "비밀번호를 잊어버렸어요."},
+        faq_answerable=True,
+    ),
+    ScriptedCall(
+        "FAQ first: a cancellation answered by the FAQ, thanks end the call politely",
+        says=("주문 취소하고 싶어요", "감사합니다"),
+        outcome="disconnected",
+        prompts=(ORDER_CANCEL_ANSWER, FAQ_FIRST_FOLLOW_UP, GOODBYE),
+        heard_once=(GOODBYE,),
+        faq_answerable=True,
+    ),
+    ScriptedCall(
+        "FAQ first: an angry caller with FAQ words still goes to the complaint queue at once",
+        says=("비밀번호를 잊어버려서 너무 화나요",),
+        outcome="transferred",
+        queue="complaint",
+        prompts=("불편을 끼쳐드려 죄송합니다. 전문 상담원에게 연결해드리겠습니다.",),
+        attributes={"queue": "complaint", "reason": "complaint"},
+    ),
+    ScriptedCall(
+        "FAQ first: a VIP caller with FAQ words still goes to the priority queue at once",
+        says=("로그인 비밀번호가 기억이 안 나요",),
+        tier="VIP",
+        outcome="transferred",
+        queue="priority",
+        prompts=("기술 지원 담당 상담원에게 연결해드리겠습니다",),
+        attributes={"queue": "priority", "reason": "tech_support", "priority": "HIGH"},
+    ),
+    ScriptedCall(
+        "FAQ first: urgent words with FAQ words still go to the priority queue at once",
+        says=("비밀번호를 잊어버렸어요 급해요 당장 해결해 주세요",),
+        outcome="transferred",
+        queue="priority",
+        prompts=("우선 상담원에게 바로 연결해드리겠습니다",),
+        attributes={"queue": "priority", "reason": "urgent", "priority": "CRITICAL"},
+    ),
+    # --- voice: keypad inside the bot (bot.voice_input) -----------------------------------------
+    ScriptedCall(
+        "keypad in the bot: the order number typed, # ends it",
+        says=("주문 조회하고 싶어요", "20260001#", "감사합니다"),
+        outcome="disconnected",
+        prompts=("주문번호를 말씀해 주세요", KEYPAD_NOTE, "배송 중 상태입니다", GOODBYE),
+        bot_input_modes=("Speech", "DTMF", "Speech"),
+    ),
+    ScriptedCall(
+        "keypad in the bot: menu key, date as MMDD# and the reservation's phone number typed",
+        says=("예약하고 싶어요", "1", "0320#", "01024681357#", "감사합니다"),
+        outcome="disconnected",
+        prompts=(
+            "공삼이공처럼",
+            "연락 가능한 전화번호를 알려주세요.",
+            KEYPAD_NOTE,
+            BOOKED,
+            "끝자리 1357",
+            GOODBYE,
+        ),
+        never_stored=("24681357",),
+        stored={"reservations": {"phone_number": "+821024681357"}},
+        bot_input_modes=("Speech", "DTMF", "DTMF", "DTMF", "Speech"),
+    ),
+    ScriptedCall(
+        "keypad in the bot: a typed number that is no order number re-prompts, the third goes to an agent",
+        says=("주문 조회하고 싶어요", "1234#", "0000#", "5#"),
+        outcome="transferred",
+        queue="general",
+        prompts=(
+            KEYPAD_NOTE,
+            "주문번호를 확인하지 못했습니다",
+            "입력하신 내용을 확인하지 못했습니다",
+            ESCALATE,
+        ),
+        attributes={"reason": "validation_failed"},
+        bot_input_modes=("Speech", "DTMF", "DTMF", "DTMF"),
     ),
 )

@@ -19,9 +19,18 @@ the contact-flow function's answers, the hours checks, the transfer), regenerate
 * a chain of ``MessageReceived`` observations (``Inclusion``), one per expected fragment, each
   input (``TextUtterance`` in ko-KR, keypad digits as ``DtmfInput``) sent after the message the
   caller answered;
-* a start observation on ``FlowActionStarted`` ``TransferContactToQueue`` that ends the test, so no
-  test case ever waits in a queue or rings an agent (required ``EXACTLY`` once when the scenario is
-  transferred, ``ANY`` otherwise). Prompts after that point are not expected.
+* one start observation (a *guard*) per contact-creating flow action
+  (:data:`testlang.model.CONTACT_CREATING_ACTIONS`: queue or agent transfer, queued callback, task,
+  outbound chat) on its ``FlowActionStarted`` that ends the test, so no test case waits in a queue,
+  rings an agent, creates a callback or task for agents or reaches a customer, in any environment
+  (the README says why dev and staging do not run through creation either). The guard of the action
+  the scenario reaches is required ``EXACTLY`` once, the others ``ANY``. Prompts after that point
+  are not expected (``Metadata.Gaps.after_queue``, the fragments in ``Metadata.NotObserved``).
+
+A scenario whose outcome depends on live staffing (its flow checks agents or queue depth before the
+test ends: :data:`testlang.model.STAFFING_GAPS`) still becomes a test case, ``SAVED`` instead of
+``PUBLISHED`` with the reason in its description and ``Metadata.NotRunReason``: ``make verify`` only
+starts published ones, so its result does not depend on who is logged in.
 
 What the language cannot say (:data:`testlang.model.LANGUAGE_GAPS`) is listed in
 ``Metadata.Gaps``; the conditions the offline runner still needs for it are in
@@ -41,10 +50,15 @@ from pathlib import Path
 from typing import Any, Final
 
 from testlang.model import (
+    CONTACT_CREATING_ACTIONS,
     LANGUAGE_GAPS,
+    NOT_RUN_PREFIX,
+    STAFFING_GAPS,
+    STAFFING_REASON,
     TESTING_LANGUAGE_VERSION,
     EntryPointType,
     MatchingCriteria,
+    TestStatus,
     UsageType,
 )
 
@@ -58,8 +72,17 @@ MAX_SLUG_CHARS: Final = 80
 _ANCHOR_CHARS: Final = 40
 _DIGITS_RE: Final = re.compile(r"[0-9$]+")
 _KEYPAD_RE: Final = re.compile(r"[0-9*#]+")
-QUEUE_GUARD: Final = "queue-guard"
 TEST_INITIATED: Final = "test-initiated"
+#: The flow action the offline transcript records when the flow checks agents or queue depth.
+METRIC_CHECK: Final = "CheckMetricData"
+
+
+def guard_id(action_type: str) -> str:
+    """The identifier of the guard observation that ends the test as ``action_type`` starts."""
+    return "guard-" + re.sub(r"(?<!^)(?=[A-Z])", "-", action_type).lower()
+
+
+QUEUE_GUARD: Final = guard_id("TransferContactToQueue")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +105,7 @@ class Transcript:
     Events: ``{"message": text}``, ``{"input": text, "keypad": bool}``,
     ``{"flow_action": "InvokeLambdaFunction", "operation": str, "response": {...} | None}``,
     ``{"flow_action": "CheckHoursOfOperation", "open": bool}``,
-    ``{"flow_action": "TransferContactToQueue"}``.
+    ``{"flow_action": <a contact-creating action>}``, ``{"flow_action": "CheckMetricData"}``.
     """
 
     fingerprint: str
@@ -100,6 +123,9 @@ class ConvertedTestCase:
     description: str
     entry_point_type: str
     content: dict[str, Any]
+    status: str = TestStatus.PUBLISHED
+    #: Why the test case is saved and not published (None when published).
+    not_run_reason: str | None = None
 
     def content_json(self) -> str:
         """``Content`` as deployed: compact JSON, Korean as written."""
@@ -165,12 +191,18 @@ def convert(
     """The test case of one scripted call (``transcript``: :func:`current_transcript`)."""
     builder = _Builder(scripted, resources, production)
     content = builder.document(transcript)
+    reason = content["Metadata"].get("NotRunReason")
+    description = f"Scripted call (scenarios/calls.py): {scripted.name}"
+    if reason:
+        description = f"{NOT_RUN_PREFIX}{reason}. {description}"
     return ConvertedTestCase(
         scenario=scripted.name,
         slug=slug(scripted.name),
-        description=f"Scripted call (scenarios/calls.py): {scripted.name}"[:500],
+        description=description[:500],
         entry_point_type=EntryPointType.CHAT if scripted.channel == "CHAT" else EntryPointType.VOICE_CALL,
         content=content,
+        status=TestStatus.SAVED if reason else TestStatus.PUBLISHED,
+        not_run_reason=reason,
     )
 
 
@@ -215,6 +247,8 @@ class _Builder:
             observations = self._without_transcript()
         else:
             observations = self._from_transcript(list(transcript.events), transcript.bot_write_input)
+        gaps = self._gap_keys()
+        staffing = [key for key in gaps if key in STAFFING_GAPS]
         metadata = {
             "Scenario": scripted.name,
             "Source": "scenarios/calls.py",
@@ -222,9 +256,12 @@ class _Builder:
             "Production": self._production,
             # What the language cannot carry, for the offline runner: the call's options.
             "Simulator": {"CallOptions": call_options(scripted)},
-            "Gaps": {key: LANGUAGE_GAPS[key] for key in self._gap_keys()},
+            "Gaps": {key: LANGUAGE_GAPS[key] for key in gaps},
             "NotObserved": self._dropped,
+            "Status": TestStatus.SAVED if staffing else TestStatus.PUBLISHED,
         }
+        if staffing:
+            metadata["NotRunReason"] = STAFFING_REASON
         return {"Version": TESTING_LANGUAGE_VERSION, "Metadata": metadata, "Observations": observations}
 
     def _gap_keys(self) -> list[str]:
@@ -326,19 +363,30 @@ class _Builder:
             "Transitions": {"NextObservations": []},
         }
 
-    def _guard(self, *, transferred: bool) -> dict[str, Any]:
-        usage = {"Type": UsageType.EXACTLY, "Times": 1} if transferred else {"Type": UsageType.ANY}
-        return {
-            "Identifier": QUEUE_GUARD,
-            "Event": {
-                "Identifier": f"{QUEUE_GUARD}-event",
-                "Type": "FlowActionStarted",
-                "Actor": "System",
-                "Properties": {"ActionType": "TransferContactToQueue", "ActionParameters": {}},
-            },
-            "Usage": usage,
-            "Actions": _chain([_action("end-before-queue", "TestControl", {"Command": {"Type": "EndTest"}})]),
-        }
+    @staticmethod
+    def _guards(reached: str | None) -> list[dict[str, Any]]:
+        """One guard per contact-creating action; ``reached``: the one the scenario starts, if any."""
+        guards = []
+        for action_type in sorted(CONTACT_CREATING_ACTIONS):
+            identifier = guard_id(action_type)
+            usage = (
+                {"Type": UsageType.EXACTLY, "Times": 1} if action_type == reached else {"Type": UsageType.ANY}
+            )
+            end = _action(f"{identifier}-end-test", "TestControl", {"Command": {"Type": "EndTest"}})
+            guards.append(
+                {
+                    "Identifier": identifier,
+                    "Event": {
+                        "Identifier": f"{identifier}-event",
+                        "Type": "FlowActionStarted",
+                        "Actor": "System",
+                        "Properties": {"ActionType": action_type, "ActionParameters": {}},
+                    },
+                    "Usage": usage,
+                    "Actions": _chain([end]),
+                }
+            )
+        return guards
 
     # -- with and without a transcript -----------------------------------------------------------
 
@@ -353,14 +401,17 @@ class _Builder:
             events = events[: inputs[write_input]]
             self._gaps.append("bot_writes")
         cut = next(
-            (i for i, event in enumerate(events) if event.get("flow_action") == "TransferContactToQueue"),
+            (i for i, event in enumerate(events) if event.get("flow_action") in CONTACT_CREATING_ACTIONS),
             None,
         )
-        transferred = cut is not None
+        reached = None if cut is None else str(events[cut]["flow_action"])
         if cut is not None:
             if any("message" in event for event in events[cut:]):
                 self._gaps.append("after_queue")
             events = events[:cut]
+        if any(event.get("flow_action") == METRIC_CHECK for event in events):
+            # The flow reads agents or queue depth before the test ends: no override exists.
+            self._gaps.append("agents")
         overrides = self._overrides(events)
         messages = [str(event["message"]) for event in events if "message" in event]
         inputs_after: dict[int, list[Mapping[str, Any]]] = {}
@@ -392,7 +443,7 @@ class _Builder:
         if ends_before_write and chain:
             end = _action("end-before-booking", "TestControl", {"Command": {"Type": "EndTest"}})
             chain[-1]["Actions"] = _chain([end])
-        return self._link(self._start(overrides + start_inputs), chain, self._guard(transferred=transferred))
+        return self._link(self._start(overrides + start_inputs), chain, self._guards(reached))
 
     def _overrides(self, events: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """One override per function run and hours check, in the order the call makes them."""
@@ -436,12 +487,12 @@ class _Builder:
         chain = [
             self._message(f"message-{n + 1}-1", text, []) for n, text in enumerate(self._scripted.prompts)
         ]
-        return self._link(self._start(said), chain, self._guard(transferred=False))
+        return self._link(self._start(said), chain, self._guards(None))
 
     @staticmethod
     def _link(
-        start: dict[str, Any], chain: list[dict[str, Any]], guard: dict[str, Any]
+        start: dict[str, Any], chain: list[dict[str, Any]], guards: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
         for before, after in zip([start, *chain], chain, strict=False):
             before["Transitions"] = {"NextObservations": [after["Identifier"]]}
-        return [start, *chain, guard]
+        return [start, *chain, *guards]

@@ -85,9 +85,13 @@ class CallResult:
     agent: AgentHandoff | None = None
     #: The queued callback or task the call created in Connect, and its release; None without one.
     callback: CreatedCallback | None = None
+    #: How Lex listened at each caller turn in the bot (``LexBotSimulator.turns``: barge-in, speech
+    #: timeouts, input mode, how keypad input ended), never what the caller said or typed.
+    bot_turns: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        """The ``--json`` object: outcome, queue, prompts, attributes, path, records, agent, callback."""
+        """The ``--json`` object: outcome, queue, prompts, attributes, path, records, agent, callback,
+        bot_turns."""
         return {
             "outcome": self.outcome.value,
             "queue": self.queue,
@@ -97,6 +101,7 @@ class CallResult:
             "records": {table: [dict(row) for row in rows] for table, rows in self.records.items()},
             "agent": self.agent.as_json() if self.agent is not None else None,
             "callback": self.callback.as_json() if self.callback is not None else None,
+            "bot_turns": [dict(turn) for turn in self.bot_turns],
         }
 
 
@@ -251,6 +256,8 @@ def _run_call(
     lex_environment = world.lex_hook_environment(config, tables.names, bedrock_enabled=bedrock_enabled)
     if bedrock_enabled and settings.model_id:
         lex_environment[EnvVar.BEDROCK_MODEL_ID] = settings.model_id
+    if settings.faq_first is not None:
+        lex_environment[EnvVar.FAQ_FIRST] = "true" if settings.faq_first else "false"
     lex_app = _build_lex_app(
         LexHookSettings.from_env({**os.environ, **lex_environment}),
         settings,
@@ -339,6 +346,7 @@ def _run_call(
         trace=runner.trace,
         flows=flows,
         records=tables.records(),
+        bot_turns=list(getattr(services.bot, "turns", [])),
         agent=(
             AgentHandoff(
                 whisper=list(services.agent_prompts),

@@ -43,6 +43,9 @@ class CreatedCallback:
     attributes: dict[str, str]
     #: The task's flow (tasks) or the contact's event hooks (queued callbacks, inherited).
     flow_arn: str | None = None
+    #: The created contact's id: a task's is the flow's ``$.Task.ContactId`` (the callbacks row
+    #: links it); a queued callback's is not exposed to the flow.
+    contact_id: str | None = None
     event_hooks: dict[str, str] = field(default_factory=dict)
     #: Set by :func:`release`: the queue it reached, what the customer and the agent heard.
     released_to: str | None = None
@@ -53,6 +56,7 @@ class CreatedCallback:
         """The ``callback`` of ``--json``: kind, queue, release time, attributes and the release."""
         return {
             "kind": self.kind.value,
+            "contact_id": self.contact_id,
             "queue": self.queue,
             "release_at": self.release_at.isoformat(timespec="seconds"),
             "attributes": dict(self.attributes),
@@ -94,7 +98,7 @@ class CallbackDesk:
             return {}
         if action_type == "CreateCallbackContact":
             return self._queued_callback(request, contact)
-        return self._task(request)
+        return self._task(request, contact)
 
     def _queued_callback(self, request: Mapping[str, Any], contact: Contact) -> Mapping[str, Any]:
         queue_arn = str(request.get("QueueId") or contact.target_queue_arn or "")
@@ -111,11 +115,13 @@ class CallbackDesk:
                 release_at=self._at + timedelta(seconds=delay),
                 attributes=dict(contact.attributes),
                 event_hooks=dict(contact.event_hooks),
+                contact_id=created_contact_id(contact, CallbackKind.QUEUED_CALLBACK),
             )
         )
+        # CreateCallbackContact has no results (Flow-language reference): the flow reads no id.
         return {}
 
-    def _task(self, request: Mapping[str, Any]) -> Mapping[str, Any]:
+    def _task(self, request: Mapping[str, Any], contact: Contact) -> Mapping[str, Any]:
         raw_attributes = request.get("Attributes")
         attributes = (
             {str(key): str(value) for key, value in raw_attributes.items() if value is not None}
@@ -123,6 +129,7 @@ class CallbackDesk:
             else {}
         )
         delay = int(request.get("DelaySeconds") or 0)
+        task_id = created_contact_id(contact, CallbackKind.TASK)
         self.created.append(
             CreatedCallback(
                 kind=CallbackKind.TASK,
@@ -130,9 +137,17 @@ class CallbackDesk:
                 release_at=self._at + timedelta(seconds=delay),
                 attributes=attributes,
                 flow_arn=str(request.get("ContactFlowId") or "") or None,
+                contact_id=task_id,
             )
         )
-        return {}
+        # The Create task block's Success branch "responds with the contact ID of the newly created
+        # task", read as the system attribute Task Contact id ($.Task.ContactId).
+        return {"ContactId": task_id}
+
+
+def created_contact_id(contact: Contact, kind: CallbackKind) -> str:
+    """The id of the contact ``contact`` creates as ``kind`` (deterministic: calls replay alike)."""
+    return str(uuid.uuid5(CONTACT_NAMESPACE, f"{contact.contact_id}|{kind.value}"))
 
 
 def release(
@@ -149,7 +164,7 @@ def release(
     ``contact`` is the contact that created it: the new contact's id derives from it.
     """
     prompts_before, agent_before = len(services.prompts), len(services.agent_prompts)
-    new_id = str(uuid.uuid5(CONTACT_NAMESPACE, f"{contact.contact_id}|{created.kind.value}"))
+    new_id = created.contact_id or created_contact_id(contact, created.kind)
     if created.kind is CallbackKind.TASK:
         task = Contact(
             contact_id=new_id,

@@ -3,8 +3,8 @@
 Subcommands (one module each under :mod:`simulator.commands`, its parser and its handler)::
 
     python -m simulator [-v] classify [--bedrock off|fail|live] [--model-id ID] [--region R]
-                                 [--remaining-seconds S] [--explain]
-        {"text", "intent", "confidence", "source"}   (+ "fallback_reason" with --explain)
+                                 [--remaining-seconds S] [--consult when_unsure|always] [--explain]
+        {"text", "intent", "confidence", "source", "consulted_bedrock"}   (+ "fallback_reason" with --explain)
     python -m simulator [-v] faq
         {"text", "faq_id", "score"}                  (faq_id null under the threshold)
     python -m simulator [-v] call [--env E] [--channel VOICE|CHAT] [--at ISO] [--say TEXT]... [--json]
@@ -15,6 +15,8 @@ Subcommands (one module each under :mod:`simulator.commands`, its parser and its
         check and run every flow of a folder (see simulator/commands/conformance.py)
     python -m simulator test-case FILE | --scenario NAME | --record [--env E] [--json]
         a Connect test case (Testing language) run offline (see simulator/commands/test_case.py)
+    python -m simulator chat [--env E] [--port P] [--at ISO] [--page-dir DIR]
+        the chat page against a local simulated contact center (see simulator/chat_server/)
 
 ``classify`` and ``faq`` read one line per input line and write one JSON object per output line
 (UTF-8). Input lines end at ``\\n`` only (a stray ``\\r`` or other control character inside a
@@ -38,7 +40,7 @@ from typing import Any, BinaryIO, Final
 
 # Importing this module imports the ``simulator`` package first, which puts ``lambda_src`` on
 # ``sys.path``: the ``bot`` and ``handlers`` imports of the subcommands resolve to the Lambda code.
-from simulator.commands import call, classify, conformance, faq, run_flow, test_case
+from simulator.commands import call, chat, classify, conformance, faq, run_flow, test_case
 from simulator.commands.common import Handler
 
 #: Subcommands in help order; a new one is one more module with a ``register`` function.
@@ -49,6 +51,7 @@ SUBCOMMANDS: Final[tuple[Callable[[Any], None], ...]] = (
     run_flow.register,
     conformance.register,
     test_case.register,
+    chat.register,
 )
 
 

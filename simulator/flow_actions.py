@@ -718,7 +718,7 @@ HANDLERS: Final[Mapping[str, Handler]] = {
     # contact
     "CompleteOutboundCall": complete_outbound_call,
     "CreateCase": _store("Case", _case),
-    "CreateTask": _service,
+    "CreateTask": _store("Task", lambda run: {}),
     "CreateWisdomSession": create_wisdom_session,
     "DequeueContactAndTransferToQueue": dequeue_contact_and_transfer_to_queue,
     "EndFlowModuleExecution": end_flow_module_execution,

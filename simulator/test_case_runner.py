@@ -10,7 +10,11 @@ CI and on the instance after a deploy, and the two cannot drift. The runner play
   ``Times`` (default 1) matches and must all be met; ``ANY`` ones are optional and stay active. A
   message may meet several observations of a chain (a prompt holding two expected fragments).
 * **Events**: every prompt is a ``MessageReceived``; the contact-flow function, the hours check
-  and the queue transfer are ``FlowActionStarted``; ``TestInitiated`` first, ``TestCompleted`` last.
+  and every contact-creating action (:data:`testlang.model.CONTACT_CREATING_ACTIONS`: the queue
+  transfer, ``CreateCallbackContact``, ``CreateTask``, …) are ``FlowActionStarted``;
+  ``TestInitiated`` first, ``TestCompleted`` last. A contact-creating action that starts while the
+  test is still running counts as a contact created (:attr:`TestCaseResult.created`): on an instance
+  it would queue a contact or create work for agents.
 * **Matching**: ``Inclusion`` is containment after Unicode NFKC and whitespace normalisation.
   ``Similarity`` is Connect's semantic matching, approximated deterministically: the message
   contains the normalised text, or at least 80% of the expected text's words occur in it.
@@ -43,7 +47,7 @@ from typing import Any, Final
 from simulator.connect import SimulatedConnect, SimulationError
 from simulator.flow_data import ActionFailed, Contact, LambdaInvocation
 from simulator.world import CallSettings, LocalArns
-from testlang.model import UsageType
+from testlang.model import CONTACT_CREATING_ACTIONS, UsageType
 
 SIMILARITY_THRESHOLD: Final = 0.8
 _WORD_RE: Final = re.compile(r"\w+")
@@ -131,6 +135,8 @@ class TestCaseResult:
     logged: list[dict[str, str]] = field(default_factory=list)
     #: Rows the bot's own tables hold when the call ends (:func:`bot_rows`).
     bot_rows: dict[str, int] = field(default_factory=dict)
+    #: Contact-creating actions that went ahead while the test was running, in order.
+    created: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -292,8 +298,9 @@ class Recorder:
     def event(
         self, event_type: str, properties: Mapping[str, Any] | None = None, text: str | None = None
     ) -> None:
-        if (properties or {}).get("ActionType") == "TransferContactToQueue":
-            self.events.append({"flow_action": "TransferContactToQueue"})
+        action_type = (properties or {}).get("ActionType")
+        if action_type in CONTACT_CREATING_ACTIONS:
+            self.events.append({"flow_action": action_type})
 
     def override(self, action_type: str, resource: str) -> Mapping[str, Any] | None:
         return None
@@ -309,7 +316,14 @@ class TestCaseConnect(SimulatedConnect):
         self._observer = observer
         self._substitutes = substitutes  # substitute hours ARN -> open?
         self.queued = False
+        self.created: list[str] = []
         self.real_invocations: list[str] = []
+
+    def _contact_creating(self, action_type: str) -> None:
+        """Announce a contact-creating action; it counts as created unless the test ended on it."""
+        self._observer.event("FlowActionStarted", {"ActionType": action_type, "ActionParameters": {}})
+        if not self._observer.ended:
+            self.created.append(action_type)
 
     def play(self, text: str) -> None:
         super().play(text)
@@ -360,12 +374,20 @@ class TestCaseConnect(SimulatedConnect):
         return is_open
 
     def enqueue(self, queue_arn: str) -> bool:
-        self._observer.event(
-            "FlowActionStarted", {"ActionType": "TransferContactToQueue", "ActionParameters": {}}
-        )
-        if not self._observer.ended:
-            self.queued = True
+        self._contact_creating("TransferContactToQueue")
+        self.queued = self.queued or "TransferContactToQueue" in self.created
         return super().enqueue(queue_arn)
+
+    def effect(self, action_type: str, request: Mapping[str, Any], contact: Contact) -> Mapping[str, Any]:
+        if action_type in CONTACT_CREATING_ACTIONS:
+            self._contact_creating(action_type)
+        return super().effect(action_type, request, contact)
+
+    def metric(self, metric_type: str, queue_arn: str) -> float:
+        if isinstance(self._observer, Recorder):
+            # Live staffing decides here on an instance (no override): the transcript says so.
+            self._observer.events.append({"flow_action": "CheckMetricData", "metric": metric_type})
+        return super().metric(metric_type, queue_arn)
 
 
 class _EngineCaller:
@@ -442,6 +464,7 @@ def run_test_case(test_case: TestCase, settings: CallSettings, *, resources: Any
         messages=engine.messages,
         ended_by_test=ended_by_test,
         queued=services[0].queued,
+        created=services[0].created,
         real_invocations=services[0].real_invocations,
         logged=engine.logged,
         bot_rows=bot_rows(call.records),

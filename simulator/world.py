@@ -127,6 +127,8 @@ class CallSettings:
     callback_dialing: bool | None = None
     #: ``--connect-refuses ACTION``: callback actions Connect refuses (a service quota reached).
     refused_actions: frozenset[str] = frozenset()
+    #: ``--faq-first on|off``: FAQ before escalation (``bot.faq_first``; None: the environment's).
+    faq_first: bool | None = None
 
     @property
     def contact_id(self) -> str:

@@ -18,11 +18,10 @@ from constructs_lib.bot_functions import BotFunctions
 from constructs_lib.connect_integrations import ConnectIntegrations
 from constructs_lib.contact_flow import TemplatedContactFlow
 from constructs_lib.contact_records import ContactRecords
-from constructs_lib.contact_test_cases import ContactTestCases
 from constructs_lib.faq_loader import FaqLoader
 from constructs_lib.lex_bot import KoreanLexBot
 from constructs_lib.monitoring import ConnectResources, ContactCenterMonitoring
-from constructs_lib.phone_number_flow import PhoneNumberFlowAssociation
+from constructs_lib.phone_number_flow import PhoneNumberFlowAssociation, contact_flow_id
 from contract import FAQ
 from flowlang import FLOWS, FlowSpec, placeholders_in, queue_arn_placeholder, read_template
 from flowlang.templates import placeholder_output_key
@@ -44,7 +43,6 @@ class BotStack(Stack):
         faq_loader: the custom resource that writes the FAQ file into the faq table.
         contact_records: the contact-events rule, the contact-records function and its dead letters.
         monitoring: alarms, their topic and the dashboard.
-        test_cases: every scripted call as a Connect test case, and the hours they substitute.
     """
 
     def __init__(
@@ -119,15 +117,14 @@ class BotStack(Stack):
             self.flows[spec.key] = flow
             available[f"{_pascal(spec.key)}FlowArn"] = flow.flow_arn
 
-        # Every scripted call as a Connect test case of the inbound flow (scenarios/test_cases.py).
-        self.test_cases = ContactTestCases(
+        # The inbound flow's id for the test cases of the verification stack: computed here, where the
+        # ARN is this stack's own (another template cannot Fn::Split this stack's output).
+        self.inbound_flow_id_export = f"{config.name_prefix}-inbound-flow-id"
+        CfnOutput(
             self,
-            "TestCases",
-            config=config,
-            instance_arn=instance_arn,
-            inbound_flow_arn=self.flows["inbound"].flow_arn,
-            contact_flow_function_arn=self.functions.contact_flow.function_arn,
-            hours_arn=connect.hours.hours_arn,
+            "InboundFlowId",
+            value=contact_flow_id(self.flows["inbound"].flow_arn),
+            export_name=self.inbound_flow_id_export,
         )
 
         # A claimed number answers only once it is linked to the inbound flow (no CFN property).
@@ -159,7 +156,8 @@ class BotStack(Stack):
         connect_resources = ConnectResources(
             instance_id=connect.instance.instance_id,
             queue_names={key: queue.name for key, queue in connect.queues.queues.items()},
-            flow_names={key: flow.flow.name for key, flow in self.flows.items()},
+            # Every deployed flow: the connect stack's (the outbound whisper) and this stack's.
+            flow_names={key: flow.flow.name for key, flow in {**connect.flows, **self.flows}.items()},
         )
         # One record per ended contact, from Connect's contact events (containment, escalations).
         self.contact_records = ContactRecords(

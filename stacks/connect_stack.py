@@ -34,6 +34,8 @@ class ConnectStack(Stack):
         evaluation_form: the agents' Korean quality-assurance form.
         phone_number: the claimed number, or None when claiming is off: the queues' outbound caller id.
         outbound_whisper: the queues' outbound whisper flow (callbacks, ``flowlang.CONNECT_FLOWS``).
+        flows: every flow this stack deploys, by flow key (``flowlang.CONNECT_FLOWS``): the bot
+            stack's monitoring alarms on them with its own flows.
     """
 
     def __init__(
@@ -90,6 +92,7 @@ class ConnectStack(Stack):
             flow_name=f"{config.name_prefix}-{OUTBOUND_WHISPER_FLOW.key.replace('_', '-')}",
             placeholders={},
         )
+        self.flows: dict[str, TemplatedContactFlow] = {OUTBOUND_WHISPER_FLOW.key: self.outbound_whisper}
         self.queues = AgentQueues(
             self,
             "Queues",

@@ -12,6 +12,8 @@ from constructs_lib.compliance import add_rule_packs
 from stacks.bot_stack import BotStack
 from stacks.connect_stack import ConnectStack
 from stacks.stateful_stack import StatefulStack
+from stacks.verification_stack import VerificationStack
+from stacks.web_stack import WebStack
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +21,8 @@ class EnvironmentStacks:
     stateful: StatefulStack
     connect: ConnectStack
     bot: BotStack
+    web: WebStack
+    verification: VerificationStack
 
 
 def build_environment(app: App, config: EnvironmentConfig) -> EnvironmentStacks:
@@ -55,7 +59,26 @@ def build_environment(app: App, config: EnvironmentConfig) -> EnvironmentStacks:
         description=f"AICC {config.name}: functions, ko_KR Lex V2 bot, contact flows, FAQ content, alarms",
         **common,
     )
-    return EnvironmentStacks(stateful=stateful, connect=connect, bot=bot)
+    web = WebStack(
+        app,
+        f"{config.name_prefix}-web",
+        config=config,
+        stateful=stateful,
+        connect=connect,
+        bot=bot,
+        description=f"AICC {config.name}: start-chat API and the Korean chat page",
+        **common,
+    )
+    verification = VerificationStack(
+        app,
+        f"{config.name_prefix}-verification",
+        config=config,
+        connect=connect,
+        bot=bot,
+        description=f"AICC {config.name}: the scripted calls as Amazon Connect test cases",
+        **common,
+    )
+    return EnvironmentStacks(stateful=stateful, connect=connect, bot=bot, web=web, verification=verification)
 
 
 def build_app(app: App, configs: Iterable[EnvironmentConfig]) -> dict[str, EnvironmentStacks]:

@@ -65,11 +65,31 @@ class EntryPointType(StrEnum):
 class TestStatus(StrEnum):
     """``Status``: ``PUBLISHED`` validates the content and makes the test runnable; ``SAVED`` does not."""
 
+    __test__ = False  # not a pytest class
+
     PUBLISHED = "PUBLISHED"
     SAVED = "SAVED"
 
 
 # --- flow actions the language observes and overrides -------------------------------------------
+
+#: Flow actions (:data:`flowlang.actions.ACTION_TYPES` names) that create a contact or put one in a
+#: queue or before an agent: a queue or agent transfer, a queued callback, a task, an outbound chat.
+#: Every document ends the test as one of them starts (its guard observation), because the work it
+#: creates would ring a real agent, wait in a real queue or reach a customer, and would pile up in
+#: the queues ``make verify`` depends on. The one list: the converter's guards, the offline runner's
+#: notion of "a contact was created" and the transcripts all read it; ``tests/testlang`` checks it
+#: against the flow model (every queue-ending action of :mod:`flowlang` is in it).
+CONTACT_CREATING_ACTIONS: Final = frozenset(
+    {
+        "TransferContactToQueue",
+        "TransferContactToAgent",
+        "DequeueContactAndTransferToQueue",
+        "CreateCallbackContact",
+        "CreateTask",
+        "StartOutboundChatContact",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,12 +125,20 @@ FLOW_ACTIONS: Final[Mapping[str, FlowActionSpec]] = {
             frozenset({"SubstituteResource"}),
             DOCS + "testing-language-example.html",
         ),
-        FlowActionSpec(
-            "TransferContactToQueue",
-            None,
-            frozenset(),
-            DOCS + "testing-language-events-flow-action-started.html",
-            notes=("Observable only: the documentation shows no override of queues or queue metrics.",),
+        *(
+            FlowActionSpec(
+                action_type,
+                None,
+                frozenset(),
+                DOCS + "testing-language-events-flow-action-started.html",
+                notes=(
+                    "Observable only: the documentation shows no override of queues, queue metrics or "
+                    "created contacts. The page's example observes TransferContactToQueue; that every "
+                    "flow action type can be observed, and that EndTest on its FlowActionStarted stops "
+                    "the action from taking effect, are assumptions (README).",
+                ),
+            )
+            for action_type in sorted(CONTACT_CREATING_ACTIONS)
         ),
     )
 }
@@ -248,5 +276,15 @@ LANGUAGE_GAPS: Final[Mapping[str, str]] = {
     "chat_input": "How Connect treats typed input without Lex on chat: a property of the instance.",
     "heard_once": "Heard exactly once: an observation matches a message; it does not count the others.",
     "bot_writes": "A turn that makes the bot write (a booking): production tests end before it.",
-    "after_queue": "Prompts after queueing (customer-queue flow): the test ends as the transfer starts.",
+    "after_queue": (
+        "Prompts after a contact-creating action (queue transfer, queued callback, task): the test ends "
+        "as it starts, so the confirmation that follows is not expected."
+    ),
 }
+#: Gaps that make a scenario's outcome depend on who is logged in and how full the queues are: its
+#: test case is saved, not published, so ``make verify`` does not start it (run it by hand).
+STAFFING_GAPS: Final = frozenset({"agents"})
+STAFFING_REASON: Final = "depends on live staffing: run manually"
+#: How a saved test case's description starts; its reason follows, then ". " (``release.verify``
+#: prints it as ``not run: <name>: <reason>``).
+NOT_RUN_PREFIX: Final = "Not run by make verify: "

@@ -6,8 +6,8 @@ wherever it is made (the contact-records function, tests, a later re-computation
 standard library and the contract only, every function accepts any input and never raises.
 
 **The event** is EventBridge's ``Amazon Connect Contact Event`` (source ``aws.connect``): the
-``detail`` holds ``eventType``, ``contactId``, ``initialContactId``, ``channel``,
-``initiationMethod``, ``instanceArn``, timestamps (``initiationTimestamp``,
+``detail`` holds ``eventType``, ``contactId``, ``initialContactId``, ``previousContactId``,
+``relatedContactId``, ``channel``, ``initiationMethod``, ``instanceArn``, timestamps (``initiationTimestamp``,
 ``disconnectTimestamp``), ``queueInfo`` (``queueArn``, ``enqueueTimestamp``), ``agentInfo``
 (``connectedToAgentTimestamp``) and, on some events, ``disconnectReason``. Connect adds fields
 over time: unknown ones are ignored, known ones of the wrong type read as absent. Contact
@@ -31,6 +31,18 @@ attributes missing)
 
 Attributes are read once the contact has ended, so a missing ``nextAction`` is not "late": the bot
 sets it before the flow goes on, and a contact without it never got the bot's decision.
+
+**Which contacts count** (:func:`is_customer_initiated`). Connect raises a ``DISCONNECTED`` event
+for every contact, and the work the bot hands on is made of contacts of its own: a queued
+callback (``initiationMethod`` ``CALLBACK``), a callback task (``API``, channel ``TASK``), a
+transfer (``TRANSFER``, ``QUEUE_TRANSFER``), an agent's outbound call. Each is recorded, with its
+initiation method, ``previousContactId``, ``relatedContactId`` and the callback reference its
+attributes carry, so it can be joined to the promise (the callbacks table keeps the task's
+contact id too). Only contacts a customer started are the bot's contacts, counted in the
+containment rate and the outcome metrics: ``INBOUND`` (a call to us), ``WEBRTC_API`` (an in-app
+call), ``API`` on the ``CHAT`` channel (``StartChatContact``, how the web chat starts) and, when
+Connect sent no initiation method, a voice call or chat. Counting the others would count one
+customer twice (an inbound call that booked a callback, then the callback an agent made).
 """
 
 from __future__ import annotations
@@ -60,6 +72,11 @@ CONTACT_EVENT_DETAIL_TYPE: Final = "Amazon Connect Contact Event"
 DISCONNECTED: Final = "DISCONNECTED"
 #: ``initiationMethod`` of a contact the customer started (a call or chat to us).
 INBOUND: Final = "INBOUND"
+#: ``initiationMethod`` of an in-app, web or video call a customer started (``StartWebRTCContact``).
+WEBRTC_API: Final = "WEBRTC_API"
+#: ``initiationMethod`` of a contact started by API: a customer's chat (``StartChatContact``) on
+#: ``CHAT``, the business's own work otherwise (a task, an outbound call).
+API: Final = "API"
 #: ``disconnectReason`` when the customer hung up.
 CUSTOMER_DISCONNECT: Final = "CUSTOMER_DISCONNECT"
 
@@ -88,6 +105,9 @@ class ContactEvent:
     disconnect_reason: str | None
     #: The caller's number masked (``010-****-5678``), when the event carries one.
     caller: str | None
+    #: The contact this one follows (a transfer's, a callback's), and the one it was created for.
+    previous_contact_id: str | None = None
+    related_contact_id: str | None = None
 
     @property
     def channel_dimension(self) -> str:
@@ -143,6 +163,10 @@ class ContactRecord:
     callback_reference: str | None
     disconnect_reason: str | None
     caller: str | None
+    previous_contact_id: str | None = None
+    related_contact_id: str | None = None
+    #: A contact a customer started (:func:`is_customer_initiated`): the only ones metrics count.
+    customer_initiated: bool = True
 
     @property
     def escalation_reason(self) -> str | None:
@@ -204,6 +228,8 @@ def parse_contact_event(event: Any) -> ParsedEvent | RejectedEvent:
             queue_arn=_identifier(queue_info.get("queueArn")),
             disconnect_reason=_clean(detail.get("disconnectReason")),
             caller=mask_phone_number(number) if number else None,
+            previous_contact_id=_identifier(detail.get("previousContactId")),
+            related_contact_id=_identifier(detail.get("relatedContactId")),
         ),
         problems=tuple(problems),
     )
@@ -216,7 +242,7 @@ def decide_outcome(event: ContactEvent, trace: BotTrace) -> ContactOutcome:
     reason = _text(attributes.get(ContactAttribute.REASON)).strip()
     escalated = next_action == NextAction.ESCALATE
     rules = (
-        (bool(trace.callback_reference) and _started_by_customer(event), ContactOutcome.CALLBACK),
+        (bool(trace.callback_reference) and is_customer_initiated(event), ContactOutcome.CALLBACK),
         (event.agent_connected_at is not None, ContactOutcome.TRANSFERRED),
         (escalated and reason == EscalationReason.SYSTEM_ERROR, ContactOutcome.ERROR),
         (event.enqueued_at is not None or escalated, ContactOutcome.ABANDONED),
@@ -224,19 +250,23 @@ def decide_outcome(event: ContactEvent, trace: BotTrace) -> ContactOutcome:
         (event.disconnect_reason == CUSTOMER_DISCONNECT, ContactOutcome.ABANDONED),
     )
     return next((outcome for holds, outcome in rules if holds), ContactOutcome.ERROR)
-    if event.enqueued_at is not None or next_action == NextAction.ESCALATE:
-        return ContactOutcome.ABANDONED
-    if next_action == NextAction.END:
-        return ContactOutcome.CONTAINED
-    if event.disconnect_reason == CUSTOMER_DISCONNECT:
-        return ContactOutcome.ABANDONED
-    return ContactOutcome.ERROR
 
 
-def _started_by_customer(event: ContactEvent) -> bool:
-    """An inbound contact: the callback, task or transfer made for it later carries its attributes
-    (the callback reference among them) but is the business's own contact, not a new booking."""
-    return event.initiation_method in {None, INBOUND}
+def is_customer_initiated(event: ContactEvent) -> bool:
+    """A contact a customer started (see "Which contacts count" in the module docs).
+
+    The callback, task or transfer made for an inbound contact later carries its attributes (the
+    callback reference among them) but is the business's own contact: not a new booking, and not
+    counted in the containment rate or the outcome metrics.
+    """
+    method = (event.initiation_method or "").upper()
+    if method in {INBOUND, WEBRTC_API}:
+        return True
+    if method == API:
+        return event.channel == ContactChannel.CHAT
+    if not method:
+        return event.channel in {ContactChannel.VOICE, ContactChannel.CHAT}
+    return False
 
 
 def build_record(event: ContactEvent, trace: BotTrace) -> ContactRecord:
@@ -262,6 +292,9 @@ def build_record(event: ContactEvent, trace: BotTrace) -> ContactRecord:
         callback_reference=_clean(trace.callback_reference),
         disconnect_reason=event.disconnect_reason,
         caller=event.caller,
+        previous_contact_id=event.previous_contact_id,
+        related_contact_id=event.related_contact_id,
+        customer_initiated=is_customer_initiated(event),
     )
 
 

@@ -17,7 +17,11 @@ Policy, in order, for every turn (CONTENT.md and issue 3 §3):
 3. After "더 궁금하신 점이 있으신가요?", a short "아니요" ends the call and a short "네" invites the
    next question.
 4. An FAQ answer (verbatim, then "더 궁금하신 점이 있으신가요?") for general_inquiry or for any
-   utterance no confident intent claims.
+   utterance no confident intent claims. FAQ first (``bot.faq_first``, switched by ``faq_first``):
+   a technical_support, payment_inquiry or cancel_request whose words match an FAQ strongly gets
+   the answer and "안내해 드린 내용으로 해결되셨을까요?" instead of the escalation; the next turn's
+   "아니요" or agent request escalates with the original reason, thanks or silence ends the call
+   (after the step-1 escalations, which still win; never for a VIP caller, who goes to an agent).
 5. The intent: greeting → greeting; goodbye → close (``nextAction=end``); product_inquiry,
    reservation, order_inquiry → their dialog; cancel_request / payment_inquiry → payment queue;
    technical_support → tech_support; complaint → complaint; agent_request → general.
@@ -63,10 +67,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, Literal, Protocol
 
-from bot import dialogs, messages, personal_data
+from bot import dialogs, faq_first, messages, personal_data
 from bot.dialogs import DialogContext, DialogName, DialogState, DialogTurn, Outcome, is_counter
 from bot.escalation import (
     Escalation,
+    escalate,
     for_customer,
     intent_escalation,
     keyword_escalation,
@@ -81,6 +86,7 @@ from contract import (
     CustomerTier,
     EscalationReason,
     FallbackReason,
+    FaqFirstOutcome,
     Intent,
     NextAction,
 )
@@ -181,6 +187,7 @@ class TurnRecord:
     dialog_step: str | None = None
     dialog_result: Mapping[str, str] = field(default_factory=dict)  # what a completed dialog collected
     vip_routed: bool = False  # the VIP rule sent the escalation to the priority queue
+    faq_first: FaqFirstOutcome | None = None  # an FAQ answered before an escalation, and what came of it
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +209,9 @@ class ConversationState:
 
     JSON keys: ``v`` version (1), ``t`` last turn number, ``nu`` consecutive turns not
     understood, ``nr`` consecutive turns without resolution, ``am`` 1 when the last reply asked
-    "더 궁금하신 점이 있으신가요?" (absent otherwise), ``d`` the running dialog (absent when none):
+    "더 궁금하신 점이 있으신가요?" (absent otherwise), ``ff`` the FAQ answered before an escalation
+    awaiting "해결되셨을까요?" (``bot.faq_first.PendingFaq``; absent otherwise), ``d`` the running
+    dialog (absent when none):
     ``n`` name, ``s`` step, ``v`` collected values, ``f`` failures of the step, ``m`` orders not
     found, ``e`` storage errors, ``t`` turn that started it. Example:
     ``{"v":1,"t":3,"nu":0,"nr":2,"d":{"n":"reservation","s":"date","v":{"service":"2"},"f":1,"m":0,"e":0,"t":2}}``.
@@ -214,6 +223,7 @@ class ConversationState:
     unresolved: int = 0  # consecutive turns without resolution
     awaiting_more: bool = False  # the last reply asked "더 궁금하신 점이 있으신가요?"
     dialog: DialogState | None = None
+    pending_faq: faq_first.PendingFaq | None = None  # the last reply asked "해결되셨을까요?"
 
     def encode(self) -> str:
         """Compact JSON for the session attribute."""
@@ -227,6 +237,8 @@ class ConversationState:
             data["am"] = 1
         if self.dialog is not None:
             data["d"] = self.dialog.to_dict()
+        if self.pending_faq is not None:
+            data["ff"] = self.pending_faq.to_dict()
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
@@ -245,11 +257,12 @@ class ConversationState:
             if not all(is_counter(value) for value in counters):
                 raise ValueError("invalid botState counters")
             dialog = DialogState.from_dict(data["d"]) if "d" in data else None
+            pending_faq = faq_first.PendingFaq.from_dict(data["ff"]) if "ff" in data else None
         except (ValueError, TypeError, KeyError, RecursionError):
             logger.warning("Ignoring corrupt botState", extra={"bot_state_length": len(raw)})
             return cls()
         turn, not_understood, unresolved = counters
-        return cls(turn, not_understood, unresolved, bool(data.get("am")), dialog)
+        return cls(turn, not_understood, unresolved, bool(data.get("am")), dialog, pending_faq)
 
 
 # --- the engine ------------------------------------------------------------------------------------
@@ -268,6 +281,8 @@ class _Decision:
     awaiting_more: bool = False
     faq_id: str | None = None
     dialog_result: Mapping[str, str] = field(default_factory=dict)
+    pending_faq: faq_first.PendingFaq | None = None  # an FAQ answered first, awaiting "해결되셨을까요?"
+    faq_first: FaqFirstOutcome | None = None
 
 
 class BotEngine:
@@ -281,11 +296,13 @@ class BotEngine:
         orders: OrderRepository,
         reservations: ReservationRepository,
         faq_entries: Iterable[FaqEntry] | None = None,
+        faq_first_enabled: bool = True,
     ) -> None:
         """Create the engine.
 
         ``faq_entries`` supplies the verbatim answers for the matcher's ids; when omitted they
-        are taken from the matcher's ``entries`` attribute.
+        are taken from the matcher's ``entries`` attribute. ``faq_first_enabled`` switches the
+        FAQ-before-escalation policy (``bot.faq_first``; the environment's ``faq_first``).
         """
         self._classifier = classifier
         self._faq_matcher = faq_matcher
@@ -297,6 +314,7 @@ class BotEngine:
                 logger.warning("No FAQ entries given and the matcher has none: FAQ answers are off")
                 faq_entries = ()
         self._faq_answers = {entry.faq_id: entry.answer for entry in faq_entries}
+        self._faq_first_enabled = faq_first_enabled
 
     def handle_turn(self, turn: TurnInput) -> TurnOutcome:
         """Decide the reply to one utterance. Never raises for anything the caller says."""
@@ -323,9 +341,16 @@ class BotEngine:
             classification, fallback_reason = self._classify(
                 personal_data.mask_personal_data(text), turn.remaining_time_seconds
             )
-            decision = self._decide(text, classification, state, context, turn_number)
+            vip = turn.customer_tier == CustomerTier.VIP
+            decision = self._decide(text, classification, state, context, turn_number, vip=vip)
             if screened.withheld:
                 decision = _with_personal_data_note(decision, state)
+
+        if state.pending_faq is not None and decision.faq_first is None and decision.pending_faq is None:
+            # The caller neither answered "해결되셨을까요?" nor was sent on: anger, urgency or a new request.
+            decision.faq_first = (
+                FaqFirstOutcome.ESCALATED if decision.escalation is not None else FaqFirstOutcome.MOVED_ON
+            )
 
         # Counters and limits apply to turns that keep the conversation going.
         not_understood = 0 if decision.understood else state.not_understood + 1
@@ -352,6 +377,7 @@ class BotEngine:
                 unresolved=unresolved,
                 awaiting_more=decision.awaiting_more,
                 dialog=decision.dialog,
+                pending_faq=decision.pending_faq,
             )
         )
         session = {
@@ -395,6 +421,7 @@ class BotEngine:
             dialog_step=new_state.dialog.step.value if new_state.dialog is not None else None,
             dialog_result=dict(decision.dialog_result),
             vip_routed=escalation.vip if escalation is not None else False,
+            faq_first=decision.faq_first,
         )
         return TurnOutcome(
             messages=decision.messages,
@@ -426,12 +453,15 @@ class BotEngine:
         state: ConversationState,
         context: DialogContext,
         turn_number: int,
+        *,
+        vip: bool = False,
     ) -> _Decision:
         intent = classification.intent if classification is not None and classification.is_confident else None
 
-        # 1. Escalations that override everything.
-        if (escalation := _overriding_escalation(text, intent)) is not None:
-            return _Decision(messages=[], escalation=escalation)
+        # 1. Escalations that override everything; between the keyword rules and the complaint or
+        # agent request, the answer to "해결되셨을까요?" (an agent request there keeps its reason).
+        if (overriding := _overriding_decision(text, intent, state.pending_faq)) is not None:
+            return overriding
 
         # 2. A running dialog consumes the answer unless the caller asked for something else.
         if state.dialog is not None:
@@ -446,15 +476,37 @@ class BotEngine:
         if state.awaiting_more and (reply := _reply_to_anything_else(text)) is not None:
             return reply
 
-        # 4. An FAQ answer for a question no confident action intent claims.
-        if (intent is None or intent in _FAQ_INTENTS) and (faq := self._faq(text)) is not None:
+        # 4. An FAQ answer for a question no confident action intent claims, or FAQ first.
+        if (answered := self._faq_answer(text, intent, vip=vip)) is not None:
+            return answered
+
+        # 5. The intent.
+        return _decide_by_intent(intent, text, state, context, turn_number)
+
+    def _faq_answer(self, text: str, intent: Intent | None, *, vip: bool) -> _Decision | None:
+        """Step 4: the FAQ for a question, or FAQ first for an intent agents handle (``bot.faq_first``).
+
+        A VIP caller is never answered first: the VIP rule sends their request to an agent at once.
+        """
+        if intent is None or intent in _FAQ_INTENTS:
+            if (faq := self._faq(text)) is None:
+                return None
             faq_id, answer = faq
             return _Decision(
                 messages=[answer, messages.ANYTHING_ELSE], resolved=True, awaiting_more=True, faq_id=faq_id
             )
-
-        # 5. The intent.
-        return _decide_by_intent(intent, text, state, context, turn_number)
+        if vip or not self._faq_first_enabled or intent not in faq_first.FAQ_FIRST_INTENTS:
+            return None
+        if (faq := self._faq(text, strong=True)) is None:
+            return None
+        faq_id, answer = faq
+        return _Decision(
+            messages=[answer, messages.FAQ_FIRST_FOLLOW_UP],
+            resolved=True,
+            faq_id=faq_id,
+            pending_faq=faq_first.offer(intent, faq_id),
+            faq_first=FaqFirstOutcome.OFFERED,
+        )
 
     def _continue_dialog(
         self, dialog: DialogState, text: str, intent: Intent | None, context: DialogContext
@@ -479,14 +531,14 @@ class BotEngine:
             messages=[answer, dialogs.prompt_for(dialog)], resolved=True, dialog=dialog, faq_id=faq_id
         )
 
-    def _faq(self, text: str) -> tuple[str, str] | None:
-        """The matching FAQ's id and verbatim answer, or None."""
+    def _faq(self, text: str, *, strong: bool = False) -> tuple[str, str] | None:
+        """The matching FAQ's id and verbatim answer, or None (``strong``: FAQ-first strength only)."""
         try:
             match = self._faq_matcher.match(text)
         except Exception:
             logger.exception("FAQ matcher failed; answering without the FAQ")
             return None
-        if match is None:
+        if match is None or (strong and not faq_first.is_strong(match.score)):
             return None
         answer = self._faq_answers.get(match.faq_id)
         if answer is None:
@@ -495,11 +547,35 @@ class BotEngine:
         return match.faq_id, answer
 
 
+def _overriding_decision(
+    text: str, intent: Intent | None, pending: faq_first.PendingFaq | None
+) -> _Decision | None:
+    """Step 1: urgent or angry words; the answer to "해결되셨을까요?"; a complaint or agent request."""
+    answering = (
+        pending is not None and intent is not Intent.COMPLAINT and not (text and keyword_escalation(text))
+    )
+    if answering and pending is not None and (reply := _after_faq_first(pending, text, intent)) is not None:
+        return reply
+    escalation = _overriding_escalation(text, intent)
+    return _Decision(messages=[], escalation=escalation) if escalation is not None else None
+
+
 def _overriding_escalation(text: str, intent: Intent | None) -> Escalation | None:
     """Urgent or angry words, or a confident complaint / agent request: escalate, whatever else."""
     if text and (escalation := keyword_escalation(text)) is not None:
         return escalation
     return intent_escalation(intent) if intent in _OVERRIDING_INTENTS else None
+
+
+def _after_faq_first(pending: faq_first.PendingFaq, text: str, intent: Intent | None) -> _Decision | None:
+    """The answer to "해결되셨을까요?": escalate with the original reason, end politely, or None."""
+    follow_up = faq_first.understand_follow_up(text, intent)
+    if follow_up is FaqFirstOutcome.ESCALATED:
+        return _Decision(messages=[], escalation=escalate(pending.reason), faq_first=follow_up)
+    if follow_up is FaqFirstOutcome.RESOLVED:
+        said = [messages.GOODBYE] if text else [messages.FAQ_FIRST_SILENT_END, messages.GOODBYE]
+        return _Decision(messages=said, resolved=True, end=True, faq_first=follow_up)
+    return None  # the caller moved on: the turn goes through the rest of the policy
 
 
 def _with_personal_data_note(decision: _Decision, state: ConversationState) -> _Decision:
@@ -526,6 +602,7 @@ def _personal_data_only(state: ConversationState) -> _Decision:
         messages=[messages.PERSONAL_DATA_NOT_NEEDED, question],
         dialog=state.dialog,
         awaiting_more=state.awaiting_more,
+        pending_faq=state.pending_faq,
     )
 
 

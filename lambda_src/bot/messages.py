@@ -45,6 +45,12 @@ NO_FAQ_ANSWER: Final = (
     "죄송합니다. 문의하신 내용은 제가 안내해 드리기 어렵습니다. "
     "다른 문의를 말씀해 주시거나, 상담원 연결을 원하시면 '상담원'이라고 말씀해 주세요."
 )
+#: After an FAQ answered before an escalation (``bot.faq_first``): did it solve the problem?
+FAQ_FIRST_FOLLOW_UP: Final = (
+    "안내해 드린 내용으로 해결되셨을까요? 더 도움이 필요하시면 '상담원'이라고 말씀해 주세요."
+)
+#: The caller said nothing after that question: the call ends politely (then the goodbye).
+FAQ_FIRST_SILENT_END: Final = "추가로 도움이 필요하지 않으신 것으로 알고 상담을 마치겠습니다."
 
 # --- escalation ------------------------------------------------------------------------------------
 

@@ -72,6 +72,9 @@ class CallbackRequest:
     release_at: datetime | None = None  # Korea time, when Connect offers it to agents
     queue: str | None = None  # a contract.Queue key
     reason: str | None = None  # a contract.EscalationReason
+    # The contact id of the task the flow created for it ($.Task.ContactId, link_callback); a queued
+    # callback's id is not exposed to the flow, so it stays None there.
+    connect_contact_id: str | None = None
 
 
 class ConversationLog(Protocol):
@@ -105,3 +108,6 @@ class CallbackRepository(Protocol):
 
     def mark_not_created(self, contact_id: str) -> CallbackRequest | None:
         """Record that Connect owns nothing for the request (status NOT_CREATED); None: no request."""
+
+    def link(self, contact_id: str, connect_contact_id: str) -> CallbackRequest | None:
+        """Record the id of the contact Connect created for the request (idempotent); None: no request."""

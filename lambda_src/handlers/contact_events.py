@@ -16,8 +16,12 @@ For each event (``bot.contact_outcome`` reads it and decides the outcome):
 3. a contact already recorded (a redelivered event) writes nothing: a log line and
    ``ContactEventProblem`` (``duplicate``); a new channel (email…) or missing timestamps are
    recorded as given, logged and counted (``unknown_channel``, ``missing_fields``);
-4. a stored record counts ``ContactRecorded`` (channel, outcome) and, when the bot escalated,
-   ``ContactEscalated`` (reason): the containment rate is ``contained / all`` of the first.
+4. a stored record of a contact a customer started (``bot.contact_outcome.is_customer_initiated``:
+   ``INBOUND``, a customer's chat, …) counts ``ContactRecorded`` (channel, outcome) and, when the
+   bot escalated, ``ContactEscalated`` (reason): the containment rate is ``contained / all`` of the
+   first. The business's own contacts (a queued callback, a callback task, a transfer) are
+   recorded with their initiation method and the contact ids that join them to the customer's,
+   and counted in no outcome metric.
 
 **Errors are raised on purpose** where a retry can help: a throttled or failing table, Connect's
 API failing. EventBridge invokes the function asynchronously: Lambda retries the event twice, then
@@ -155,17 +159,22 @@ class ContactEventsApp:
             extra={
                 "outcome": record.outcome.value,
                 "channel": record.channel,
+                "initiation_method": record.initiation_method,
+                "customer_initiated": record.customer_initiated,
                 "reason": record.reason,
                 "queue": record.queue,
             },
         )
-        self._count(
-            Metric.CONTACT_RECORDED,
-            {Dimension.CHANNEL: contact.channel_dimension, Dimension.OUTCOME: record.outcome.value},
-        )
-        escalation_reason = record.escalation_reason
-        if escalation_reason is not None:
-            self._count(Metric.CONTACT_ESCALATED, {Dimension.REASON: escalation_reason})
+        # Only contacts a customer started are the bot's: a callback, task or transfer made for
+        # one is recorded (joinable to it) but counting it would count the customer twice.
+        if record.customer_initiated:
+            self._count(
+                Metric.CONTACT_RECORDED,
+                {Dimension.CHANNEL: contact.channel_dimension, Dimension.OUTCOME: record.outcome.value},
+            )
+            escalation_reason = record.escalation_reason
+            if escalation_reason is not None:
+                self._count(Metric.CONTACT_ESCALATED, {Dimension.REASON: escalation_reason})
         self._publish_pending_callbacks()
         return Handled(
             status="recorded", outcome=record.outcome.value, problems=tuple(p.value for p in problems)

@@ -3,7 +3,9 @@
 ``Details.Parameters.action`` selects the operation:
 
 * ``lookup_customer``: the caller's number (``Details.ContactData.CustomerEndpoint.Address``, or
-  ``Parameters.phoneNumber``) → ``{"result": "ok", "tier": "STANDARD"|"VIP", "name", "known"}``.
+  ``Parameters.phoneNumber``; on a chat the ``verifiedCustomerId`` attribute the start-chat API sets
+  for a customer signed in on the site, first) → ``{"result": "ok", "tier": "STANDARD"|"VIP",
+  "name", "known"}``.
   An unknown caller is a STANDARD customer with ``known = "false"`` and an empty name.
 * ``register_callback``: stores a callback request for the caller's number at the next callback
   time of the business calendar (see ``bot.business_calendar``), once per contact id (Connect
@@ -14,6 +16,8 @@
 * ``update_callback``: the flow could not create the planned queued callback (the number is not
   dialable, the queue is full) and creates a task instead: the row's ``kind`` says so (set, so a
   retry changes nothing), the fallback is logged, and the answer is register_callback's again.
+* ``link_callback``: the flow created the callback's task; the row records the task's contact id
+  (``connectContactId``, the flow's ``$.Task.ContactId``), and the answer is register_callback's again.
 
 The response is always a flat map of strings (the flow's STRING_MAP response type), a few hundred
 bytes at most; any failure becomes ``{"result": "error", "reason": ...}``. The function never
@@ -32,10 +36,11 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from bot.business_calendar import BusinessCalendar, speak_digits, speak_korean_datetime
 from bot.callback_plan import plan_callback
@@ -50,6 +55,7 @@ from contract import (
     RESULT_OK,
     CallbackFallback,
     CallbackKind,
+    ChatAttribute,
     ContactFlowAction,
     CustomerTier,
     Dimension,
@@ -66,6 +72,8 @@ from storage.deadline import Deadline, deadline_scope, is_timeout
 
 #: Digits in a callback reference: short enough to read out, long enough to be unique in practice.
 REFERENCE_DIGITS = 8
+#: A Connect contact id (a UUID in practice; the API allows 1-256 characters).
+_CONTACT_ID_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,255}")
 
 #: Seconds an invocation may take from its start: the flows' shortest InvocationTimeLimitSeconds
 #: (5) less 1 s for Connect's invocation and a cold start.
@@ -124,6 +132,8 @@ class ContactFlowApp:
                 return self._register_callback(contact_data, parameters)
             if action == ContactFlowAction.UPDATE_CALLBACK:
                 return self._update_callback(contact_data, parameters)
+            if action == ContactFlowAction.LINK_CALLBACK:
+                return self._link_callback(contact_data, parameters)
             logger.warning("unknown contact-flow action", extra={"action": action[:64]})
             return _error("unknown_action")
         except Exception as error:
@@ -136,7 +146,9 @@ class ContactFlowApp:
                 self._metrics.flush()
 
     def _lookup_customer(self, contact_data: Mapping[str, Any], parameters: Mapping[str, Any]) -> StringMap:
-        phone_number = _caller_number(contact_data, parameters)
+        # A chat has no caller number: a customer the site signed in is looked up by the id the
+        # start-chat API verified (``verifiedCustomerId``), so VIP routing works on chat too.
+        phone_number = _verified_chat_customer(contact_data) or _caller_number(contact_data, parameters)
         if phone_number is None:
             logger.warning("customer lookup without a usable caller number")
             return _error("missing_phone_number")
@@ -256,6 +268,39 @@ class ContactFlowApp:
         now = self._clock()
         return _callback_answer(stored, now, default_release=now)
 
+    def _link_callback(self, contact_data: Mapping[str, Any], parameters: Mapping[str, Any]) -> StringMap:
+        """The flow created the callback's task: the row records its contact id (``$.Task.ContactId``).
+
+        The promise (the row, keyed by the inbound contact) and the contact an agent works are then
+        joined both ways: the task carries the reference, the row the task's id. The answer is
+        register_callback's again, so the flow's confirmation still reads ``$.External``. An id
+        that is missing or not a Connect contact id is refused (``invalid_link``), logged, and the
+        flow confirms from the contact attributes instead.
+        """
+        contact_id = _contact_id(contact_data)
+        connect_contact_id = as_string(parameters.get(LambdaParameter.CONNECT_CONTACT_ID)).strip()
+        if contact_id is None or not _CONTACT_ID_RE.fullmatch(connect_contact_id):
+            logger.warning(
+                "callback link without a contact id or a usable created contact id",
+                extra={"connect_contact_id_length": len(connect_contact_id)},
+            )
+            return _error("invalid_link")
+        with traced("## link_callback"):
+            stored = self._callbacks.link(contact_id, connect_contact_id)
+        if stored is None:
+            logger.warning("callback link for a contact without a callback request")
+            return _error("no_callback")
+        logger.info(
+            "callback linked to its Connect contact",
+            extra={
+                "reference": stored.reference,
+                "kind": stored.kind,
+                "connect_contact_id": connect_contact_id,
+            },
+        )
+        now = self._clock()
+        return _callback_answer(stored, now, default_release=now)
+
     def _check_holiday_horizon(self, callback_at: datetime) -> None:
         """Log and count a callback time past the holidays the calendar knows (it may be a holiday).
 
@@ -360,6 +405,18 @@ def _caller_number(contact_data: Mapping[str, Any], parameters: Mapping[str, Any
     # customer typed, in which the first phone number counts (bot.personal_data, any form).
     typed = parameters.get(LambdaParameter.PHONE_NUMBER)
     return to_e164(endpoint.get("Address")) or first_phone_number(typed)
+
+
+def _verified_chat_customer(contact_data: Mapping[str, Any]) -> str | None:
+    """The E.164 customer id the start-chat API verified, on a chat contact only.
+
+    Only the start-chat function sets this attribute (it refuses any attribute a page chooses), and
+    only after checking the site's signed token; on any other channel it is ignored.
+    """
+    if as_string(contact_data.get("Channel")) != "CHAT":
+        return None
+    attributes = as_mapping(contact_data.get("Attributes"))
+    return to_e164(attributes.get(ChatAttribute.VERIFIED_CUSTOMER_ID))
 
 
 def _callback_answer(stored: CallbackRequest, now: datetime, *, default_release: datetime) -> StringMap:

@@ -18,6 +18,9 @@ Response contract:
   though the bot did what it should (hand over).
 * ``messages`` is never empty, each ``PlainText`` and at most 1,000 characters (Lex's limit);
   session attribute values are always strings.
+* On voice an ``ElicitIntent`` also carries Lex's listening settings for the prompt it plays
+  (barge-in, speech timeouts, keypad input: ``bot.voice_input``) and, after a number, date or menu
+  prompt, a note that the keypad works; keypad digits (``inputMode`` ``DTMF``) are read like words.
 * Any exception anywhere becomes a ``Close`` with the temporary-error apology and the escalate
   message, and ``nextAction=escalate``, ``queue=general`` (``priority`` for a VIP caller, per the
   escalation rules), ``reason=system_error``; the exception is logged with the reason.
@@ -61,6 +64,7 @@ from contract import (
     CustomerTier,
     Dimension,
     EscalationReason,
+    FallbackReason,
     Intent,
     Metric,
     NextAction,
@@ -105,6 +109,8 @@ class LexRequest:
     intent_name: str
     invocation_source: str
     session: dict[str, str]
+    #: Lex's ``inputMode``: ``Speech``, ``DTMF`` (keypad digits on voice) or ``Text``.
+    input_mode: str = ""
 
     @classmethod
     def from_event(cls, event: Any, *, fallback_contact_id: str = "unknown") -> LexRequest:
@@ -129,6 +135,7 @@ class LexRequest:
             intent_name=intent_name if _INTENT_NAME_RE.fullmatch(intent_name) else FALLBACK_INTENT,
             invocation_source=as_string(root.get("invocationSource"))[:32],
             session=session,
+            input_mode=as_string(root.get("inputMode"))[:16],
         )
 
 
@@ -249,8 +256,9 @@ class LexHookApp:
         from bot.handoff import session_after_turn
 
         now = self._clock()
+        voice = request.channel == "VOICE"
         turn_input = TurnInput(
-            text=request.text,
+            text=_keyed_text(request) if voice else request.text,
             contact_id=request.contact_id,
             channel=request.channel,
             customer_tier=request.customer_tier,
@@ -269,9 +277,12 @@ class LexHookApp:
             record=outcome.record,
             faq_questions=self._faq_questions,
         )
+        messages_out = list(outcome.messages)
+        if voice and outcome.dialog_action != "Close":
+            messages_out, session = _listen_for_next_prompt(outcome, messages_out, session)
         response = lex_response(
             dialog_action=outcome.dialog_action,
-            messages_out=list(outcome.messages),
+            messages_out=messages_out,
             session=session,
             intent_name=request.intent_name,
         )
@@ -343,6 +354,16 @@ class LexHookApp:
             self._metrics.count(
                 Metric.CLASSIFIER_FALLBACK, dimensions={Dimension.REASON: record.fallback_reason}
             )
+        # The share of classified turns that asked Bedrock (local first: bot.classifier_chain).
+        if self._bedrock_enabled and record.classifier_source is not None:
+            if record.fallback_reason == FallbackReason.LOCAL_CONFIDENT:
+                self._metrics.count(Metric.LOCAL_CONFIDENT)
+            elif record.fallback_reason is None or record.fallback_reason in BEDROCK_FAILURE_REASONS:
+                self._metrics.count(Metric.BEDROCK_CONSULTED)
+        if record.faq_first is not None:
+            self._metrics.count(
+                Metric.FAQ_BEFORE_ESCALATION, dimensions={Dimension.OUTCOME: record.faq_first}
+            )
         if record.escalation_queue:
             self._metrics.count(
                 Metric.ESCALATION,
@@ -351,6 +372,30 @@ class LexHookApp:
                     Dimension.QUEUE: record.escalation_queue,
                 },
             )
+
+
+def _keyed_text(request: LexRequest) -> str:
+    """Keypad digits as the running dialog step reads them (``bot.voice_input.keyed_text``)."""
+    if request.input_mode != "DTMF":
+        return request.text
+    from bot.engine import BOT_STATE_KEY, ConversationState
+    from bot.voice_input import keyed_text
+
+    dialog = ConversationState.decode(request.session.get(BOT_STATE_KEY)).dialog
+    step = dialog.step.value if dialog is not None else None
+    return keyed_text(request.text, input_mode=request.input_mode, dialog_step=step)
+
+
+def _listen_for_next_prompt(
+    outcome: TurnOutcome, messages_out: list[str], session: Mapping[str, str]
+) -> tuple[list[str], dict[str, str]]:
+    """On voice: Lex's listening settings for the prompt just produced, and the keypad note."""
+    from bot.voice_input import input_settings, keypad_hint, prompt_kind
+
+    record = outcome.record
+    kind = prompt_kind(dialog_step=record.dialog_step, read_back=bool(record.dialog_result))
+    hint = keypad_hint(kind)
+    return ([*messages_out, hint] if hint else messages_out), {**session, **input_settings(kind)}
 
 
 # --- container wiring ---------------------------------------------------------------------------------
@@ -413,7 +458,10 @@ def build_app(
         )
         bedrock = BedrockClassifier(client, settings.bedrock_model_id)
     classifier = ClassifierChain(
-        default_classifier(), bedrock, bedrock_budget_seconds=settings.bedrock_timeout_seconds
+        default_classifier(),
+        bedrock,
+        bedrock_budget_seconds=settings.bedrock_timeout_seconds,
+        policy=settings.bedrock_consult,
     )
     faq_entries = load_faq_entries_with_fallback(
         DynamoDbFaqRepository(settings.faq_table_name, client_factory=tables)
@@ -423,6 +471,7 @@ def build_app(
         faq_matcher=FaqMatcher(faq_entries),
         orders=DynamoDbOrderRepository(settings.orders_table_name, client_factory=tables),
         reservations=DynamoDbReservationRepository(settings.reservations_table_name, client_factory=tables),
+        faq_first_enabled=settings.faq_first,
     )
     return LexHookApp(
         engine=engine,

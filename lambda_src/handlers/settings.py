@@ -14,7 +14,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.business_calendar import BusinessCalendar, BusinessCalendarError
-from contract import CALLBACKS, CONTACT_RECORDS, CONVERSATIONS, CUSTOMERS, FAQ, ORDERS, RESERVATIONS, EnvVar
+from contract import (
+    CALLBACKS,
+    CONTACT_RECORDS,
+    CONVERSATIONS,
+    CUSTOMERS,
+    FAQ,
+    ORDERS,
+    RESERVATIONS,
+    ConsultPolicy,
+    EnvVar,
+)
 
 DEFAULT_BEDROCK_TIMEOUT_SECONDS = 2.5
 DEFAULT_REGION = "ap-northeast-2"
@@ -46,6 +56,10 @@ class LexHookSettings:
     conversation_ttl_days: int
     aws_region: str
     observability: ObservabilitySettings
+    #: When the classifier chain asks Bedrock (``bot.classifier_chain``); local first by default.
+    bedrock_consult: ConsultPolicy = ConsultPolicy.WHEN_UNSURE
+    #: Answer a strongly matching FAQ before escalating (``bot.faq_first``); on unless ``false``.
+    faq_first: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> LexHookSettings:
@@ -70,6 +84,9 @@ class LexHookSettings:
             conversation_ttl_days=_integer(env, EnvVar.CONVERSATION_TTL_DAYS, low=1, high=3650),
             aws_region=_region(env),
             observability=_observability(env),
+            # Like the model id, the policy only matters (and is only set) when Bedrock is on.
+            bedrock_consult=_consult_policy(env) if bedrock_enabled else ConsultPolicy.WHEN_UNSURE,
+            faq_first=_boolean(env, EnvVar.FAQ_FIRST, default=True),
         )
 
 
@@ -145,6 +162,17 @@ def _required(env: Mapping[str, str], name: str) -> str:
     if not value:
         raise SettingsError(f"{name} is required and must not be empty")
     return value
+
+
+def _consult_policy(env: Mapping[str, str]) -> ConsultPolicy:
+    raw = env.get(EnvVar.BEDROCK_CONSULT)
+    if raw is None or not raw.strip():
+        return ConsultPolicy.WHEN_UNSURE
+    try:
+        return ConsultPolicy(raw.strip().lower())
+    except ValueError:
+        allowed = ", ".join(repr(policy.value) for policy in ConsultPolicy)
+        raise SettingsError(f"{EnvVar.BEDROCK_CONSULT} must be one of {allowed}, got {raw!r}") from None
 
 
 def _boolean(env: Mapping[str, str], name: str, *, default: bool) -> bool:

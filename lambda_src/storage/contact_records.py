@@ -92,9 +92,13 @@ class DynamoDbContactRecords(_DynamoDbTable):
             ("callback_reference", record.callback_reference),
             ("disconnect_reason", record.disconnect_reason),
             ("caller", record.caller),
+            ("previous_contact_id", record.previous_contact_id),
+            ("related_contact_id", record.related_contact_id),
         ):
             if text:
                 item[name] = _s(text)
+        # Counted in the containment rate and outcome metrics (bot.contact_outcome, which contacts count).
+        item["customer_initiated"] = {"BOOL": record.customer_initiated}
         return self._put_if_absent(item, _RECORD_KEY) is None
 
 

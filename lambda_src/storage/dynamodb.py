@@ -327,6 +327,10 @@ class DynamoDbCallbackRepository(_DynamoDbTable):
         """Set the request's ``status`` to NOT_CREATED (idempotent); None without one."""
         return self._update(contact_id, "SET #field = :value", "status", CALLBACK_NOT_CREATED)
 
+    def link(self, contact_id: str, connect_contact_id: str) -> CallbackRequest | None:
+        """Set ``connect_contact_id``, the contact Connect created (idempotent); None without a request."""
+        return self._update(contact_id, "SET #field = :value", "connect_contact_id", connect_contact_id)
+
     def _update(self, contact_id: str, expression: str, field: str, value: str) -> CallbackRequest | None:
         try:
             response = self._client.update_item(
@@ -426,6 +430,7 @@ def _callback_request(item: Mapping[str, Mapping[str, Any]]) -> CallbackRequest:
         else None,
         queue=_str_attr(item, "queue"),
         reason=_str_attr(item, "reason"),
+        connect_contact_id=_str_attr(item, "connect_contact_id"),
     )
 
 

@@ -5,7 +5,9 @@ The options become :class:`simulator.world.CallSettings`; the call itself is
 one input; an empty line or end of input is silence); with ``--json`` stdout carries exactly one
 object ``{"outcome", "queue", "prompts", "attributes", "path", "records"}`` when the call ends
 (``records``: the rows each table but the FAQ holds at the end, by table key, as written). Exit 0
-for any completed call, 2 for a bad option value (one line on stderr).
+for any completed call, 2 for a bad option value (one line on stderr). ``--press KEYS`` is an input
+of keypad keys, in order with ``--say``: on voice the bot takes keys too (``20260001#``), as any
+``--say`` made only of ``0-9#*`` (``simulator.lex_session``).
 """
 
 from __future__ import annotations
@@ -53,6 +55,16 @@ def parse_caller(value: str) -> str:
     if number is None:
         raise argparse.ArgumentTypeError(f"not a phone number: {value!r} (use E.164, e.g. +821012345678)")
     return number
+
+
+def key_presses(value: str) -> str:
+    """``--press``: keypad keys (``0-9``, ``#``, ``*``), e.g. ``20260001#``."""
+    from simulator.lex_session import DTMF_RE
+
+    keys = value.replace(" ", "")
+    if not DTMF_RE.fullmatch(keys):
+        raise argparse.ArgumentTypeError(f"keypad keys are 0-9, # and *: {value!r}")
+    return keys
 
 
 def fault_option(value: str) -> TableFault:
@@ -115,6 +127,15 @@ def register(subparsers: Any) -> None:
         help="the caller's next input (repeatable); digits at a keypad prompt are key presses",
     )
     parser.add_argument(
+        "--press",
+        action="append",
+        dest="say",
+        type=key_presses,
+        metavar="KEYS",
+        help="the caller's next input as keypad keys, in order with --say (e.g. 20260001#: on voice "
+        "the bot takes keys too, # ends the entry, * clears it)",
+    )
+    parser.add_argument(
         "--fail-function",
         action="append",
         choices=FAILING_FUNCTIONS,
@@ -140,6 +161,15 @@ def register(subparsers: Any) -> None:
         help=(
             "chat input blocks without Lex: typed (default), unsupported (they take the error "
             "branch) or stored-unsupported (typed choices work, stored input takes the error branch)"
+        ),
+    )
+    parser.add_argument(
+        "--faq-first",
+        choices=("on", "off"),
+        default=None,
+        help=(
+            "answer a strongly matching FAQ before escalating a technical, payment or cancellation "
+            "request (default: the environment's faq_first)"
         ),
     )
     parser.add_argument(
@@ -192,6 +222,7 @@ def settings_from_args(
         callback_dialing=(
             None if getattr(args, "callback_dialing", None) is None else args.callback_dialing == "on"
         ),
+        faq_first=None if getattr(args, "faq_first", None) is None else args.faq_first == "on",
     )
 
 

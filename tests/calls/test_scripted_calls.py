@@ -98,8 +98,11 @@ def test_scripted_call(scripted: ScriptedCall, monkeypatch: pytest.MonkeyPatch) 
         "records",
         "agent",
         "callback",
+        "bot_turns",
     }
     assert record["outcome"] == scripted.outcome, record["prompts"]
+    if scripted.bot_input_modes:
+        assert [turn["input_mode"] for turn in record["bot_turns"]] == list(scripted.bot_input_modes)
     assert record["queue"] == scripted.queue
     assert_in_order(record["prompts"], scripted.prompts)
     for fragment in scripted.heard_once:
@@ -113,6 +116,7 @@ def test_scripted_call(scripted: ScriptedCall, monkeypatch: pytest.MonkeyPatch) 
         assert record["agent"]["summary"].items() >= scripted.agent_summary.items(), record["agent"]
         # What the agent heard is never played to the caller.
         assert not set(record["agent"]["whisper"]) & set(record["prompts"])
+    assert_callback(record["callback"], scripted, record["records"])
 
 
 @pytest.mark.parametrize(
@@ -138,14 +142,17 @@ def test_a_call_no_agent_answers_reports_no_agent(monkeypatch: pytest.MonkeyPatc
     scripted = next(call for call in SCRIPTED_CALLS if call.outcome == "disconnected")
     record, _ = run_scripted(scripted, monkeypatch)
     assert record["agent"] is None
-    assert_callback(record["callback"], scripted)
+    assert_callback(record["callback"], scripted, record["records"])
 
 
-def assert_callback(created: dict[str, Any] | None, scripted: ScriptedCall) -> None:
+def assert_callback(
+    created: dict[str, Any] | None, scripted: ScriptedCall, records: dict[str, list[dict[str, Any]]]
+) -> None:
     """What the call created in Connect (``callback`` of ``--json``) is what the script expects.
 
     A booked callback always becomes a queued callback or a task; a call that books none creates
-    nothing in Connect.
+    nothing in Connect. The callbacks row links a created task by its contact id (the flow's
+    ``$.Task.ContactId``); a queued callback's id is not exposed to the flow, so none is linked.
     """
     if scripted.outcome != "callback":
         assert created is None
@@ -153,6 +160,12 @@ def assert_callback(created: dict[str, Any] | None, scripted: ScriptedCall) -> N
     assert created is not None, "a booked callback must be created in Connect"
     assert created["kind"] in {"queued_callback", "task"}
     assert created["release_at"].endswith("+09:00")
+    [row] = records["callbacks"]
+    if created["kind"] == "task":
+        assert created["contact_id"], created
+        assert row.get("connect_contact_id") == created["contact_id"], row
+    else:
+        assert "connect_contact_id" not in row, row
     if scripted.callback is None:
         return
     expected = scripted.callback

@@ -161,6 +161,21 @@ def test_slot_types_and_optional_slots(locale: dict[str, Any]) -> None:
     assert {slot["ValueElicitationSetting"]["SlotConstraint"] for slot in slots} == {"Optional"}
 
 
+def test_the_bot_declares_no_prompts_so_the_hook_alone_sets_how_lex_listens(locale: dict[str, Any]) -> None:
+    # Voice turn-taking (bot.voice_input): barge-in, speech timeouts and keypad input are Lex
+    # session attributes the code hook sets per prompt. A slot or intent prompt in the bot
+    # (PromptSpecification: AllowInterrupt, PromptAttemptsSpecification, AudioAndDTMFInputSpecification)
+    # would be a second place for the same settings.
+    rendered = json.dumps(locale)
+    for key in (
+        "PromptSpecification",
+        "AllowInterrupt",
+        "AudioAndDTMFInputSpecification",
+        "DTMFSpecification",
+    ):
+        assert key not in rendered
+
+
 def test_bot_waits_for_its_speech_policy(template: Template) -> None:
     _, bot = _only(template, "AWS::Lex::Bot")
     assert any(name.startswith("LexBotSpeechPolicy") for name in bot["DependsOn"])

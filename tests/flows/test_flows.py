@@ -7,15 +7,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, Final
 
 import pytest
 
+from bot.voice_input import PromptKind, input_settings
 from contract import (
     BOT_INPUT_ATTRIBUTES,
     CONTACT_FLOW_ACTIONS,
     DEFAULT_QUEUE,
     HANDOFF_ATTRIBUTES,
+    LEX_INPUT_SETTINGS,
     QUEUE_KEYS,
     RESULT_OK,
     ROUTING_ATTRIBUTES,
@@ -229,7 +231,7 @@ def test_every_name_a_flow_exchanges_with_the_bot_and_the_functions_is_the_contr
             assert set(sent) <= _names(LambdaParameter), action["Identifier"]
             assert sent[LambdaParameter.ACTION] in CONTACT_FLOW_ACTIONS, action["Identifier"]
         if action["Type"] == "ConnectParticipantWithLexBot":
-            assert set(parameters["LexSessionAttributes"]) == set(BOT_INPUT_ATTRIBUTES)
+            assert set(parameters["LexSessionAttributes"]) == {*BOT_INPUT_ATTRIBUTES, *LEX_INPUT_SETTINGS}
         if action["Type"] == "UpdateContactAttributes":
             assert set(parameters["Attributes"]) <= _names(ContactAttribute), action["Identifier"]
     assert _references(document, "External") <= _names(LambdaResponse)
@@ -344,8 +346,17 @@ def test_the_bot_gets_its_prompt_alias_and_session_attributes(inbound: FlowGraph
             ContactAttribute.CUSTOMER_TIER: f"$.Attributes.{ContactAttribute.CUSTOMER_TIER}",
             ContactAttribute.CHANNEL: "$.Channel",
             ContactAttribute.CONTACT_ID: "$.ContactId",
+            # How Lex listens after the first prompt: the hook's open-question profile.
+            **input_settings(PromptKind.OPEN),
         },
     }
+
+
+#: What the flow asks once it created a callback task: the row records the task's contact id.
+LINK_TASK: Final = {
+    LambdaParameter.ACTION: ContactFlowAction.LINK_CALLBACK,
+    LambdaParameter.CONNECT_CONTACT_ID: "$.Task.ContactId",
+}
 
 
 def test_end_disconnects_without_a_second_goodbye(inbound: FlowGraph) -> None:
@@ -365,10 +376,14 @@ def test_end_disconnects_without_a_second_goodbye(inbound: FlowGraph) -> None:
     assert sources == {
         ("offer-callback", "Condition Equals 2"),
         ("chat-offer-callback", "Condition Equals 2"),
-        # A number Connect cannot dial: after the apology and the task for agents.
-        ("rejected-create-task", "NextAction"),
+        # A number Connect cannot dial: after the apology and the task for agents (linked to the
+        # row when created, so whatever the link answers).
+        ("rejected-link-task", "NextAction"),
+        ("rejected-link-task", "Error NoMatchingError"),
         ("rejected-create-task", "Error NoMatchingError"),
     }
+    assert inbound.target("rejected-create-task", "NextAction") == "rejected-link-task"
+    assert inbound["rejected-link-task"]["Parameters"]["LambdaInvocationAttributes"] == LINK_TASK
 
 
 def _queue_router(inbound: FlowGraph) -> str:
@@ -452,11 +467,17 @@ def test_callback_offer_on_voice(inbound: FlowGraph) -> None:
     assert inbound[register]["Parameters"]["ResponseValidation"] == {"ResponseType": "STRING_MAP"}
     checked = inbound.target(register, "NextAction")
     assert inbound[checked]["Parameters"] == {"ComparisonValue": "$.External.result"}
-    # Saved, then a task (the kind the function chose) with logging off around the number.
-    confirmed = inbound.follow(checked, "Condition Equals ok", *["NextAction"] * 5)
+    # Saved, then a task (the kind the function chose) with logging off around the number, then
+    # the task's contact id linked to the row ($.Task.ContactId), whatever the link answers.
+    linked = inbound.follow(checked, "Condition Equals ok", *["NextAction"] * 5)
+    assert inbound[linked]["Parameters"]["LambdaInvocationAttributes"] == LINK_TASK
+    confirmed = inbound.target(linked, "NextAction")
+    assert inbound.target(linked, "Error NoMatchingError") == confirmed
     text = inbound[confirmed]["Parameters"]["Text"]
-    # Prompt text may embed references ("May be defined statically or dynamically").
-    assert "$.External.referenceSpoken" in text and "$.External.callbackTime" in text
+    # Prompt text may embed references ("May be defined statically or dynamically"); the link
+    # replaced $.External, so the confirmation reads what save-callback kept.
+    assert "$.Attributes.callbackReferenceSpoken" in text and "$.Attributes.callbackTimeSpoken" in text
+    assert "$.External" not in text
     assert inbound[inbound.target(confirmed, "NextAction")]["Type"] == "DisconnectParticipant"
     for failure in (
         inbound.target(register, "Error NoMatchingError"),
@@ -545,10 +566,13 @@ def test_chat_callback_asks_for_the_number_and_registers_it(inbound: FlowGraph) 
     result = _logging(inbound, inbound.target(register, "NextAction"), "Enabled")
     assert inbound[result]["Parameters"] == {"ComparisonValue": "$.External.result"}
     # Saved, then always a task (chat has no number Connect could dial), the typed number unlogged.
-    confirmed = inbound.follow(result, "Condition Equals ok", *["NextAction"] * 4)
+    linked = inbound.follow(result, "Condition Equals ok", *["NextAction"] * 4)
+    assert inbound[linked]["Parameters"]["LambdaInvocationAttributes"] == LINK_TASK
+    confirmed = inbound.target(linked, "NextAction")
+    assert inbound.target(linked, "Error NoMatchingError") == confirmed
     text = inbound[confirmed]["Parameters"]["Text"]
     # Chat shows the reference as written; the spaced-out form is for text-to-speech.
-    assert "$.External.reference " in text and "$.External.callbackTime " in text
+    assert "$.Attributes.callbackReference " in text and "$.Attributes.callbackTimeSpoken " in text
     assert "referenceSpoken" not in text
     assert inbound[inbound.target(confirmed, "NextAction")]["Type"] == "DisconnectParticipant"
     # A bad number (the function answers result=error) or a failed call: the callback apology.

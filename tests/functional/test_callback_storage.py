@@ -54,3 +54,19 @@ def test_the_kind_and_status_change_in_place_and_only_for_a_stored_request(dynam
     assert repository().set_kind("contact-2", "task") is None
     assert repository().mark_not_created("contact-2") is None
     assert dynamodb.scan(TableName=TABLE_NAMES["CALLBACKS_TABLE_NAME"])["Count"] == 1
+
+
+def test_the_created_contact_id_links_the_row_in_place_and_only_for_a_stored_request(dynamodb: Any) -> None:
+    repository().save(PLANNED)
+
+    linked = repository().link("contact-1", "task-contact-9")
+    again = repository().link("contact-1", "task-contact-9")
+
+    assert linked is not None and linked.connect_contact_id == "task-contact-9" and linked == again
+    assert linked.reference == PLANNED.reference and linked.kind == PLANNED.kind
+    item = dynamodb.get_item(
+        TableName=TABLE_NAMES["CALLBACKS_TABLE_NAME"], Key={"contact_id": {"S": "contact-1"}}
+    )["Item"]
+    assert item["connect_contact_id"] == {"S": "task-contact-9"}
+    assert repository().link("contact-2", "task-contact-9") is None
+    assert dynamodb.scan(TableName=TABLE_NAMES["CALLBACKS_TABLE_NAME"])["Count"] == 1

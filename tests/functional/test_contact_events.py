@@ -144,8 +144,9 @@ def test_an_ended_contact_is_recorded_once_with_its_outcome_masked_and_with_a_tt
     assert record_count(dynamodb) == 1
     item = stored(dynamodb)
     assert item is not None
-    assert {name: value.get("S", value.get("N")) for name, value in item.items()} == {
+    assert {name: value.get("S", value.get("N", value.get("BOOL"))) for name, value in item.items()} == {
         "contact_id": CONTACT_ID,
+        "customer_initiated": True,
         "initial_contact_id": CONTACT_ID,
         "channel": "VOICE",
         "initiation_method": "INBOUND",
@@ -373,3 +374,97 @@ def test_a_later_event_for_a_recorded_contact_changes_nothing(
         {"S": "contained"},
         {"S": "2026-03-20T10:04:30+09:00"},
     )
+
+
+TASK_ID = "7a5c0000-1111-2222-3333-444455556666"
+CALLBACK_CONTACT_ID = "7a5c0000-9999-2222-3333-444455556666"
+
+
+@pytest.mark.parametrize(
+    ("detail", "contact_id"),
+    [
+        # The callback task the flow created (CreateTask: initiated by API on TASK); an agent took it.
+        (
+            {"channel": "TASK", "initiationMethod": "API", "relatedContactId": CONTACT_ID},
+            TASK_ID,
+        ),
+        # A queued callback Connect dialled (CALLBACK), following the contact that booked it.
+        ({"initiationMethod": "CALLBACK", "previousContactId": CONTACT_ID}, CALLBACK_CONTACT_ID),
+    ],
+    ids=["task", "queued_callback"],
+)
+def test_a_callback_or_task_contact_is_recorded_joinable_and_counted_in_no_outcome_metric(
+    app: contact_events.ContactEventsApp,
+    dynamodb: Any,
+    connect: Stubber,
+    lambda_context: FakeLambdaContext,
+    captured: CapturedOutput,
+    detail: dict[str, str],
+    contact_id: str,
+) -> None:
+    # It carries the booking contact's callback attributes (the task's Attributes, or inherited).
+    expect_attributes(
+        connect,
+        {
+            **ESCALATED,
+            ContactAttribute.CALLBACK_REFERENCE: "12345678",
+            ContactAttribute.CALLBACK_KIND: "task",
+        },
+        contact_id=contact_id,
+    )
+    raw = event(
+        contactId=contact_id,
+        initialContactId=contact_id,
+        agentInfo={"connectedToAgentTimestamp": "2026-03-20T01:03:00Z"},
+        **detail,
+    )
+
+    answer = handle(app, raw, lambda_context)
+
+    assert answer["status"] == "recorded"
+    item = stored(dynamodb, contact_id)
+    assert item is not None
+    assert item["initiation_method"] == {"S": detail["initiationMethod"]}
+    assert item["customer_initiated"] == {"BOOL": False}
+    assert item["callback_reference"] == {"S": "12345678"}  # joins it to the promise
+    for field, name in (
+        ("related_contact_id", "relatedContactId"),
+        ("previous_contact_id", "previousContactId"),
+    ):
+        if name in detail:
+            assert item[field] == {"S": CONTACT_ID}
+        else:
+            assert field not in item
+    # Not a booking of its own, and not the bot's contact: the containment rate never sees it.
+    assert item["outcome"] != {"S": "callback"}
+    names = [name for name, _ in published(captured)]
+    assert "ContactRecorded" not in names and "ContactEscalated" not in names
+    assert "CallbacksPending" in names
+
+
+@pytest.mark.parametrize(
+    ("channel", "method", "counted"),
+    [
+        ("CHAT", "API", True),
+        ("VOICE", "INBOUND", True),
+        ("VOICE", "TRANSFER", False),
+        ("VOICE", "OUTBOUND", False),
+    ],
+)
+def test_only_contacts_a_customer_started_count_in_the_outcome_metrics(
+    app: contact_events.ContactEventsApp,
+    dynamodb: Any,
+    connect: Stubber,
+    lambda_context: FakeLambdaContext,
+    captured: CapturedOutput,
+    channel: str,
+    method: str,
+    counted: bool,
+) -> None:
+    expect_attributes(connect, ESCALATED)
+    handle(app, event(channel=channel, initiationMethod=method), lambda_context)
+    recorded = [dims for name, dims in published(captured) if name == "ContactRecorded"]
+    escalated = [dims for name, dims in published(captured) if name == "ContactEscalated"]
+    assert len(recorded) == len(escalated) == (1 if counted else 0)
+    item = stored(dynamodb)
+    assert item is not None and item["customer_initiated"] == {"BOOL": counted}

@@ -25,6 +25,9 @@ from tests.functional.conftest import (
 #: A Monday morning in Seoul: reservations for "내일" resolve to Tuesday 2025-11-25.
 NOW = datetime(2025, 11, 24, 10, 0, tzinfo=KST)
 DELIVERY_TIME_ANSWER = "일반 배송은 주문 후 2-3일, 당일배송은 오후 2시 이전 주문 시 당일 배송됩니다."
+ORDER_CANCEL_ANSWER = (
+    "주문 취소는 배송 준비 전까지 가능합니다. 마이페이지에서 직접 취소하거나 고객센터로 연락주세요."
+)
 HOURS_ANSWER = "평일 오전 9시부터 오후 6시까지 운영합니다. 주말 및 공휴일은 휴무입니다."
 
 Runner = Callable[[dict[str, Any]], dict[str, Any]]
@@ -77,17 +80,9 @@ def next_turn(previous: dict[str, Any], text: str, intent: str = "FallbackIntent
             {"nextAction": "escalate", "queue": "general", "reason": "agent_request", "priority": "NORMAL"},
             messages.ESCALATE,
         ),
-        (
-            "lex_cancel_request",
-            "Close",
-            {
-                "nextAction": "escalate",
-                "queue": "payment",
-                "reason": "payment_security",
-                "priority": "NORMAL",
-            },
-            messages.ESCALATE_PAYMENT,
-        ),
+        # FAQ first (issue 14) changed this deliberately: the FAQ on cancelling is answered first
+        # (the caller's "아니요" then goes to the payment queue: the test after this one).
+        ("lex_cancel_request", "ElicitIntent", {}, ORDER_CANCEL_ANSWER),
         (
             "lex_vip_urgent",
             "Close",
@@ -124,6 +119,26 @@ def test_recorded_events_through_the_lambda_handler(
         }
     else:
         assert "intent" not in response["sessionState"]
+
+
+def test_a_cancellation_answered_first_goes_to_the_payment_queue_on_no(run: Runner) -> None:
+    first = run(load_event("lex_cancel_request"))
+    assert contents(first) == [ORDER_CANCEL_ANSWER, messages.FAQ_FIRST_FOLLOW_UP]
+    event = load_event("lex_cancel_request")
+    event["inputTranscript"] = "아니요"
+    event["sessionState"]["sessionAttributes"] = attributes(first)
+
+    response = run(event)
+
+    assert response["sessionState"]["dialogAction"]["type"] == "Close"
+    assert contents(response) == [messages.ESCALATE_PAYMENT]
+    routing = {key: attributes(response)[key] for key in ("nextAction", "queue", "reason", "priority")}
+    assert routing == {
+        "nextAction": "escalate",
+        "queue": "payment",
+        "reason": "payment_security",
+        "priority": "NORMAL",
+    }
 
 
 def test_faq_answer_is_followed_by_anything_else(run: Runner) -> None:
@@ -168,11 +183,11 @@ def test_reservation_dialog_stores_the_booking_and_reads_the_reference_back(
     run: Runner, dynamodb: Any
 ) -> None:
     first = run(next_turn({"sessionState": {"sessionAttributes": {}}}, "예약 좀 하고 싶어요"))
-    assert contents(first)[-1] == messages.RESERVATION_SERVICE_PROMPT
+    assert messages.RESERVATION_SERVICE_PROMPT in contents(first)  # then the keypad note on voice
     second = run(next_turn(first, "2번이요"))
-    assert contents(second)[-1] == messages.RESERVATION_DATE_PROMPT
+    assert messages.RESERVATION_DATE_PROMPT in contents(second)  # then the keypad note on voice
     third = run(next_turn(second, "내일이요"))
-    assert contents(third)[-1] == messages.RESERVATION_PHONE_PROMPT
+    assert messages.RESERVATION_PHONE_PROMPT in contents(third)  # then the keypad note on voice
     fourth = run(next_turn(third, "공일공 일이삼사 오육칠팔이요"))
 
     stored = dynamodb.scan(TableName=TABLE_NAMES["RESERVATIONS_TABLE_NAME"])["Items"]
@@ -303,9 +318,14 @@ def _tool_answer(intent: str, confidence: float) -> dict[str, Any]:
 
 @pytest.fixture
 def bedrock_stub(environment: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Stubber:
-    """Bedrock enabled, with the hook's bedrock-runtime client answering from a Stubber."""
+    """Bedrock enabled and asked on every turn, answering from a Stubber.
+
+    These tests are about what happens once Bedrock is asked; when it is asked (only when the local
+    classifier is unsure, by default) is ``tests/functional/test_local_first_wiring.py``.
+    """
     monkeypatch.setenv("BEDROCK_ENABLED", "true")
     monkeypatch.setenv("BEDROCK_MODEL_ID", "apac.anthropic.claude-haiku-4-5-20251001-v1:0")
+    monkeypatch.setenv("BEDROCK_CONSULT", "always")
     from bot import bedrock_classifier
 
     client = boto3.client(

@@ -7,6 +7,7 @@ every metric the monitoring alarms on is one the handlers emit, as they emit it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
@@ -23,6 +24,7 @@ from contract import (
     CUSTOMERS,
     LEX_HOOK_METRICS,
     METRICS_NAMESPACE,
+    ConsultPolicy,
     Dimension,
     EnvVar,
     Intent,
@@ -92,6 +94,7 @@ def test_the_lex_hook_publishes_exactly_its_contract_metrics(
 ) -> None:
     monkeypatch.setenv(EnvVar.BEDROCK_ENABLED, "true")
     monkeypatch.setenv(EnvVar.BEDROCK_MODEL_ID, MODEL_ID)
+    monkeypatch.setenv(EnvVar.BEDROCK_CONSULT, "always")  # BedrockConsulted on each turn below
     client = boto3.client(
         "bedrock-runtime",
         region_name="ap-northeast-2",
@@ -116,6 +119,20 @@ def test_the_lex_hook_publishes_exactly_its_contract_metrics(
         dynamodb.delete_table(TableName=TABLE_NAMES[CONVERSATIONS.environment_variable])
         stubber.add_response("converse", _tool_answer(Intent.GREETING, 0.95))
         turn("안녕하세요")  # ConversationLogWriteFailed
+        # LocalConfident: local first (the default policy), a clear greeting never reaches Bedrock.
+        local_first = lex_hook.build_app(
+            dataclasses.replace(settings, bedrock_consult=ConsultPolicy.WHEN_UNSURE),
+            clock=lambda: NOW,
+            bedrock_client=client,
+        )
+        lex_hook.handle_event(_turn("안녕하세요"), lambda_context, app_provider=lambda: local_first)
+        stubber.assert_no_pending_responses()
+    # FaqBeforeEscalation: a technical-support request the FAQ answers first (local classifier only).
+    local = lex_hook.build_app(
+        dataclasses.replace(settings, bedrock_enabled=False, bedrock_model_id=None), clock=lambda: NOW
+    )
+    password = _turn("로그인 비밀번호가 기억이 안 나요")
+    lex_hook.handle_event(password, lambda_context, app_provider=lambda: local)
     broken = lex_hook.LexHookApp(
         engine=_ExplodingEngine(),  # type: ignore[arg-type]
         conversation_log=app._conversation_log,

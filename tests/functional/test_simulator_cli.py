@@ -67,7 +67,8 @@ def test_classify_off_writes_one_record_per_input_line() -> None:
 
     assert len(records) == len(NASTY_LINES)
     for record in records:
-        assert set(record) == {"text", "intent", "confidence", "source"}
+        assert set(record) == {"text", "intent", "confidence", "source", "consulted_bedrock"}
+        assert record["consulted_bedrock"] is False  # no Bedrock to consult
         _assert_classify_record(record)
     texts = [record["text"] for record in records]
     assert texts[0] == ""
@@ -90,18 +91,31 @@ def test_classify_fail_falls_back_to_local_on_every_line() -> None:
     stdin = "\n".join(lines).encode() + b"\n"
 
     records = _json_lines(run_simulator("classify", "--bedrock", "fail", "--explain", stdin=stdin))
+    asked_always = _json_lines(
+        run_simulator("classify", "--bedrock", "fail", "--consult", "always", "--explain", stdin=stdin)
+    )
 
     assert [record["text"] for record in records] == lines
-    for record in records:
+    for record in [*records, *asked_always]:
         _assert_classify_record(record)
-    # The throttling answer went through the real client and error mapping.
-    assert [record["fallback_reason"] for record in records] == [
-        "throttled",
-        "empty_input",
-        "throttled",
-        "throttled",
-        "throttled",
+    # Local first (the default): the clear requests stand locally; only the unclear line asks
+    # Bedrock, whose throttling answer went through the real client and error mapping.
+    assert [(record["consulted_bedrock"], record["fallback_reason"]) for record in records] == [
+        (False, "local_confident"),
+        (False, "empty_input"),
+        (False, "local_confident"),
+        (False, "local_confident"),
+        (True, "throttled"),
     ]
+    # Bedrock first (--consult always): every line with words asks it; the same local answers stand.
+    assert [(record["consulted_bedrock"], record["fallback_reason"]) for record in asked_always] == [
+        (True, "throttled"),
+        (False, "empty_input"),
+        (True, "throttled"),
+        (True, "throttled"),
+        (True, "throttled"),
+    ]
+    assert [record["intent"] for record in asked_always] == [record["intent"] for record in records]
 
 
 def test_faq_writes_one_record_per_input_line() -> None:
@@ -190,6 +204,7 @@ def test_a_failing_chain_still_gives_one_record() -> None:
         "intent": None,
         "confidence": 0.0,
         "source": None,
+        "consulted_bedrock": False,
         "error": "RuntimeError",
     }
 

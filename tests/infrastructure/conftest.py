@@ -35,7 +35,7 @@ from stacks import build_app
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENVIRONMENTS = ("dev", "staging", "prod")
-ROLES: Final = ("stateful", "connect", "bot")
+ROLES: Final = ("stateful", "connect", "bot", "web", "verification")
 
 #: Set by ``make test`` to the cloud assembly it has just synthesized with the CLI.
 CDK_OUT_VARIABLE: Final = "AICC_CDK_OUT"
@@ -60,6 +60,7 @@ SYNTH_INPUTS: Final = (
     "flowlang",
     "scenarios",
     "testlang",
+    "web",
 )
 
 

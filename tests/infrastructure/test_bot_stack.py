@@ -17,7 +17,7 @@ from constructs_lib.faq_loader import FAQ_FILE
 from constructs_lib.function_environment import powertools_layer_parameter_name
 from contract import FALLBACK_INTENT, QUEUE_KEYS, Intent
 from flowlang import FLOWS, KNOWN_PLACEHOLDERS, check_flow, placeholders_in
-from flowlang.templates import placeholder_output_key
+from flowlang.templates import CONNECT_FLOWS, placeholder_output_key
 from lexbot import load_bot_definition
 from tests.infrastructure.conftest import SynthResult
 
@@ -436,10 +436,14 @@ def test_connect_alarms_watch_every_deployed_queue_and_flow_by_its_name(
     bot = synth.raw(environment, "bot")
     connect = synth.raw(environment, "connect")
     queue_names = sorted(q["Properties"]["Name"] for q in _resources(connect, "AWS::Connect::Queue").values())
+    # Every flow the environment deploys, whichever stack holds it (the connect stack's outbound
+    # whisper, which the queues name, included).
     flow_names = sorted(
-        f["Properties"]["Name"] for f in _resources(bot, "AWS::Connect::ContactFlow").values()
+        f["Properties"]["Name"]
+        for role in synth.stack_names[environment]
+        for f in _resources(synth.raw(environment, role), "AWS::Connect::ContactFlow").values()
     )
-    assert len(queue_names) == len(QUEUE_KEYS) and len(flow_names) == len(FLOWS)
+    assert len(queue_names) == len(QUEUE_KEYS) and len(flow_names) == len(FLOWS) + len(CONNECT_FLOWS)
     alarms = _connect_alarms(bot)
     by_metric: dict[str, list[dict[str, Any]]] = {}
     for alarm in alarms:
@@ -468,4 +472,4 @@ def test_connect_alarms_watch_every_deployed_queue_and_flow_by_its_name(
         "CallRecordingUploadError",
     ):
         assert len(by_metric[metric]) == 1, metric
-    assert len(alarms) == 2 * len(QUEUE_KEYS) + 2 * len(FLOWS) + 4
+    assert len(alarms) == 2 * len(QUEUE_KEYS) + 2 * len(flow_names) + 4

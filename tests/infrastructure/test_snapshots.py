@@ -42,7 +42,9 @@ def snapshot_json(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
-@pytest.mark.parametrize("role", ["stateful", "connect", "bot"])
+# Not the verification stack: its test cases are the scenarios themselves, checked by tests/testlang
+# (a 600 KB snapshot per environment would only repeat them).
+@pytest.mark.parametrize("role", ["stateful", "connect", "bot", "web"])
 def test_stack_snapshot(
     synth: SynthResult, snapshot_json: SnapshotAssertion, environment: str, role: str
 ) -> None:

@@ -268,7 +268,7 @@ def test_cfn_lint_reports_nothing_on_the_templates(templates: dict[str, dict[str
     from cfnlint.api import lint
 
     # cfn-lint's list of IAM actions (W3037) predates Connect's test-case API; its own schema of
-    # AWS::Connect::TestCase names them (connect:ListTestCases, ...). Only those five may be unknown.
+    # AWS::Connect::TestCase names them (connect:ListTestCases, ...). Only those may be unknown.
     unknown_to_cfn_lint = {action.split(":")[1].lower() for action in TEST_CASE_ACTIONS}
     for environment, template in templates.items():
         matches = lint(json.dumps(template), regions=[CONFIGS[environment].region])
@@ -304,6 +304,7 @@ def _expected(config: EnvironmentConfig, account: str) -> dict[str, list[str]]:
     contacts, flows = f"{connect}/contact/*", f"{connect}/contact-flow/*"
     test_cases = [
         "ListTestCases",
+        "DescribeTestCase",
         "StartTestCaseExecution",
         "GetTestCaseExecutionSummary",
         "ListTestCaseExecutionRecords",
@@ -383,7 +384,7 @@ def test_the_policy_allows_exactly_the_aws_calls_of_verify_and_smoke(
     # connectparticipant is signed with the chat's participant or connection token, not with IAM.
     assert services == {"cloudformation", "connect", "connectparticipant"}
     assert actions == set(VERIFICATION_ACTIONS)
-    assert len(VERIFICATION_ACTIONS) == len(set(VERIFICATION_ACTIONS)) == 9
+    assert len(VERIFICATION_ACTIONS) == len(set(VERIFICATION_ACTIONS)) == 10
     allowed = _allowed(templates["dev"])
     assert set(allowed) == actions
     config = CONFIGS["dev"]

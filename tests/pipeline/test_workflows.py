@@ -98,6 +98,11 @@ def test_python_comes_from_the_projects_python_version_file() -> None:
             setups = [
                 step for step in job["steps"] if step.get("uses", "").startswith("actions/setup-python@")
             ]
+            if "container" in job:
+                # The Debian container of the test jobs brings the same Python as .python-version.
+                assert job["container"]["image"] == f"python:{version}-bookworm"
+                assert not setups
+                continue
             assert [step["with"] for step in setups] == [{"python-version-file": ".python-version"}]
             # Node is never set up by an action: make installs Node 24 from package.json.
             assert not any(step.get("uses", "").startswith("actions/setup-node@") for step in job["steps"])
@@ -283,3 +288,11 @@ def test_make_deploy_prompts_for_iam_broadening_only_outside_the_pipeline(
         check=True,
     )
     assert result.stdout.strip().endswith(f"deploy -c env=dev --all --require-approval {approval}")
+
+
+@pytest.mark.parametrize("name", ["deploy.yml", "pull-request.yml"])
+def test_make_test_runs_in_a_debian_container_for_debians_chromium(name: str) -> None:
+    """The browser test drives Debian's chromium packages; Ubuntu's chromium package is a snap stub."""
+    test_job = _load(name)["jobs"]["test"]
+    assert _runs(test_job) == ["make test"]
+    assert test_job["container"]["image"].endswith("-bookworm")

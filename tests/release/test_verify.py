@@ -115,6 +115,11 @@ def test_every_published_test_case_of_the_environment_runs_and_passes(aws: Stubb
             {"Id": "tc-draft", "Name": f"{PREFIX}-draft", "Status": "SAVED"},
         ),
     )
+    aws["connect"].add_response(
+        "describe_test_case",
+        {"TestCase": {"Description": "Not run by make verify: depends on live staffing: run manually. x"}},
+        {"InstanceId": INSTANCE_ID, "TestCaseId": "tc-draft"},
+    )
     # Sorted by name: faq, then greeting.
     start(aws, "faq")
     start(aws, "greeting")
@@ -130,7 +135,7 @@ def test_every_published_test_case_of_the_environment_runs_and_passes(aws: Stubb
         f"PASSED      {PREFIX}-greeting  4/4 observations passed",
         "verify dev: 2 passed, 0 not passed",
     ]
-    assert f"skipped {PREFIX}-draft: not published (status SAVED)" in err
+    assert f"not run: {PREFIX}-draft: depends on live staffing: run manually" in err
     # The progress bar, one line per change on a non-terminal stderr.
     assert "[" + "." * 30 + "] 0/2 done, 2 running" in err
     assert "[" + "#" * 15 + "." * 15 + "] 1/2 done, 1 running" in err
@@ -397,3 +402,16 @@ def test_clients_retry_throttling_in_botocore_standard_mode(monkeypatch: pytest.
 
     assert [case.name for case in found] == ["aicc-dev-faq"]
     assert len(sent) == 3
+
+
+def test_a_saved_test_case_without_a_readable_reason_is_noted_by_its_status() -> None:
+    class Refusing:
+        def describe_test_case(self, **_: Any) -> Any:
+            from botocore.exceptions import ClientError
+
+            raise ClientError(
+                {"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "DescribeTestCase"
+            )
+
+    reason = verify.not_run_reason(Refusing(), INSTANCE_ID, {"Id": "tc-x", "Status": "SAVED"})
+    assert reason == "not published (status SAVED)"

@@ -183,12 +183,14 @@ def test_bedrock_fail_really_calls_bedrock_and_falls_back() -> None:
         )
         return client
 
+    # Local first (the deployed default): the unclear first turn asks Bedrock (throttled: the local
+    # answer stands and the bot asks again); the clear second turn is answered locally.
     result = simulate_call(
         CallSettings(at=AT, bedrock="fail"),
-        ScriptedCaller(["앱이 자꾸 꺼져요"]),
+        ScriptedCaller(["주식 추천해 주세요", "앱이 자꾸 꺼져요"]),
         failing_bedrock_client=counting_factory,
     )
-    assert attempts, "the throttled Bedrock client was never called"
+    assert attempts == ["converse"], "the throttled Bedrock client was not called for the unclear turn alone"
     assert (result.outcome.value, result.queue) == ("transferred", "tech_support")
 
 

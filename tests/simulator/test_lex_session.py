@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from contract import FALLBACK_INTENT
+from contract import FALLBACK_INTENT, LexInputSetting
 from lexbot import load_bot_definition
 from simulator.flow_data import ActionFailed, InputTimeout
 from simulator.lex_session import (
@@ -16,6 +16,7 @@ from simulator.lex_session import (
     BotIdentity,
     IntentMatcher,
     LexBotSimulator,
+    keypad_input,
     matcher_from_definition,
     similarity,
 )
@@ -192,3 +193,97 @@ def test_a_bot_that_never_closes_is_stopped() -> None:
     hook = Hook(*[elicit("다시 말씀해 주세요", {})] * MAX_BOT_TURNS)
     with pytest.raises(BotConversationError, match=str(MAX_BOT_TURNS)):
         simulator(hook, Script()).converse(None, {})
+
+
+# --- keypad inside the bot and turn-taking (bot.voice_input) ---------------------------------------
+
+
+class KeypadScript(Script):
+    """A caller who notes whether each input could be keys."""
+
+    def __init__(self, *inputs: str | None) -> None:
+        super().__init__(*inputs)
+        self.keypad: list[bool] = []
+
+    def next_input(self, keypad: bool = False) -> str | None:
+        self.keypad.append(keypad)
+        return super().next_input(keypad)
+
+
+@pytest.mark.parametrize(
+    ("keys", "session", "digits", "ended_by", "ignored"),
+    [
+        ("20260001#", {}, "20260001", "end_key", 0),
+        ("01012345678", {}, "01012345678", "timeout", 0),
+        ("123*", {}, "", "deletion", 0),
+        ("12*34#", {}, "", "deletion", 3),
+        ("2#", {LexInputSetting.DTMF_MAX_LENGTH: "1"}, "2", "max_length", 1),
+        (
+            "12*",
+            {LexInputSetting.DTMF_END_CHARACTER: "*", LexInputSetting.DTMF_DELETION_CHARACTER: "#"},
+            "12",
+            "end_key",
+            0,
+        ),
+        ("1234", {LexInputSetting.DTMF_MAX_LENGTH: "junk"}, "1234", "timeout", 0),
+    ],
+)
+def test_keys_are_collected_as_lex_does_with_the_sessions_settings(
+    keys: str, session: dict[str, str], digits: str, ended_by: str, ignored: int
+) -> None:
+    keyed = keypad_input(keys, session)
+    assert (keyed.digits, keyed.ended_by, keyed.ignored) == (digits, ended_by, ignored)
+
+
+def test_keys_inside_the_bot_reach_the_hook_as_dtmf_digits_without_the_end_key() -> None:
+    hook = Hook(elicit("주문번호를 말씀해 주세요", {}), close("끝", {}))
+    caller = KeypadScript("주문 조회", "20260001#")
+    bot = simulator(hook, caller)
+    bot.converse(None, {})
+    event = hook.events[1]
+    assert (event["inputMode"], event["inputTranscript"]) == ("DTMF", "20260001")
+    assert "transcriptions" not in event  # Lex transcribes speech only
+    assert caller.keypad == [True, True]  # the keypad is live at every prompt of the bot on voice
+    assert bot.turns[1]["keypad"] == {"ended_by": "end_key", "digits": 8, "ignored": 0}
+
+
+def test_a_cleared_entry_is_heard_as_silence() -> None:
+    hook = Hook(close("끝", {}))
+    simulator(hook, Script("123*")).converse(None, {})
+    assert (hook.events[0]["inputMode"], hook.events[0]["inputTranscript"]) == ("Speech", "")
+
+
+def test_chat_has_no_keypad_and_keeps_the_text_as_typed() -> None:
+    hook = Hook(close("끝", {}))
+    caller = KeypadScript("20260001#")
+    simulator(hook, caller, channel="CHAT").converse(None, {})
+    assert (hook.events[0]["inputMode"], hook.events[0]["inputTranscript"]) == ("Text", "20260001#")
+    assert caller.keypad == [False]
+
+
+def test_the_trace_shows_how_lex_listened_after_each_prompt_never_the_words() -> None:
+    read_back = {
+        LexInputSetting.ALLOW_INTERRUPT: "false",
+        LexInputSetting.AUDIO_START_TIMEOUT_MS: "7000",
+        LexInputSetting.AUDIO_END_TIMEOUT_MS: "1500",
+        LexInputSetting.AUDIO_MAX_LENGTH_MS: "15000",
+        LexInputSetting.DTMF_MAX_LENGTH: "1",
+    }
+    hook = Hook(elicit("예약이 완료되었습니다", read_back), close("끝", {}))
+    bot = simulator(hook, Script("예약할게요", "23"))
+    bot.converse(None, {})
+    first, second = bot.turns
+    # Before the hook set anything: Lex's defaults, prompts interruptible.
+    assert first == {
+        "interruptible": True,
+        "start_timeout_ms": "4000",
+        "end_timeout_ms": "600",
+        "max_length_ms": "13000",
+        "input_mode": "Speech",
+    }
+    assert second["interruptible"] is False
+    assert (second["start_timeout_ms"], second["end_timeout_ms"]) == ("7000", "1500")
+    # One key was taken (max-length 1); the second was pressed after the input had ended.
+    assert second["keypad"] == {"ended_by": "max_length", "digits": 1, "ignored": 1}
+    assert hook.events[1]["inputTranscript"] == "2"
+    assert "예약할게요" not in repr(bot.turns)

@@ -160,6 +160,15 @@ class InMemoryCallbackRepository:
         self._requests.put(contact_id, updated)
         return updated
 
+    def link(self, contact_id: str, connect_contact_id: str) -> CallbackRequest | None:
+        """Set the stored request's ``connect_contact_id``; None when the contact has none."""
+        stored = self._requests.get(contact_id)
+        if stored is None:
+            return None
+        updated = dataclasses.replace(stored, connect_contact_id=connect_contact_id)
+        self._requests.put(contact_id, updated)
+        return updated
+
     def all(self) -> list[CallbackRequest]:
         """Every stored request, sorted by contact id."""
         return [request for _, request in self._requests.sorted_items()]

@@ -18,6 +18,7 @@ from contract import (
     Dimension,
     EscalationReason,
     FallbackReason,
+    FaqFirstOutcome,
     Intent,
     Queue,
 )
@@ -29,6 +30,6 @@ DIMENSION_VALUES: Final[dict[str, frozenset[str]]] = {
     Dimension.QUEUE: frozenset(queue.value for queue in Queue),
     Dimension.ACTION: frozenset(action.value for action in ContactFlowAction),
     Dimension.CHANNEL: frozenset({*(channel.value for channel in ContactChannel), OTHER_CHANNEL}),
-    Dimension.OUTCOME: frozenset(outcome.value for outcome in ContactOutcome),
+    Dimension.OUTCOME: frozenset(outcome.value for outcome in (*ContactOutcome, *FaqFirstOutcome)),
     Dimension.PROBLEM: frozenset(problem.value for problem in ContactEventProblem),
 }

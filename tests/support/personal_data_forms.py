@@ -25,6 +25,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from bot.personal_data import mask_phone_number
+
 #: Sino-Korean digit words, as a caller reads digits aloud (this oracle's own table).
 SPOKEN_ZERO = ("공", "영")
 SPOKEN = {1: "일", 2: "이", 3: "삼", 4: "사", 5: "오", 6: "육", 7: "칠", 8: "팔", 9: "구"}
@@ -131,7 +133,13 @@ class PersonalNumber:
 
 
 def leaks(number: PersonalNumber, stored: str) -> list[str]:
-    """The secrets of ``number`` that appear in ``stored`` (read by :func:`digit_projection`)."""
+    """The secrets of ``number`` that appear in ``stored`` (read by :func:`digit_projection`).
+
+    The number's own masked form (``018-****-0002``) is taken out first: it shows the area code and
+    the last four digits by design, and for a number like 018-018-0002 those read as its secret.
+    """
+    if number.kind == "phone":
+        stored = stored.replace(mask_phone_number(number.e164), "")
     projection = digit_projection(stored)
     return [secret for secret in number.secrets if secret in projection]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from scenarios.calls import SCRIPTED_CALLS, ScriptedCall
-from scenarios.test_cases import QUEUE_GUARD, convert, current_transcript, load_transcripts
+from scenarios.test_cases import QUEUE_GUARD, convert, current_transcript, guard_id, load_transcripts
 from simulator import cli
 from simulator.commands.test_case import document_settings
 from simulator.test_case_runner import (
@@ -51,8 +51,9 @@ def test_every_scripted_call_passes_as_a_test_case(scripted: ScriptedCall) -> No
     result = run_test_case(document_of(scripted))
     hint = "flows or prompts changed? .venv/bin/python -m simulator test-case --record"
     assert result.passed, (result.summary()["FailedObservation"], result.messages, hint)
-    # What production needs: no contact waits in a queue, no contact-flow function runs for real.
-    assert not result.queued
+    # What production needs: no contact waits in a queue or is created for agents, no contact-flow
+    # function runs for real.
+    assert not result.queued and result.created == []
     assert result.real_invocations == []
 
 
@@ -65,7 +66,28 @@ def test_production_test_cases_end_before_the_bot_books_anything() -> None:
         result = run_test_case(document_of(scripted, production=True))
         assert result.passed and result.ended_by_test, (scripted.name, result.summary())
         assert result.bot_rows == seeded, scripted.name
-        assert not result.queued and result.real_invocations == []
+        assert not result.queued and result.created == [] and result.real_invocations == []
+
+
+@pytest.mark.parametrize("action_type", ["CreateCallbackContact", "CreateTask"])
+def test_without_its_guard_a_production_callback_creates_a_contact(action_type: str) -> None:
+    # The negative proof: the guard is what keeps the callback or task from being created.
+    scripted = next(
+        call
+        for call in SCRIPTED_CALLS
+        if not call.failing
+        and any(e.get("flow_action") == action_type for e in TRANSCRIPTS[call.name].events)
+        and TRANSCRIPTS[call.name].bot_write_input is None
+    )
+    test_case = document_of(scripted, production=True)
+    guarded = run_test_case(test_case)
+    assert guarded.passed and guarded.ended_by_test and guarded.created == [], guarded.summary()
+    content = copy.deepcopy(dict(test_case.content))
+    content["Observations"] = [
+        obs for obs in content["Observations"] if obs["Identifier"] != guard_id(action_type)
+    ]
+    unguarded = run_test_case(TestCase(test_case.name, test_case.entry_point_type, content))
+    assert action_type in unguarded.created, (scripted.name, unguarded.created)
 
 
 def test_a_message_that_is_not_heard_fails_naming_its_observation() -> None:

@@ -1,4 +1,7 @@
-"""Every environment's bot template holds one published Connect test case per scripted call."""
+"""Every environment's bot template holds one Connect test case per scripted call.
+
+Published unless its outcome depends on live staffing (saved, with the reason in its description).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import Any
 from scenarios.calls import SCRIPTED_CALLS
 from scenarios.test_cases import QUEUE_GUARD, slug
 from testlang.checker import check_document, errors_of
+from testlang.model import STAFFING_GAPS, STAFFING_REASON
 from tests.infrastructure.conftest import SynthResult
 
 
@@ -25,10 +29,10 @@ def with_tokens_as_arns(content: Any) -> str:
     )
 
 
-def test_one_published_test_case_per_scripted_call(
+def test_one_test_case_per_scripted_call_published_unless_staffing_decides(
     synth: SynthResult, environment: str, configs: Any
 ) -> None:
-    template = synth.raw(environment, "bot")
+    template = synth.raw(environment, "verification")
     cases = resources_of(template, "AWS::Connect::TestCase")
     prefix = configs[environment].name_prefix
     names = {case["Properties"]["Name"] for case in cases.values()}
@@ -36,8 +40,13 @@ def test_one_published_test_case_per_scripted_call(
     by_scenario = {}
     for case in cases.values():
         properties = case["Properties"]
-        assert properties["Status"] == "PUBLISHED"
         content = json.loads(with_tokens_as_arns(properties["Content"]))
+        staffing = STAFFING_GAPS & set(content["Metadata"]["Gaps"])
+        if staffing:
+            assert properties["Status"] == "SAVED", properties["Name"]
+            assert STAFFING_REASON in properties["Description"]
+        else:
+            assert properties["Status"] == "PUBLISHED", properties["Name"]
         assert errors_of(check_document(content)) == [], properties["Name"]
         assert content["Metadata"]["Production"] is (environment == "prod")
         by_scenario[content["Metadata"]["Scenario"]] = (properties, content)
@@ -54,11 +63,16 @@ def test_one_published_test_case_per_scripted_call(
 def test_test_cases_enter_by_the_inbound_flow_and_substitute_the_test_hours(
     synth: SynthResult, environment: str
 ) -> None:
-    template = synth.raw(environment, "bot")
-    flows = {
-        key for key, value in resources_of(template, "AWS::Connect::ContactFlow").items()
+    template = synth.raw(environment, "verification")
+    bot = synth.raw(environment, "bot")
+    (inbound,) = [
+        key for key, value in resources_of(bot, "AWS::Connect::ContactFlow").items()
         if value["Properties"]["Name"].endswith("-inbound")
-    }  # fmt: skip
+    ]  # fmt: skip
+    # The bot stack exports the inbound flow's id; the test cases import it by that name.
+    export = bot["Outputs"]["InboundFlowId"]
+    assert inbound in json.dumps(export["Value"])
+    flows = {json.dumps(export["Export"]["Name"])}
     hours = resources_of(template, "AWS::Connect::HoursOfOperation")
     assert sorted(value["Properties"]["Name"].rsplit("-", 2)[-1] for value in hours.values()) == [
         "closed",
@@ -74,7 +88,7 @@ def test_test_cases_enter_by_the_inbound_flow_and_substitute_the_test_hours(
 
 
 def test_the_always_closed_hours_are_closed_every_configured_year(synth: SynthResult, configs: Any) -> None:
-    template = synth.raw("prod", "bot")
+    template = synth.raw("prod", "verification")
     closed = next(
         value["Properties"] for value in resources_of(template, "AWS::Connect::HoursOfOperation").values()
         if value["Properties"]["Name"].endswith("always-closed")

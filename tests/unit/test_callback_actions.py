@@ -140,3 +140,42 @@ def test_updates_that_make_no_sense_are_errors_not_exceptions() -> None:
         "reason": "no_callback",
     }
     assert callbacks.all() == []
+
+
+TASK_CONTACT_ID = "7c1d2e3f-0000-4000-8000-00000000beef"
+
+
+def test_the_created_task_is_linked_to_the_row_and_the_answer_still_confirms_the_promise() -> None:
+    callbacks = InMemoryCallbackRepository()
+    first = register(callbacks, dialing=False)
+    link = event(ContactFlowAction.LINK_CALLBACK, connectContactId=TASK_CONTACT_ID)
+
+    answer = app(callbacks, dialing=False).handle(link)
+    retried = app(callbacks, dialing=False).handle(link)  # Connect retries: the same link
+
+    assert answer == retried
+    # $.External is replaced by this answer: it is register_callback's again.
+    for key in ("result", "reference", "referenceSpoken", "callbackTime", "callbackKind", "releaseAt"):
+        assert answer[key] == first[key], key
+    (stored,) = callbacks.all()
+    assert stored.contact_id == CONTACT_ID
+    assert stored.connect_contact_id == TASK_CONTACT_ID
+    assert stored.status == "PENDING" and stored.kind == "task"
+
+
+def test_a_link_without_a_usable_id_or_a_row_is_an_error_not_an_exception() -> None:
+    callbacks = InMemoryCallbackRepository()
+    handle = app(callbacks, dialing=False).handle
+    # No callback registered on this contact: nothing to link.
+    assert handle(event(ContactFlowAction.LINK_CALLBACK, connectContactId=TASK_CONTACT_ID)) == {
+        "result": "error",
+        "reason": "no_callback",
+    }
+    register(callbacks, dialing=False)
+    # $.Task.ContactId resolved to nothing, or to something that is no contact id.
+    for bad in ("", " ", "$.Task.ContactId", "a" * 300):
+        answer = handle(event(ContactFlowAction.LINK_CALLBACK, connectContactId=bad))
+        assert answer["reason"] == "invalid_link"
+    assert handle(event(ContactFlowAction.LINK_CALLBACK))["reason"] == "invalid_link"
+    (stored,) = callbacks.all()
+    assert stored.connect_contact_id is None

@@ -15,6 +15,7 @@ from bot.contact_outcome import (
     RejectedEvent,
     build_record,
     decide_outcome,
+    is_customer_initiated,
     parse_contact_event,
 )
 from bot.models import KST
@@ -212,3 +213,63 @@ def test_fields_of_the_wrong_type_read_as_absent() -> None:
     contact = parsed(raw)
     assert (contact.queue_arn, contact.enqueued_at, contact.agent_connected_at) == (None, None, None)
     assert (contact.initiation_method, contact.disconnect_reason) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("method", "channel", "customer"),
+    [
+        ("INBOUND", "VOICE", True),
+        ("INBOUND", "CHAT", True),
+        ("WEBRTC_API", "VOICE", True),
+        ("API", "CHAT", True),  # StartChatContact: the web chat a customer opens
+        (None, "VOICE", True),  # no initiation method sent: a call or chat counts as before
+        (None, "CHAT", True),
+        (None, "TASK", False),
+        ("API", "TASK", False),  # the callback task the flow created (StartTaskContact/CreateTask)
+        ("API", "VOICE", False),  # StartOutboundVoiceContact
+        ("CALLBACK", "VOICE", False),  # the queued callback Connect dials
+        ("TRANSFER", "VOICE", False),
+        ("QUEUE_TRANSFER", "VOICE", False),
+        ("OUTBOUND", "VOICE", False),
+        ("EXTERNAL_OUTBOUND", "VOICE", False),
+        ("DISCONNECT", "TASK", False),
+        ("MONITOR", "VOICE", False),
+        ("AGENT_REPLY", "EMAIL", False),
+        ("FLOW", "EMAIL", False),
+        ("SOMETHING_NEW", "VOICE", False),
+    ],
+)
+def test_only_contacts_a_customer_started_are_the_bots(
+    method: str | None, channel: str, customer: bool
+) -> None:
+    contact = parsed(event(initiationMethod=method, channel=channel))
+    assert is_customer_initiated(contact) is customer
+    assert build_record(contact, BotTrace(attributes=END)).customer_initiated is customer
+
+
+def test_a_callback_task_keeps_its_initiation_method_and_the_contacts_it_joins() -> None:
+    contact = parsed(
+        event(
+            channel="TASK",
+            initiationMethod="API",
+            previousContactId="prev-0001",
+            relatedContactId="c0ffee00-1111-2222-3333-444455556666",
+            **AGENT,
+        )
+    )
+    trace = BotTrace(attributes=ESCALATE, callback_reference="12345678")
+    record = build_record(contact, trace)
+    assert (record.initiation_method, record.previous_contact_id, record.related_contact_id) == (
+        "API",
+        "prev-0001",
+        "c0ffee00-1111-2222-3333-444455556666",
+    )
+    assert record.callback_reference == "12345678"
+    assert record.customer_initiated is False
+    # The task carries the reference but is no booking of its own: an agent took it.
+    assert record.outcome is ContactOutcome.TRANSFERRED
+
+
+def test_contact_ids_that_are_not_ids_read_as_absent() -> None:
+    contact = parsed(event(previousContactId=["x"], relatedContactId="r" * 300))
+    assert (contact.previous_contact_id, contact.related_contact_id) == (None, None)
