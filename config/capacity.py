@@ -2,7 +2,7 @@
 
 One pure module (no CDK, no boto3) because two very different consumers must agree on the same
 arithmetic: ``benchmarks/bench_bedrock_load.py`` measures how many Bedrock requests a call makes
-and what they cost, and ``constructs_lib/monitoring.py`` turns the configured quota and the
+and what they cost, and ``constructs_lib/monitoring_functions.py`` turns the configured quota and the
 latency assumptions into alarm thresholds. If the alarms and the benchmark each had their own
 formula, the README's capacity table and what pages the operator would drift apart.
 

@@ -20,7 +20,8 @@ from constructs_lib.contact_flow import TemplatedContactFlow
 from constructs_lib.contact_records import ContactRecords
 from constructs_lib.faq_loader import FaqLoader
 from constructs_lib.lex_bot import KoreanLexBot
-from constructs_lib.monitoring import ConnectResources, ContactCenterMonitoring
+from constructs_lib.monitoring import ContactCenterMonitoring
+from constructs_lib.monitoring_connect import ConnectResources
 from constructs_lib.phone_number_flow import PhoneNumberFlowAssociation, contact_flow_id
 from contract import FAQ
 from flowlang import FLOWS, FlowSpec, placeholders_in, queue_arn_placeholder, read_template

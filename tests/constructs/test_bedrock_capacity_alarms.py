@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from config.capacity import DEFAULT_LATENCY_PROFILE, fallback_share_alarm_threshold, quota_alarm_threshold
-from constructs_lib.monitoring import ContactCenterMonitoring
+from constructs_lib.monitoring_functions import BEDROCK_FALLBACK_SHARE_MIN_REQUESTS, BEDROCK_THROTTLED_MINUTES
 from contract import BEDROCK_FAILURE_REASONS
 from tests.constructs.test_monitoring import Monitored, build, math_metrics
 
@@ -37,7 +37,7 @@ def test_sustained_throttling_alarms(dev: Monitored) -> None:
     alarm = dev.alarm("BedrockThrottled")
     assert (alarm["MetricName"], alarm["Statistic"], alarm["Period"]) == ("ClassifierFallback", "Sum", 60)
     assert dimensions(alarm) == {"service": "aicc-dev-lex-hook", "reason": "throttled"}
-    minutes = ContactCenterMonitoring.BEDROCK_THROTTLED_MINUTES
+    minutes = BEDROCK_THROTTLED_MINUTES
     assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (0, "GreaterThanThreshold")
     assert alarm["EvaluationPeriods"] == alarm["DatapointsToAlarm"] == minutes
 
@@ -69,7 +69,7 @@ def test_the_fallback_share_alarm_is_twice_the_expected_share(dev: Monitored, ch
         {"service": "aicc-dev-lex-hook"}
     ]
     assert len(metrics) <= 10  # CloudWatch's limit of metrics in one metric-math alarm
-    least = ContactCenterMonitoring.BEDROCK_FALLBACK_SHARE_MIN_REQUESTS
+    least = BEDROCK_FALLBACK_SHARE_MIN_REQUESTS
     expressions = [query["Expression"] for query in alarm["Metrics"] if "Expression" in query]
     assert f"IF(FILL(consulted, 0) >= {least}, fallbacks / FILL(consulted, 0), 0)" in expressions
 

@@ -17,7 +17,8 @@ from bot.escalation import escalate, for_customer
 from constructs_lib.contact_records import ContactRecords
 from constructs_lib.faq_loader import FaqLoader
 from constructs_lib.function_environment import contact_records_service_name
-from constructs_lib.monitoring import ConnectResources, ContactCenterMonitoring
+from constructs_lib.monitoring import ContactCenterMonitoring
+from constructs_lib.monitoring_connect import ConnectResources
 from contract import (
     BEDROCK_FAILURE_REASONS,
     CONTACT_FLOW_ACTIONS,
