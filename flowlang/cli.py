@@ -2,7 +2,9 @@
 
     python -m flowlang check [--type TYPE] [--json] FILE...
         errors and warnings of each document or template; exit 0 when no file has errors, 1 when
-        one has, 2 for bad usage or unreadable JSON. ``--json``: one object per file per line,
+        one has, 2 for bad usage or unreadable JSON. Without ``--type`` a file that is one of our
+        own templates (a ``FlowSpec`` of ``flowlang.templates``, matched by path) is checked as its
+        spec's flow type, any other file as ``CONTACT_FLOW``. ``--json``: one object per file per line,
         ``{"file", "flow_type", "errors": [...], "warnings": [...]}``, each finding
         ``{"action", "rule", "message"}``.
     python -m flowlang import EXPORTED.json --outputs cdk-outputs.json --name NAME [--type TYPE]
@@ -26,13 +28,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
+from flowlang import templates
 from flowlang.checker import check_flow, errors_of, warnings_of
 from flowlang.diff import diff_flows
 from flowlang.documents import DocumentError, read_json_document
 from flowlang.importer import FlowImportError, to_template
 from flowlang.layout import place_actions, unplaced
 from flowlang.model import ALL_FLOW_TYPES, FlowType
-from flowlang.templates import FLOW_DIR
+from flowlang.templates import FLOW_DIR, FlowSpec
 
 _NAME_RE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
@@ -60,7 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m flowlang", description="Check, import and diff Amazon Connect flows.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     check = commands.add_parser("check", help="errors and warnings of flow documents or templates")
-    check.add_argument("--type", dest="flow_type", type=_flow_type, default=FlowType.CONTACT_FLOW.value)
+    check.add_argument(
+        "--type",
+        dest="flow_type",
+        type=_flow_type,
+        default=None,
+        help="flow type (default: a template's own type, else CONTACT_FLOW)",
+    )
     check.add_argument("--json", action="store_true", help="one JSON object per file per line")
     check.add_argument("files", nargs="+", metavar="FILE")
     importer = commands.add_parser("import", help="a console export → a contact_flows/ template")
@@ -85,18 +94,43 @@ def read_json(path: str) -> Any:
         raise UsageError(str(error)) from None
 
 
+def template_specs() -> tuple[FlowSpec, ...]:
+    """Every flow spec ``flowlang.templates`` declares (``FLOWS``, ``CONNECT_FLOWS``, any other)."""
+    found: dict[str, FlowSpec] = {}
+    for value in vars(templates).values():
+        candidates = value if isinstance(value, tuple | list) else (value,)
+        for spec in candidates:
+            if isinstance(spec, FlowSpec):
+                found.setdefault(spec.key, spec)
+    return tuple(found.values())
+
+
+def default_flow_type(path: str) -> str:
+    """The flow type ``check`` assumes without ``--type``: a template's own, else CONTACT_FLOW.
+
+    Why: ``customer_queue.json`` is a customer-queue flow; checked as a contact flow it reports
+    actions that flow type does not allow, so checking our own templates needed ``--type``.
+    """
+    target = Path(path).resolve()
+    for spec in template_specs():
+        if spec.path.resolve() == target:
+            return spec.flow_type
+    return FlowType.CONTACT_FLOW.value
+
+
 def run_check(args: argparse.Namespace, out: TextIO) -> int:
     """``check``: 0 when no file has errors, 1 when one has."""
     documents = [(path, read_json(path)) for path in args.files]  # all readable before any output
     failed = False
     for path, document in documents:
-        findings = check_flow(document, flow_name=path, flow_type=args.flow_type)
+        flow_type = args.flow_type or default_flow_type(path)
+        findings = check_flow(document, flow_name=path, flow_type=flow_type)
         errors, warnings = errors_of(findings), warnings_of(findings)
         failed = failed or bool(errors)
         if args.json:
             record = {
                 "file": path,
-                "flow_type": args.flow_type,
+                "flow_type": flow_type,
                 "errors": [finding.as_json() for finding in errors],
                 "warnings": [finding.as_json() for finding in warnings],
             }

@@ -830,7 +830,11 @@ SCRIPTED_CALLS: Final[tuple[ScriptedCall, ...]] = (
         prompts=(RESET_LINK_ANSWER, FAQ_FIRST_FOLLOW_UP, "기술 지원 담당 상담원에게 연결해드리겠습니다"),
         attributes={"queue": "tech_support", "reason": "tech_support"},
         agent_whisper=("기술 지원 요청으로 연결된 일반 고객입니다.",),
-        agent_summary={"Reason": "기술 지원 요청", "FaqGiven": "비밀번호를 잊어버렸어요."},
+        agent_summary={
+            "Intent": "기술 지원",
+            "Reason": "기술 지원 요청",
+            "FaqGiven": "비밀번호를 잊어버렸어요.",
+        },
         faq_answerable=True,
     ),
     ScriptedCall(

@@ -19,7 +19,9 @@ a bounded number of actions, so callers hear its prompts before an agent answers
 caller runs out of inputs they go silent (input timeouts), so every call ends.
 
 The command line (:mod:`simulator.commands.call`) turns options into :class:`CallSettings` and
-prints :meth:`CallResult.as_json`.
+prints :meth:`CallResult.as_json`. :func:`simulate_call` is one call in an environment of its own;
+an interactive runner that keeps the tables between calls (the chat server) enters
+:func:`call_environment` once and runs each call with :meth:`CallEnvironment.run`.
 """
 
 from __future__ import annotations
@@ -176,6 +178,83 @@ def _handler_output(verbose: bool) -> Iterator[None]:
                 handler.setStream(previous)
 
 
+@dataclass(frozen=True, slots=True)
+class CallEnvironment:
+    """What calls share when they run in one process: config, local ARNs, parsed flows and tables.
+
+    Why: ``simulate_call`` runs one call in an environment of its own, while the local chat server
+    (:mod:`simulator.chat_server`) runs one call per chat, interactively and one after another,
+    against one set of tables and one Lambda process environment. Both enter it with
+    :func:`call_environment` and run each call with :meth:`run`.
+    """
+
+    config: Any
+    arns: LocalArns
+    flows: Mapping[str, Flow]
+    tables: LocalTables
+
+    def run(
+        self,
+        settings: CallSettings,
+        caller: Any,
+        *,
+        on_prompt: Callable[[str], None] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        failing_bedrock_client: BedrockClientFactory = throttled_bedrock_client,
+        services_factory: Callable[..., SimulatedConnect] = SimulatedConnect,
+    ) -> CallResult:
+        """Run one call end to end in this environment and return how it ended.
+
+        ``caller`` answers ``next_input(keypad=...)`` and may block until the customer types (the
+        chat server's caller does); ``on_prompt`` sees every prompt as it is played; a stalled
+        table (``settings.faults``) moves a virtual clock started from ``monotonic`` on instead of
+        sleeping. The other arguments are those of :func:`simulate_call`.
+        """
+        clock = VirtualClock(monotonic)
+        return _run_call(
+            settings=settings,
+            config=self.config,
+            arns=self.arns,
+            flows=self.flows,
+            tables=self.tables,
+            caller=caller,
+            on_prompt=on_prompt,
+            monotonic=clock.now,
+            failing_bedrock_client=failing_bedrock_client,
+            faults=FaultInjector(settings.faults, self.tables.names, clock),
+            services_factory=services_factory,
+        )
+
+
+@contextlib.contextmanager
+def call_environment(
+    env: str,
+    *,
+    region: str | None = None,
+    verbose: bool = False,
+    flows: Mapping[str, Flow] | None = None,
+    pass_bedrock_through: bool = False,
+) -> Iterator[CallEnvironment]:
+    """Enter the environment calls of ``env`` run in, until the block ends.
+
+    The Lambda process environment (``region``, default the environment's), the handlers' output
+    kept off stdout (stderr with ``verbose``) and the moto tables; ``flows`` defaults to every
+    flow of ``flowlang.FLOWS`` with its placeholders resolved; ``pass_bedrock_through`` lets the
+    real Bedrock be reached (``--bedrock live``).
+    """
+    from config.settings import load_environment
+
+    config = load_environment(env)
+    arns = LocalArns.for_config(config, _flow_keys())
+    flows = dict(flows) if flows is not None else load_flows(arns)
+    with (
+        lambda_process_environment(lambda_container_variables(region or config.region)),
+        _handler_output(verbose),
+        LocalTables(config, pass_bedrock_through=pass_bedrock_through) as tables,
+    ):
+        yield CallEnvironment(config=config, arns=arns, flows=flows, tables=tables)
+
+
 def simulate_call(
     settings: CallSettings,
     caller: Any,
@@ -194,29 +273,19 @@ def simulate_call(
     ``--bedrock fail`` (default: every Converse call throttled); ``services_factory`` builds the
     simulated instance (the test-case runner's subclass observes and overrides it).
     """
-    from config.settings import load_environment
-
-    config = load_environment(settings.env)
-    arns = LocalArns.for_config(config, _flow_keys())
-    flows = dict(flows) if flows is not None else load_flows(arns)
-    # A stalled table (--fault) moves this clock on instead of sleeping; every limit reads it.
-    clock = VirtualClock(monotonic)
-    with (
-        lambda_process_environment(lambda_container_variables(settings.region or config.region)),
-        _handler_output(verbose),
-        LocalTables(config, pass_bedrock_through=settings.bedrock == "live") as tables,
-    ):
-        return _run_call(
-            settings=settings,
-            config=config,
-            arns=arns,
-            flows=flows,
-            tables=tables,
-            caller=caller,
+    with call_environment(
+        settings.env,
+        region=settings.region,
+        verbose=verbose,
+        flows=flows,
+        pass_bedrock_through=settings.bedrock == "live",
+    ) as environment:
+        return environment.run(
+            settings,
+            caller,
             on_prompt=on_prompt,
-            monotonic=clock.now,
+            monotonic=monotonic,
             failing_bedrock_client=failing_bedrock_client,
-            faults=FaultInjector(settings.faults, tables.names, clock),
             services_factory=services_factory,
         )
 

@@ -33,6 +33,7 @@ from contract import (
     ContactAttribute,
     CustomerTier,
     EscalationReason,
+    FaqFirstOutcome,
     Intent,
 )
 
@@ -208,17 +209,33 @@ def session_after_turn(
     carry_faq(session, faq_ids)
     if record.action != "escalate" or record.escalation_reason is None:
         return session
+    state = ConversationState.decode(before.get(BOT_STATE_KEY))
+    reason = _reason(record.escalation_reason)
     facts = HandoffFacts(
         tier=tier,
-        reason=_reason(record.escalation_reason),
+        reason=reason,
         priority=record.escalation_priority or "NORMAL",
-        intent=record.intent if record.understood else None,
+        intent=_original_intent(state, record, reason),
         faq_ids=faq_ids,
-        dialog=ConversationState.decode(before.get(BOT_STATE_KEY)).dialog,
+        dialog=state.dialog,
         last_words=text,
     )
     session.update(summary_attributes(facts, faq_questions=faq_questions))
     return session
+
+
+def _original_intent(state: ConversationState, record: TurnRecord, reason: EscalationReason) -> str | None:
+    """The intent the agent sees: the one that led to the escalation.
+
+    After an FAQ answered first, "아니요, 상담원 연결해 주세요" escalates with the original reason and
+    queue (``bot.faq_first``); the last turn's intent (an agent request, or none for a bare "아니요")
+    would hide what the caller called about, so the pending FAQ's intent is shown instead. An
+    escalation for another reason (anger, urgency) keeps the last turn's intent.
+    """
+    pending = state.pending_faq
+    if record.faq_first is FaqFirstOutcome.ESCALATED and pending is not None and pending.reason is reason:
+        return pending.intent.value
+    return record.intent if record.understood else None
 
 
 def system_error_summary(

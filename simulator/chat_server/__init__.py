@@ -9,7 +9,7 @@ with a ``config.json`` pointing at itself, and behind it:
   ``message``, ``event``, ``transcript``, ``disconnect``) and its **websocket** (subscribe,
   heartbeat, deep ping, pushed ``aws/chat`` items) — ``web/chat-page/README.md`` lists the shapes;
 * a **simulated contact per chat**: the real inbound flow in the simulator's interpreter with the
-  real handlers, the Lex simulation and moto tables (:func:`simulator.call._run_call`).
+  real handlers, the Lex simulation and moto tables (:meth:`simulator.call.CallEnvironment.run`).
 
 Why a thread per contact: the flow interpreter is synchronous and pulls the customer's next input
 (``caller.next_input()``) in the middle of a block, while the customer types whenever they like.

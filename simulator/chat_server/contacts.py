@@ -4,7 +4,7 @@ A :class:`ChatEngine` holds what every chat shares — the environment's config,
 the moto tables and the Lambda process environment, entered once — and the *engine lock*. A
 :class:`ChatContact` is one chat: its participant and connection tokens, its transcript, the
 websocket subscribers to push items to, and the thread that runs the real inbound flow with
-:func:`simulator.call._run_call`.
+:meth:`simulator.call.CallEnvironment.run`.
 
 The flow pulls input: when it needs the customer's next message, :class:`_ChatCaller` releases the
 engine lock and blocks on the contact's queue (fed by the participant ``message`` endpoint) until
@@ -26,11 +26,14 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from simulator.chat_server import protocol
 from simulator.connect import SimulatedConnect
-from simulator.world import CallSettings, LocalArns
+from simulator.world import CallSettings
+
+if TYPE_CHECKING:
+    from simulator.call import CallEnvironment
 
 LOGGER = logging.getLogger(__name__)
 
@@ -64,19 +67,15 @@ class ChatEngine:
         *,
         env: str,
         at: datetime | None,
-        config: Any,
-        arns: LocalArns,
-        flows: dict[str, Any],
-        tables: Any,
+        calls: CallEnvironment,
         idle_seconds: float = DEFAULT_IDLE_SECONDS,
         clock: Callable[[], datetime] = korea_now,
     ) -> None:
         self.env = env
         self.at = at
-        self.config = config
-        self.arns = arns
-        self.flows = flows
-        self.tables = tables
+        #: The config, flows and tables every chat's call runs with (``simulator.call``).
+        self.calls = calls
+        self.config = calls.config
         self.idle_seconds = idle_seconds
         self._clock = clock
         #: Held by a flow thread while it runs simulator code; released while it waits for input.
@@ -97,27 +96,10 @@ class ChatEngine:
         verbose: bool = False,
     ) -> Iterator[ChatEngine]:
         """The engine of ``env`` with its tables and process environment; every chat ends on exit."""
-        from config.settings import load_environment
-        from simulator.call import _flow_keys, _handler_output, load_flows
-        from simulator.fakes import LocalTables, lambda_container_variables, lambda_process_environment
+        from simulator.call import call_environment
 
-        config = load_environment(env)
-        arns = LocalArns.for_config(config, _flow_keys())
-        flows = load_flows(arns)
-        with (
-            lambda_process_environment(lambda_container_variables(config.region)),
-            _handler_output(verbose),
-            LocalTables(config) as tables,
-        ):
-            engine = cls(
-                env=env,
-                at=at,
-                config=config,
-                arns=arns,
-                flows=flows,
-                tables=tables,
-                idle_seconds=idle_seconds,
-            )
+        with call_environment(env, verbose=verbose) as calls:
+            engine = cls(env=env, at=at, calls=calls, idle_seconds=idle_seconds)
             try:
                 engine.warm_up()
                 yield engine
@@ -354,9 +336,7 @@ class ChatContact:
 
     def run_flow(self, caller: Any) -> None:
         """Run the inbound flow to its end with ``caller`` (the flow thread's body)."""
-        from simulator.call import Outcome, _run_call
-        from simulator.fakes import throttled_bedrock_client
-        from simulator.faults import FaultInjector, VirtualClock
+        from simulator.call import Outcome
 
         created: list[SimulatedConnect] = []
 
@@ -374,19 +354,8 @@ class ChatContact:
         engine = self._engine
         try:
             with engine.lock:
-                clock = VirtualClock(time.monotonic)
-                result = _run_call(
-                    settings=self.settings,
-                    config=engine.config,
-                    arns=engine.arns,
-                    flows=engine.flows,
-                    tables=engine.tables,
-                    caller=caller,
-                    on_prompt=on_prompt,
-                    monotonic=clock.now,
-                    failing_bedrock_client=throttled_bedrock_client,
-                    faults=FaultInjector(self.settings.faults, engine.tables.names, clock),
-                    services_factory=services_factory,
+                result = engine.calls.run(
+                    self.settings, caller, on_prompt=on_prompt, services_factory=services_factory
                 )
             self.outcome = result.outcome.value
             if result.outcome is not Outcome.TRANSFERRED:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from flowlang.checker import check_flow, errors_of
-from flowlang.cli import main
+from flowlang.cli import default_flow_type, main, template_specs
 from flowlang.layout import unplaced
 from flowlang.templates import CONTACT_FLOW, CUSTOMER_QUEUE, FLOW_DIR, placeholder_output_key
 
@@ -169,6 +169,33 @@ def test_our_flows_check_clean_with_their_types() -> None:
             "errors": [],
             "warnings": [],
         }
+
+
+def test_every_template_checks_clean_without_type_as_its_specs_flow_type(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(REPO_ROOT)  # the paths as typed at the repository root
+    files = sorted(str(path.relative_to(REPO_ROOT)) for path in FLOW_DIR.glob("*.json"))
+    specs = {str(spec.path.relative_to(REPO_ROOT)): spec for spec in template_specs()}
+    assert "contact_flows/customer_queue.json" in files and set(files) <= set(specs), files
+    status, out = run_cli("check", "--json", *files)
+    assert status == 0, out
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [(r["file"], r["flow_type"], r["errors"]) for r in records] == [
+        (path, specs[path].flow_type, []) for path in files
+    ]
+    assert {r["flow_type"] for r in records} > {CONTACT_FLOW, CUSTOMER_QUEUE}
+
+
+def test_an_explicit_type_wins_over_the_templates_own(tmp_path: Path) -> None:
+    status, out = run_cli("check", "--type", CONTACT_FLOW, "--json", str(FLOW_DIR / "customer_queue.json"))
+    assert json.loads(out)["flow_type"] == CONTACT_FLOW
+    assert status == 1 and json.loads(out)["errors"], out
+    # A copy of a template elsewhere is not the template: today's default.
+    copied = write(
+        tmp_path / "customer_queue.json", json.loads((FLOW_DIR / "customer_queue.json").read_text())
+    )
+    assert default_flow_type(str(copied)) == CONTACT_FLOW
 
 
 def test_check_default_type_and_readable_summary(tmp_path: Path) -> None:

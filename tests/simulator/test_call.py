@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +13,7 @@ import pytest
 from bot.models import KST
 from config.settings import load_environment
 from simulator import cli, fakes, world
-from simulator.call import simulate_call
+from simulator.call import call_environment, simulate_call
 from simulator.commands import call as call_command
 from simulator.connect import SimulatedConnect, SimulatedLambdaContext
 from simulator.fakes import InteractiveCaller, ScriptedCaller
@@ -238,3 +240,29 @@ def test_without_say_the_call_is_interactive(monkeypatch: pytest.MonkeyPatch) ->
 def test_at_without_offset_is_korea_time() -> None:
     assert call_command.parse_at("2026-03-10T10:00") == AT
     assert call_command.parse_at("2026-03-10T01:00:00+00:00") == AT
+
+
+def test_calls_in_one_environment_share_its_tables_and_flows() -> None:
+    # The chat server's way: one environment entered once, one call per chat.
+    first = CallSettings(at=AT, channel="CHAT")
+    second = CallSettings(at=AT + timedelta(minutes=1), channel="CHAT")
+    with call_environment("dev") as environment:
+        assert {"inbound", "customer_queue"} <= set(environment.flows)
+        one = environment.run(first, ScriptedCaller(["앱이 자꾸 꺼져요"]))
+        two = environment.run(second, ScriptedCaller(["앱이 자꾸 꺼져요"]))
+    assert (one.outcome.value, one.queue) == (two.outcome.value, two.queue) == ("transferred", "tech_support")
+    # The second call's tables still hold the first call's conversation.
+    contacts = {row["contact_id"] for row in two.records["conversations"]}
+    assert contacts == {first.contact_id, second.contact_id}
+
+
+def test_no_module_imports_a_private_name_of_another_simulator_module() -> None:
+    root = Path(__file__).resolve().parents[2]
+    private: list[str] = []
+    for path in sorted((root / "simulator").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("simulator"):
+                private += [
+                    f"{path.name}: {node.module}.{a.name}" for a in node.names if a.name.startswith("_")
+                ]
+    assert private == []

@@ -14,7 +14,14 @@ from bot.faq import FaqMatcher, load_faq_entries
 from bot.handoff import FAQ_ANSWERED_KEY, HandoffFacts
 from bot.local_classifier import default_classifier
 from bot.models import KST
-from contract import HANDOFF_ATTRIBUTES, ContactAttribute, CustomerTier, EscalationReason, Intent
+from contract import (
+    HANDOFF_ATTRIBUTES,
+    ContactAttribute,
+    CustomerTier,
+    EscalationReason,
+    FaqFirstOutcome,
+    Intent,
+)
 from tests.support.memory import InMemoryOrderRepository, InMemoryReservationRepository
 
 FAQ_QUESTIONS = {entry.faq_id: entry.question for entry in load_faq_entries()}
@@ -224,6 +231,27 @@ def test_a_limit_escalation_says_the_intent_was_not_understood() -> None:
     assert outcome.record.escalation_reason == EscalationReason.BOT_LIMITATION.value
     assert call.session[ContactAttribute.HANDOFF_INTENT] == "파악되지 않음"
     assert call.session[ContactAttribute.HANDOFF_WHISPER] == "자동 응대 한계로 연결된 일반 고객입니다."
+
+
+@pytest.mark.parametrize("answer", ["아니요, 상담원 연결해 주세요", "아니요"])
+def test_after_an_faq_answered_first_the_summary_shows_the_original_intent(answer: str) -> None:
+    call = Call()
+    first = call.say("로그인 비밀번호가 기억이 안 나요")
+    assert first.record.intent == Intent.TECHNICAL_SUPPORT.value and first.record.action != "escalate"
+    outcome = call.say(answer)
+    assert outcome.record.escalation_reason == EscalationReason.TECH_SUPPORT.value
+    assert call.session[ContactAttribute.HANDOFF_INTENT] == "기술 지원"
+    assert call.session[ContactAttribute.HANDOFF_REASON] == "기술 지원 요청"
+    assert call.session[ContactAttribute.HANDOFF_FAQ] == "비밀번호를 잊어버렸어요."
+
+
+def test_an_angry_no_after_an_faq_answered_first_keeps_the_last_turns_intent() -> None:
+    call = Call()
+    call.say("로그인 비밀번호가 기억이 안 나요")
+    outcome = call.say("아니요 직원이 너무 불친절해서 화가 나요")
+    assert outcome.record.escalation_reason == EscalationReason.COMPLAINT.value
+    assert outcome.record.faq_first is FaqFirstOutcome.ESCALATED
+    assert call.session[ContactAttribute.HANDOFF_INTENT] == "불만"
 
 
 def test_the_system_error_summary_uses_what_the_session_knows() -> None:
