@@ -60,6 +60,28 @@ class OneLineParser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def deployed_command_parser(
+    prog: str, description: str, *, timeout_seconds: float, timeout_help: str, poll_seconds: float
+) -> OneLineParser:
+    """The options every command against a deployed environment takes: ``--env``, ``--timeout``.
+
+    ``--poll-seconds`` is hidden: the tests make it small, operators have no reason to.
+    """
+    parser = OneLineParser(prog=prog, description=description)
+    parser.add_argument("--env", required=True, help="environment of config/environments.json")
+    parser.add_argument(
+        "--timeout", type=float, default=timeout_seconds, help=f"{timeout_help} (default %(default)s)"
+    )
+    parser.add_argument("--poll-seconds", type=float, default=poll_seconds, help=argparse.SUPPRESS)
+    return parser
+
+
+def require_positive_times(args: argparse.Namespace) -> None:
+    """``--timeout`` and ``--poll-seconds`` must be positive (one line, exit 2 otherwise)."""
+    if args.timeout <= 0 or args.poll_seconds <= 0:
+        raise UsageError("--timeout and --poll-seconds must be positive")
+
+
 class ClientFactory(Protocol):
     """Makes the AWS client of a service for an environment (tests hand stubbed clients)."""
 

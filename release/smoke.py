@@ -20,7 +20,6 @@ after the customer disconnects), so no chat waits for an agent after the command
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -47,11 +46,13 @@ from release.deployed import (
     OneLineParser,
     UsageError,
     aws_clients,
+    deployed_command_parser,
     describe_error,
     error_code,
     is_throttled,
     load_config,
     read_deployment,
+    require_positive_times,
     run,
 )
 
@@ -322,19 +323,14 @@ class ChatSmoke:
 
 
 def _parser() -> OneLineParser:
-    parser = OneLineParser(
-        prog="python -m release.smoke",
-        description="One real chat with a deployed environment: greeting, an FAQ, routing.",
+    parser = deployed_command_parser(
+        "python -m release.smoke",
+        "One real chat with a deployed environment: greeting, an FAQ, routing.",
+        timeout_seconds=DEFAULT_TIMEOUT_SECONDS,
+        timeout_help="give up (and stop the chat) after this many seconds",
+        poll_seconds=DEFAULT_POLL_SECONDS,
     )
-    parser.add_argument("--env", required=True, help="environment of config/environments.json")
     parser.add_argument("--faq", metavar="ID", help="the FAQ to ask (default: the first of faq.json)")
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT_SECONDS,
-        help="give up (and stop the chat) after this many seconds (default %(default)s)",
-    )
-    parser.add_argument("--poll-seconds", type=float, default=DEFAULT_POLL_SECONDS, help=argparse.SUPPRESS)
     return parser
 
 
@@ -352,8 +348,7 @@ def main(
 
     def body() -> int:
         args = _parser().parse_args(argv)
-        if args.timeout <= 0 or args.poll_seconds <= 0:
-            raise UsageError("--timeout and --poll-seconds must be positive")
+        require_positive_times(args)
         config = load_config(args.env)
         expect = expectations(args.faq)
         deployment = read_deployment(config, clients(config, "cloudformation"), ("connect", "bot"))

@@ -35,14 +35,14 @@ from release.deployed import (
     EXIT_FAILED,
     EXIT_OK,
     ClientFactory,
-    OneLineParser,
-    UsageError,
     aws_clients,
+    deployed_command_parser,
     describe_error,
     error_code,
     is_throttled,
     load_config,
     read_deployment,
+    require_positive_times,
     run,
 )
 from testlang.model import NOT_RUN_PREFIX
@@ -308,19 +308,13 @@ def report(outcomes: Sequence[Outcome], out: TextIO) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(
-        prog="python -m release.verify",
-        description="Run every published Connect test case of a deployed environment.",
+    return deployed_command_parser(
+        "python -m release.verify",
+        "Run every published Connect test case of a deployed environment.",
+        timeout_seconds=DEFAULT_TIMEOUT_SECONDS,
+        timeout_help="stop a test case still running after this many seconds",
+        poll_seconds=DEFAULT_POLL_SECONDS,
     )
-    parser.add_argument("--env", required=True, help="environment of config/environments.json")
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT_SECONDS,
-        help="stop a test case still running after this many seconds (default %(default)s)",
-    )
-    parser.add_argument("--poll-seconds", type=float, default=DEFAULT_POLL_SECONDS, help=argparse.SUPPRESS)
-    return parser
 
 
 def main(
@@ -337,8 +331,7 @@ def main(
 
     def body() -> int:
         args = _parser().parse_args(argv)
-        if args.timeout <= 0 or args.poll_seconds <= 0:
-            raise UsageError("--timeout and --poll-seconds must be positive")
+        require_positive_times(args)
         config = load_config(args.env)
         deployment = read_deployment(config, clients(config, "cloudformation"), ("connect",))
         connect = clients(config, "connect")
