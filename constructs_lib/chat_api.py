@@ -40,8 +40,13 @@ from config.settings import EnvironmentConfig
 from constructs_lib.asset_excludes import LAMBDA_ASSET_EXCLUDES
 from constructs_lib.bot_functions import LAMBDA_SOURCE_PATH, create_bot_function, create_log_group
 from constructs_lib.chat_api_waf import ChatApiFirewall
-from constructs_lib.compliance import HIPAA_NIST, HIPAA_NIST_PCI, INLINE_POLICY_REASON, acknowledge
-from constructs_lib.contact_records import _as_nag_renders
+from constructs_lib.compliance import (
+    HIPAA_NIST,
+    HIPAA_NIST_PCI,
+    INLINE_POLICY_REASON,
+    acknowledge,
+    as_nag_renders,
+)
 from constructs_lib.function_environment import observability_environment, powertools_layer_parameter_name
 from contract import CHAT_API_RESOURCE, CHAT_API_STAGE, ChatEnvVar, ChatErrorCode
 from webchat.messages import chat_error_message
@@ -261,7 +266,7 @@ class ChatApi(Construct):
         acknowledge(policy, "IAMNoInlinePolicy", packs=HIPAA_NIST_PCI, reason=INLINE_POLICY_REASON)
         Validations.of(policy).acknowledge(
             Acknowledgment(
-                id=f"AwsSolutions-IAM5[Resource::{_as_nag_renders(self, instance_arn)}/contact/*]",
+                id=f"AwsSolutions-IAM5[Resource::{as_nag_renders(self, instance_arn)}/contact/*]",
                 reason=(
                     "connect:StartChatContact is authorized on the flow and on the contact it creates: "
                     "<instance ARN>/contact/* names the contacts of this instance only, whose ids "

@@ -10,15 +10,17 @@ Acknowledgement ids are the rule ids exactly as the packs report them (``HIPAA.S
 matches. The ``<pack>::<rule>`` form that CDK's validation report suggests is stored under the
 pack's namespace and never matches: :func:`acknowledge` refuses it. A test proves that every
 acknowledgement of the app silences a finding it names (``tests/infrastructure/test_compliance.py``)
-and the README lists them all.
+and the README lists them all. :func:`as_nag_renders` spells a token (an ARN of this or another
+stack) the way a granular id such as ``AwsSolutions-IAM5[Resource::<ARN>/contact/*]`` names it.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Final
 
-from aws_cdk import Acknowledgment, App, Validations
+from aws_cdk import Acknowledgment, App, CfnOutput, Stack, Token, Tokenization, Validations
 from cdk_nag import (
     AwsSolutionsChecks,
     HIPAASecurityChecks,
@@ -26,7 +28,7 @@ from cdk_nag import (
     PCIDSS321Checks,
     ServerlessChecks,
 )
-from constructs import IConstruct
+from constructs import Construct, IConstruct
 
 #: The packs' names: the prefix of each of their rule ids.
 AWS_SOLUTIONS: Final = "AwsSolutions"
@@ -83,3 +85,38 @@ def acknowledge(construct: IConstruct, rule: str, *, packs: Iterable[str], reaso
         raise ValueError(f"acknowledging {rule!r} needs at least one pack")
     for rule_id in ids:
         Validations.of(construct).acknowledge(Acknowledgment(id=rule_id, reason=reason))
+
+
+def as_nag_renders(scope: IConstruct, instance_arn: str) -> str:
+    """The instance ARN as cdk-nag writes it into a finding's id, from ``scope``'s stack.
+
+    In the instance's own stack it is ``<LogicalId.Arn>``. From another stack CDK replaces the
+    attribute by a weak reference, ``Fn::GetStackOutput`` of an output it adds to the producer under
+    ``Publish/Output<the attribute's JSON>``, and cdk-nag writes that intrinsic as compact JSON. The
+    output's logical id is what the producer would allocate for that path: a scratch stack
+    allocates it here the same way. Should CDK change how it publishes references, synth reports
+    the unacknowledged finding with its new id.
+    """
+    if not Token.is_unresolved(instance_arn):
+        return instance_arn  # a literal ARN (a construct test) is written as it is
+    token = Tokenization.reverse_string(instance_arn).first_token
+    target = getattr(token, "target", None)
+    if token is None or target is None:
+        raise ValueError("the instance ARN must be a reference to the instance's attribute")
+    producer = Stack.of(target)
+    attribute = producer.resolve(token)
+    if producer is Stack.of(scope):
+        logical_id, name = attribute["Fn::GetAtt"]
+        return f"<{logical_id}.{name}>"
+    scratch = Stack(App(), "Scratch")
+    output = CfnOutput(
+        Construct(scratch, "Publish"), "Output" + json.dumps(attribute, separators=(",", ":")), value="-"
+    )
+    reference = {
+        "Fn::GetStackOutput": {
+            "StackName": producer.stack_name,
+            "Region": producer.region,
+            "OutputName": scratch.get_logical_id(output),
+        }
+    }
+    return json.dumps(reference, separators=(",", ":"))

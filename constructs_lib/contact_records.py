@@ -24,20 +24,15 @@ instance's contacts only (``<instance ARN>/contact/*``, in a policy of its own).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import ClassVar
 
 from aws_cdk import (
     Acknowledgment,
-    App,
     ArnFormat,
-    CfnOutput,
     Duration,
     RemovalPolicy,
     Stack,
-    Token,
-    Tokenization,
     Validations,
 )
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -52,7 +47,13 @@ from constructs import Construct
 
 from config.settings import EnvironmentConfig
 from constructs_lib.bot_functions import create_bot_function, key_statement, table_statement
-from constructs_lib.compliance import HIPAA_NIST_PCI, INLINE_POLICY_REASON, SERVERLESS, acknowledge
+from constructs_lib.compliance import (
+    HIPAA_NIST_PCI,
+    INLINE_POLICY_REASON,
+    SERVERLESS,
+    acknowledge,
+    as_nag_renders,
+)
 from constructs_lib.function_environment import contact_records_environment, contact_records_service_name
 from contract import (
     CALLBACKS,
@@ -223,7 +224,7 @@ class ContactRecords(Construct):
         acknowledge(policy, "IAMNoInlinePolicy", packs=HIPAA_NIST_PCI, reason=INLINE_POLICY_REASON)
         Validations.of(policy).acknowledge(
             Acknowledgment(
-                id=f"AwsSolutions-IAM5[Resource::{_as_nag_renders(self, instance_arn)}/contact/*]",
+                id=f"AwsSolutions-IAM5[Resource::{as_nag_renders(self, instance_arn)}/contact/*]",
                 reason=(
                     "connect:GetContactAttributes on <instance ARN>/contact/*: the contacts of this "
                     "instance only. A contact's id is known only when its event arrives, so no "
@@ -324,41 +325,6 @@ class ContactRecords(Construct):
                 width=4,
             ),
         ]
-
-
-def _as_nag_renders(scope: Construct, instance_arn: str) -> str:
-    """The instance ARN as cdk-nag writes it into a finding's id, from ``scope``'s stack.
-
-    In the instance's own stack it is ``<LogicalId.Arn>``. From another stack CDK replaces the
-    attribute by a weak reference, ``Fn::GetStackOutput`` of an output it adds to the producer under
-    ``Publish/Output<the attribute's JSON>``, and cdk-nag writes that intrinsic as compact JSON. The
-    output's logical id is what the producer would allocate for that path: a scratch stack
-    allocates it here the same way. Should CDK change how it publishes references, synth reports
-    the unacknowledged finding with its new id.
-    """
-    if not Token.is_unresolved(instance_arn):
-        return instance_arn  # a literal ARN (a construct test) is written as it is
-    token = Tokenization.reverse_string(instance_arn).first_token
-    target = getattr(token, "target", None)
-    if token is None or target is None:
-        raise ValueError("the instance ARN must be a reference to the instance's attribute")
-    producer = Stack.of(target)
-    attribute = producer.resolve(token)
-    if producer is Stack.of(scope):
-        logical_id, name = attribute["Fn::GetAtt"]
-        return f"<{logical_id}.{name}>"
-    scratch = Stack(App(), "Scratch")
-    output = CfnOutput(
-        Construct(scratch, "Publish"), "Output" + json.dumps(attribute, separators=(",", ":")), value="-"
-    )
-    reference = {
-        "Fn::GetStackOutput": {
-            "StackName": producer.stack_name,
-            "Region": producer.region,
-            "OutputName": scratch.get_logical_id(output),
-        }
-    }
-    return json.dumps(reference, separators=(",", ":"))
 
 
 def _rule_arn(scope: Construct, rule_name: str) -> str:
