@@ -49,11 +49,12 @@ from constructs_lib.compliance import (
 )
 from constructs_lib.function_environment import observability_environment, powertools_layer_parameter_name
 from contract import CHAT_API_RESOURCE, CHAT_API_STAGE, ChatEnvVar, ChatErrorCode
+from webchat.deadlines import FUNCTION_TIMEOUT_SECONDS
 from webchat.messages import chat_error_message
 
 MEMORY_MB: Final = 256
-#: API Gateway waits up to 29 s; Connect answers in well under a second, with two attempts at most.
-TIMEOUT: Final = Duration.seconds(10)
+#: API Gateway waits up to 29 s; the function's AWS calls are bounded to fit this (``webchat.deadlines``).
+TIMEOUT: Final = Duration.seconds(FUNCTION_TIMEOUT_SECONDS)
 
 #: API Gateway's own refusals, answered like the function's: (response type, status, code).
 GATEWAY_RESPONSES: Final = (
@@ -64,6 +65,16 @@ GATEWAY_RESPONSES: Final = (
     (apigateway.ResponseType.DEFAULT_4_XX, None, ChatErrorCode.INVALID_REQUEST),
     (apigateway.ResponseType.DEFAULT_5_XX, None, ChatErrorCode.UNAVAILABLE),
 )
+
+#: Headers on every refusal API Gateway makes itself: the caller's ``Origin`` echoed back, so the
+#: page's ``fetch`` can read the Korean message instead of failing with a CORS error. Echoing any
+#: origin on these answers exposes nothing: their bodies are only the fixed Korean message and
+#: code (no token, no contact, nothing of the request); the function's own answers, which carry the
+#: participant token, echo allowed origins only.
+GATEWAY_RESPONSE_HEADERS: Final = {
+    "Access-Control-Allow-Origin": "method.request.header.origin",
+    "Vary": "'Origin'",
+}
 
 #: One JSON line per request (no body, no query string: the name and the token never reach a log).
 ACCESS_LOG_FORMAT: Final = {
@@ -214,6 +225,7 @@ class ChatApi(Construct):
                 f"{error_code.value.title().replace('_', '')}{response_type.response_type}",
                 type=response_type,
                 status_code=None if status is None else str(status),
+                response_headers=dict(GATEWAY_RESPONSE_HEADERS),
                 templates={"application/json": json.dumps(body, ensure_ascii=False)},
             )
         model = self.api.add_model("StartChatRequest", content_type="application/json", schema=REQUEST_SCHEMA)
@@ -242,8 +254,15 @@ class ChatApi(Construct):
             resource="/restapis",
             resource_name=f"{self.api.rest_api_id}/stages/{self.api.deployment_stage.stage_name}",
         )
+        # WAF's 429 carries static headers only: it names the chat page's own origin when there is
+        # exactly one (the company's sites calling the API directly cannot read it; see the README).
         self.firewall = ChatApiFirewall(
-            self, "Firewall", config=config, stage_arn=stage_arn, encryption_key=data_key
+            self,
+            "Firewall",
+            config=config,
+            stage_arn=stage_arn,
+            encryption_key=data_key,
+            page_origin=page_origins[0] if len(page_origins) == 1 else None,
         )
         self.firewall.association.node.add_dependency(self.api.deployment_stage)
 

@@ -43,6 +43,14 @@ def _visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
     )
 
 
+def _rate_limited_headers(page_origin: str | None) -> list[wafv2.CfnWebACL.CustomHTTPHeaderProperty]:
+    """``Retry-After``, and CORS for the chat page so its ``fetch`` can read the Korean message."""
+    headers = {"Retry-After": str(RATE_WINDOW_SECONDS)}
+    if page_origin:
+        headers |= {"Access-Control-Allow-Origin": page_origin, "Vary": "Origin"}
+    return [wafv2.CfnWebACL.CustomHTTPHeaderProperty(name=k, value=v) for k, v in headers.items()]
+
+
 class ChatApiFirewall(Construct):
     """A regional web ACL for the API's stage, its association and its encrypted logs.
 
@@ -60,7 +68,9 @@ class ChatApiFirewall(Construct):
         config: EnvironmentConfig,
         stage_arn: str,
         encryption_key: kms.IKey,
+        page_origin: str | None = None,
     ) -> None:
+        """``page_origin``: the chat page's origin, allowed to read the 429 (WAF's headers are static)."""
         super().__init__(scope, construct_id)
         name = f"{config.name_prefix}-chat-api"
         rate_limited = json.dumps(
@@ -86,11 +96,7 @@ class ChatApiFirewall(Construct):
                         custom_response=wafv2.CfnWebACL.CustomResponseProperty(
                             response_code=429,
                             custom_response_body_key=RATE_LIMITED_BODY_KEY,
-                            response_headers=[
-                                wafv2.CfnWebACL.CustomHTTPHeaderProperty(
-                                    name="Retry-After", value=str(RATE_WINDOW_SECONDS)
-                                )
-                            ],
+                            response_headers=_rate_limited_headers(page_origin),
                         )
                     )
                 ),

@@ -38,6 +38,7 @@ from handlers.event_reading import as_mapping, as_string
 from handlers.lambda_context import ContainerApp
 from handlers.observability import logger, start_invocation
 from handlers.settings import SettingsError
+from webchat import deadlines
 from webchat.customer_token import (
     SECRET_CACHE_SECONDS,
     CustomerTokenError,
@@ -262,16 +263,25 @@ def error_response(code: ChatErrorCode, headers: Mapping[str, str] | None = None
 
 
 def build_app_from_env() -> StartChatApp:
-    """Read the settings and create the clients: short timeouts, two attempts (API Gateway waits)."""
+    """Read the settings and create the clients (their waits fit the timeout: ``webchat.deadlines``)."""
     import boto3
     from botocore.config import Config
 
     settings = StartChatSettings.from_env()
-    config = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "total_max_attempts": 2})
+    config = client_config(Config)
     return StartChatApp(
         settings=settings,
         connect_client=boto3.client("connect", config=config),
         secrets_client=boto3.client("secretsmanager", config=config),
+    )
+
+
+def client_config(config_class: Any) -> Any:
+    """botocore ``Config`` for both clients: the timeouts and attempts of ``webchat.deadlines``."""
+    return config_class(
+        connect_timeout=deadlines.CONNECT_TIMEOUT_SECONDS,
+        read_timeout=deadlines.READ_TIMEOUT_SECONDS,
+        retries={"mode": "standard", "total_max_attempts": deadlines.MAX_ATTEMPTS},
     )
 
 

@@ -1,7 +1,8 @@
 """The local chat server's HTTP and websocket routes (aiohttp), and its life cycle.
 
 One origin, ``http://127.0.0.1:PORT``, serves everything the page talks to, so the browser needs
-no cross-origin exception (CORS is answered all the same, as the deployed API does):
+no cross-origin exception (CORS is answered for that origin only, as the deployed API answers its
+allow-list; any other origin is refused):
 
 * ``GET /`` and the page's files from the built page directory (``web/chat-page/dist``);
   ``GET /config.json`` points the page at this server (``apiUrl`` and ``participantEndpoint``);
@@ -52,9 +53,25 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # --- CORS ----------------------------------------------------------------------------------------
 
 
+def own_origins(base_url: str) -> frozenset[str]:
+    """The origins of the page this server serves: its base URL, and ``localhost`` on the same port.
+
+    Nothing else is answered with CORS: another site open in the developer's browser must not be
+    able to start chats on 127.0.0.1 and read their participant tokens.
+    """
+    if not base_url:
+        return frozenset()
+    return frozenset({base_url, base_url.replace(f"//{HOST}:", "//localhost:", 1)})
+
+
+def _origin_allowed(request: web.Request) -> bool:
+    origin = request.headers.get("Origin")
+    return not origin or origin in own_origins(_base_url(request))
+
+
 def _cors_headers(request: web.Request) -> dict[str, str]:
     origin = request.headers.get("Origin")
-    if not origin:
+    if not origin or not _origin_allowed(request):
         return {}
     return {
         "Access-Control-Allow-Origin": origin,
@@ -68,7 +85,15 @@ def _cors_headers(request: web.Request) -> dict[str, str]:
 
 @web.middleware
 async def cors(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Answer preflights and add the CORS headers to every answer to a cross-origin request."""
+    """Answer preflights and add the CORS headers to answers for the page's own origin only.
+
+    A request another origin sends (a form post, a websocket) is refused before it starts anything,
+    as the deployed function refuses an origin not allowed.
+    """
+    if not _origin_allowed(request):
+        from contract import ChatErrorCode
+
+        return _api_error(ChatErrorCode.ORIGIN_NOT_ALLOWED, 403)
     if request.method == "OPTIONS":
         return web.Response(status=204, headers=_cors_headers(request))
     response = await handler(request)

@@ -12,7 +12,7 @@ from aws_cdk import App, Environment, Stack
 from aws_cdk import aws_kms as kms
 from aws_cdk.assertions import Template
 
-from constructs_lib.chat_api import ACCESS_LOG_FORMAT, ChatApi
+from constructs_lib.chat_api import ACCESS_LOG_FORMAT, TIMEOUT, ChatApi
 from constructs_lib.chat_api_waf import MANAGED_RULE_GROUPS
 from contract import ChatEnvVar, ChatErrorCode
 from tests.constructs.test_bot_functions import (
@@ -24,6 +24,7 @@ from tests.constructs.test_bot_functions import (
     resources_of_type,
 )
 from tests.support.cdk_nag import nag_findings
+from webchat import deadlines
 from webchat.messages import CHAT_ERROR_MESSAGES
 
 FLOW_ID = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
@@ -32,7 +33,7 @@ INSTANCE_ID = INSTANCE_ARN.rsplit("/", 1)[1]
 
 
 class Built:
-    def __init__(self, environment: str, app: App | None = None) -> None:
+    def __init__(self, environment: str, app: App | None = None, page_origins: tuple[str, ...] = ()) -> None:
         self.config = config_for(environment)
         self.app = app or App(analytics_reporting=False)
         self.stack = Stack(self.app, "Scratch", env=Environment(account=ACCOUNT, region=REGION))
@@ -45,6 +46,7 @@ class Built:
             instance_id=INSTANCE_ID,
             flow_arn=FLOW_ARN,
             data_key=self.key,
+            page_origins=page_origins,
         )
 
     def template(self) -> dict[str, Any]:
@@ -211,6 +213,18 @@ def test_only_the_stage_may_invoke_the_function(built: tuple[Built, dict[str, An
     )
 
 
+def test_the_function_timeout_covers_its_slowest_aws_calls(built: tuple[Built, dict[str, Any]]) -> None:
+    _, template = built
+    (function,) = (
+        resource["Properties"]
+        for resource in resources_of_type(template, "AWS::Lambda::Function").values()
+        if resource["Properties"].get("Handler") == "handlers.start_chat.lambda_handler"
+    )
+    assert function["Timeout"] == TIMEOUT.to_seconds() == deadlines.FUNCTION_TIMEOUT_SECONDS
+    assert deadlines.worst_case_seconds() + deadlines.ANSWER_ROOM_SECONDS <= TIMEOUT.to_seconds()
+    assert deadlines.worst_case_seconds() < TIMEOUT.to_seconds()
+
+
 def test_api_gateway_refusals_answer_in_korean_json(built: tuple[Built, dict[str, Any]]) -> None:
     _, template = built
     responses = {
@@ -222,6 +236,35 @@ def test_api_gateway_refusals_answer_in_korean_json(built: tuple[Built, dict[str
     for response in responses.values():
         body = json.loads(response["ResponseTemplates"]["application/json"])
         assert body["message"] == CHAT_ERROR_MESSAGES[ChatErrorCode(body["code"])]
+
+
+def test_api_gateway_refusals_are_readable_by_the_calling_page(built: tuple[Built, dict[str, Any]]) -> None:
+    _, template = built
+    responses = resources_of_type(template, "AWS::ApiGateway::GatewayResponse").values()
+    assert len(responses) == 6
+    for response in responses:
+        assert response["Properties"]["ResponseParameters"] == {
+            "gatewayresponse.header.Access-Control-Allow-Origin": "method.request.header.origin",
+            "gatewayresponse.header.Vary": "'Origin'",
+        }
+
+
+def rate_limited_headers(template: dict[str, Any]) -> dict[str, str]:
+    rate = min(only(template, "AWS::WAFv2::WebACL")["Rules"], key=lambda rule: rule["Priority"])
+    headers = rate["Action"]["Block"]["CustomResponse"]["ResponseHeaders"]
+    return {header["Name"]: render(header["Value"]) for header in headers}
+
+
+def test_wafs_429_is_readable_by_the_chat_page_only() -> None:
+    page = "https://d111111abcdef8.cloudfront.net"
+    with_page = Built("dev", page_origins=(page,)).template()
+    assert rate_limited_headers(with_page) == {
+        "Retry-After": "300",
+        "Access-Control-Allow-Origin": page,
+        "Vary": "Origin",
+    }
+    # Without a chat page WAF names no origin (its headers are static: it cannot echo the caller's).
+    assert rate_limited_headers(Built("dev").template()) == {"Retry-After": "300"}
 
 
 def test_the_token_secret_is_generated_and_encrypted_with_the_key(

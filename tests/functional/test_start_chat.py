@@ -19,6 +19,7 @@ from botocore.stub import Stubber
 from contract import CHAT_CONTENT_TYPES, ChatAttribute, ChatEnvVar, ChatErrorCode
 from handlers import start_chat
 from handlers.start_chat import StartChatApp, StartChatSettings
+from webchat import deadlines
 from webchat.customer_token import SECRET_CACHE_SECONDS, sign_customer_token
 from webchat.messages import CHAT_ERROR_MESSAGES
 
@@ -390,6 +391,32 @@ def test_settings_are_read_and_validated() -> None:
     assert settings.chat_duration_minutes == 90
     with pytest.raises(start_chat.SettingsError, match=ChatEnvVar.CHAT_DURATION_MINUTES):
         StartChatSettings.from_env(environ | {ChatEnvVar.CHAT_DURATION_MINUTES: "30"})
+
+
+def test_the_clients_waits_fit_in_the_functions_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A slow AWS call ends in the function's own JSON answer, never in a Lambda timeout (502)."""
+    for name, value in {
+        ChatEnvVar.INSTANCE_ID: INSTANCE_ID,
+        ChatEnvVar.CONTACT_FLOW_ARN: FLOW_ARN,
+        ChatEnvVar.CHAT_DURATION_MINUTES: "90",
+        ChatEnvVar.ALLOWED_ORIGINS: SITE,
+        ChatEnvVar.TOKEN_SECRET_ARN: SECRET_ARN,
+        ChatEnvVar.TOKEN_AUDIENCE: AUDIENCE,
+        "AWS_DEFAULT_REGION": "ap-northeast-2",
+    }.items():
+        monkeypatch.setenv(name, value)
+
+    built = start_chat.build_app_from_env()
+
+    # One request calls Secrets Manager (cold key cache), then Connect, one after the other.
+    clients = (built._keys._client, built._connect)
+    worst = 0.0
+    for client in clients:
+        config = client.meta.config
+        worst += config.retries["total_max_attempts"] * (config.connect_timeout + config.read_timeout)
+    assert len(clients) == deadlines.CALLS_PER_REQUEST
+    assert worst == deadlines.worst_case_seconds()
+    assert worst + deadlines.ANSWER_ROOM_SECONDS <= deadlines.FUNCTION_TIMEOUT_SECONDS
 
 
 def test_every_error_message_is_polite_korean() -> None:

@@ -258,19 +258,50 @@ def test_config_json_points_the_page_at_this_server(server: LocalChatServer) -> 
     run(scenario())
 
 
-def test_cross_origin_calls_are_allowed_and_files_outside_the_page_are_not(server: LocalChatServer) -> None:
+def test_only_the_pages_own_origin_gets_cors_and_files_outside_the_page_are_not_served(
+    server: LocalChatServer,
+) -> None:
+    own = server.url
+    alias = own.replace("//127.0.0.1:", "//localhost:")
+
     async def scenario() -> None:
         async with aiohttp.ClientSession() as session:
+            for origin in (own, alias):
+                response = await session.options(
+                    f"{server.url}/participant/message",
+                    headers={
+                        "Origin": origin,
+                        "Access-Control-Request-Method": "POST",
+                        "Access-Control-Request-Headers": "content-type,x-amz-bearer,authorization",
+                    },
+                )
+                assert response.status == 204
+                assert response.headers["Access-Control-Allow-Origin"] == origin
+            # Another site open in the same browser: no CORS, and nothing is started for it.
+            for other in ("http://localhost:3000", "https://evil.example", "http://127.0.0.1:1"):
+                response = await session.options(
+                    f"{server.url}/api/chats",
+                    headers={"Origin": other, "Access-Control-Request-Method": "POST"},
+                )
+                assert response.status == 403
+                assert "Access-Control-Allow-Origin" not in response.headers
+                response = await session.post(
+                    f"{server.url}/api/chats",
+                    data=json.dumps({"displayName": "홍길동"}),
+                    headers={"Origin": other, "Content-Type": "text/plain"},
+                )
+                assert response.status == 403
+                assert "Access-Control-Allow-Origin" not in response.headers
+                assert (await response.json())["code"] == "origin_not_allowed"
+                assert "participantToken" not in await response.text()
             response = await session.options(
                 f"{server.url}/participant/message",
                 headers={
-                    "Origin": "http://localhost:3000",
+                    "Origin": own,
                     "Access-Control-Request-Method": "POST",
                     "Access-Control-Request-Headers": "content-type,x-amz-bearer,authorization",
                 },
             )
-            assert response.status == 204
-            assert response.headers["Access-Control-Allow-Origin"] == "http://localhost:3000"
             assert (
                 response.headers["Access-Control-Allow-Headers"] == "content-type,x-amz-bearer,authorization"
             )

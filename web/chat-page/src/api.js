@@ -17,7 +17,7 @@ export class StartChatError extends Error {
  * `customerToken` (a signed-in customer's token from the company's site) is sent only when given.
  */
 export async function startChat(apiUrl, { displayName, page, customerToken = null }, fetchImpl = globalThis.fetch) {
-  const body = { displayName, attributes: { locale: "ko_KR", page } };
+  const body = { displayName, attributes: page ? { locale: "ko_KR", page } : { locale: "ko_KR" } };
   if (customerToken) body.customerToken = customerToken;
   let response;
   try {

@@ -51,3 +51,44 @@ export function customerTokenFrom(hash) {
   const value = new URLSearchParams(String(hash || "").replace(/^#/, "")).get("customerToken");
   return value && /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(value) ? value : null;
 }
+
+/** The API's limit on the `page` attribute (lambda_src/webchat/request.py MAX_PAGE_CHARS). */
+export const MAX_PAGE_CHARS = 256;
+
+/**
+ * The API's rule for `page` (Python's str.isprintable): 1 to 256 characters, none a control,
+ * format, unassigned or separator character except the ASCII space.
+ */
+export function isValidPage(value) {
+  return (
+    typeof value === "string" &&
+    value.length > 0 &&
+    [...value].length <= MAX_PAGE_CHARS &&
+    /^(?:[^\p{C}\p{Z}]| )+$/u.test(value)
+  );
+}
+
+/**
+ * Where on the company's site the chat started, for the agent (the `page` attribute):
+ * 1. `?page=/orders/123`, set by the embedding site in the page's URL, when the API would accept it;
+ * 2. else the path of `document.referrer` when it is another site's http(s) page and the referrer
+ *    policy let its path through (a policy that trims the referrer to the origin leaves only "/",
+ *    which says nothing, so it is not used);
+ * 3. else this page's own path. Null when not even that is acceptable (the attribute is then left out).
+ */
+export function startingPage({ search, referrer, origin, pathname }) {
+  const asked = new URLSearchParams(String(search || "")).get("page");
+  if (isValidPage(asked)) return asked;
+  if (referrer) {
+    try {
+      const from = new URL(referrer);
+      const web = from.protocol === "https:" || from.protocol === "http:";
+      if (web && from.origin !== origin && from.pathname !== "/" && isValidPage(from.pathname)) {
+        return from.pathname;
+      }
+    } catch {
+      // not a URL: fall through to the page's own path
+    }
+  }
+  return isValidPage(pathname) ? pathname : null;
+}

@@ -4,7 +4,7 @@
 
 import { startChat, StartChatError } from "./api.js";
 import { createSession } from "./chat.js";
-import { customerTokenFrom, loadConfig } from "./config.js";
+import { customerTokenFrom, loadConfig, startingPage } from "./config.js";
 import { TEXT } from "./text.js";
 import { CONTENT_TYPES, SeenItems, toEntry } from "./transcript.js";
 import { TYPING_INDICATOR_MS, typingNotifier } from "./typing.js";
@@ -31,6 +31,13 @@ const ui = {
 };
 
 let config = null;
+// Where on the company's site the chat started (read before the address bar is tidied below).
+const chatStartedOn = startingPage({
+  search: window.location.search,
+  referrer: document.referrer,
+  origin: window.location.origin,
+  pathname: window.location.pathname,
+});
 // Read once and taken out of the address bar, so it is neither bookmarked nor shared.
 const customerToken = customerTokenFrom(window.location.hash);
 if (customerToken) {
@@ -161,7 +168,7 @@ async function onStart(event) {
   }
   let details;
   try {
-    details = await startChat(config.apiUrl, { displayName, page: window.location.pathname, customerToken });
+    details = await startChat(config.apiUrl, { displayName, page: chatStartedOn, customerToken });
   } catch (error) {
     const message = error instanceof StartChatError ? error.message : TEXT.startFailed;
     ui.startButton.disabled = false;

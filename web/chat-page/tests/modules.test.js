@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { startChat, StartChatError } from "../src/api.js";
-import { customerTokenFrom, parseConfig } from "../src/config.js";
+import { MAX_PAGE_CHARS, customerTokenFrom, isValidPage, parseConfig, startingPage } from "../src/config.js";
 import { TEXT } from "../src/text.js";
 import { CONTENT_TYPES, SeenItems, interactiveText, koreaTime, speakerLabel, toEntry } from "../src/transcript.js";
 import { typingNotifier } from "../src/typing.js";
@@ -77,6 +77,40 @@ test("a signed-in customer's token from the URL fragment is sent with the start"
   assert.equal(sent.customerToken, token);
   await startChat(API, { displayName: "홍길동", page: "/" }, fetchImpl);
   assert.equal("customerToken" in sent, false);
+});
+
+test("the starting page: ?page= first, then another site's referrer path, then the page's own path", () => {
+  const own = { origin: "https://d111111abcdef8.cloudfront.net", pathname: "/chat/" };
+  const from = (search, referrer = "") => startingPage({ ...own, search, referrer });
+  assert.equal(from("?page=%2Forders%2F123", "https://www.example.co.kr/cart"), "/orders/123");
+  assert.equal(from("", "https://www.example.co.kr/cart/7?x=1#y"), "/cart/7");
+  assert.equal(from("", "https://www.example.co.kr/"), "/chat/"); // trimmed to the origin: says nothing
+  assert.equal(from("", "https://d111111abcdef8.cloudfront.net/chat/old"), "/chat/"); // the page itself
+  assert.equal(from("", "javascript:alert(1)"), "/chat/");
+  assert.equal(from("", "not a url"), "/chat/");
+  // A ?page= the API would refuse (webchat/request.py) is not sent: the next source is used.
+  for (const bad of ["", "%0A", "a%00b", "%E2%80%8B", "x".repeat(MAX_PAGE_CHARS + 1)]) {
+    assert.equal(from(`?page=${bad}`, "https://www.example.co.kr/faq"), "/faq");
+  }
+  assert.equal(from(`?page=${"가".repeat(MAX_PAGE_CHARS)}`), "가".repeat(MAX_PAGE_CHARS));
+  assert.equal(startingPage({ search: "", referrer: "", origin: own.origin, pathname: "/" + "x".repeat(MAX_PAGE_CHARS) }), null);
+});
+
+test("page: the same rule as the API's (printable, 1-256 characters)", () => {
+  for (const good of ["/", "/주문 내역", "/a?b=c", "😀".repeat(MAX_PAGE_CHARS)]) assert.equal(isValidPage(good), true, good);
+  for (const bad of [null, 5, "", "\t", "a\u200bb", "a\u00a0b", "\u2028", "x".repeat(MAX_PAGE_CHARS + 1)]) {
+    assert.equal(isValidPage(bad), false, String(bad));
+  }
+});
+
+test("startChat leaves page out when there is none", async () => {
+  let sent = null;
+  const fetchImpl = async (url, init) => {
+    sent = JSON.parse(init.body);
+    return response(200, { participantToken: "t", contactId: "c", participantId: "p", chatDurationMinutes: 60 });
+  };
+  await startChat(API, { displayName: "홍길동", page: null }, fetchImpl);
+  assert.deepEqual(sent.attributes, { locale: "ko_KR" });
 });
 
 test("startChat shows the API's Korean message and code on an error", async () => {

@@ -72,8 +72,8 @@ function fakeChatSession(log, { connects = true } = {}) {
   };
 }
 
-function loadPage({ config, chats, url = "https://d111111abcdef8.cloudfront.net/", connects = true }) {
-  const dom = new JSDOM(html, { url, runScripts: "outside-only", pretendToBeVisual: true });
+function loadPage({ config, chats, url = "https://d111111abcdef8.cloudfront.net/", connects = true, referrer }) {
+  const dom = new JSDOM(html, { url, referrer, runScripts: "outside-only", pretendToBeVisual: true });
   const { window } = dom;
   const log = [];
   const fake = fakeChatSession(log, { connects });
@@ -219,6 +219,26 @@ test("a signed-in customer's token in the URL fragment goes with the start and l
     attributes: { locale: "ko_KR", page: "/chat/" },
     customerToken: token,
   });
+});
+
+test("the agent sees where on the company's site the chat started", async () => {
+  const sentPage = async (options) => {
+    const page = loadPage({ config: { apiUrl: API, region: "ap-northeast-2" }, chats: [200, details], ...options });
+    await start(page);
+    const post = page.log.find(([kind, url]) => kind === "fetch" && url === `${API}/chats`);
+    return JSON.parse(post[2].body).attributes;
+  };
+  const site = "https://www.example.co.kr/orders/123?tab=1";
+  // The embedding site's ?page= first, then the referrer's path, then the page's own path.
+  assert.deepEqual(
+    await sentPage({ url: "https://d111111abcdef8.cloudfront.net/?page=%2Fcart%2F7", referrer: site }),
+    { locale: "ko_KR", page: "/cart/7" },
+  );
+  assert.deepEqual(await sentPage({ referrer: site }), { locale: "ko_KR", page: "/orders/123" });
+  assert.deepEqual(
+    await sentPage({ url: "https://d111111abcdef8.cloudfront.net/chat/?page=%0Abad", referrer: "https://www.example.co.kr/" }),
+    { locale: "ko_KR", page: "/chat/" },
+  );
 });
 
 test("a chat that cannot connect says so and offers a new one", async () => {
