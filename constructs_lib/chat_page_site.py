@@ -48,6 +48,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct, IConstruct
 
 from config.settings import EnvironmentConfig
+from constructs_lib.access_log_bucket import access_log_bucket
 from constructs_lib.compliance import (
     AWS_SOLUTIONS,
     HIPAA_NIST,
@@ -187,7 +188,6 @@ class ChatPageSite(Construct):
     """
 
     HSTS_MAX_AGE: ClassVar[Duration] = Duration.days(730)
-    LOG_RETENTION: ClassVar[Duration] = Duration.days(365)
 
     def __init__(
         self,
@@ -210,24 +210,11 @@ class ChatPageSite(Construct):
         built = ensure_built(dist or CHAT_PAGE_DIST)
         removal_policy = RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY
 
-        self.log_bucket = s3.Bucket(
+        self.log_bucket = access_log_bucket(
             self,
             "AccessLogs",
-            # S3 server access logs go only to SSE-S3 buckets; CloudFront's standard logs need ACLs.
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            minimum_tls_version=1.2,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            # CloudFront's standard logs need ACLs.
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-            versioned=True,
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    id="expire-access-logs",
-                    expiration=self.LOG_RETENTION,
-                    noncurrent_version_expiration=Duration.days(30),
-                    abort_incomplete_multipart_upload_after=Duration.days(7),
-                )
-            ],
             # Access logs are audit records: kept when the (replaceable) web stack goes.
             removal_policy=RemovalPolicy.RETAIN,
         )

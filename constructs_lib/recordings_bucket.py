@@ -9,6 +9,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from constructs_lib.access_log_bucket import access_log_bucket
 from constructs_lib.compliance import HIPAA_NIST_PCI, acknowledge
 
 #: Why neither bucket replicates to another region (HIPAA, NIST and PCI ``S3BucketReplicationEnabled``).
@@ -36,7 +37,6 @@ class RecordingsBucket(Construct):
     TRANSCRIPTS_PREFIX: ClassVar[str] = "chat-transcripts"
     INFREQUENT_ACCESS_AFTER: ClassVar[Duration] = Duration.days(30)
     NONCURRENT_VERSION_EXPIRY: ClassVar[Duration] = Duration.days(30)
-    ACCESS_LOG_RETENTION: ClassVar[Duration] = Duration.days(365)
 
     def __init__(
         self,
@@ -48,26 +48,7 @@ class RecordingsBucket(Construct):
         removal_policy: RemovalPolicy,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.access_log_bucket = s3.Bucket(
-            self,
-            "AccessLogs",
-            # S3 server access logging can only deliver to SSE-S3 buckets, not SSE-KMS.
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            minimum_tls_version=1.2,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=True,
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    id="expire-access-logs",
-                    expiration=self.ACCESS_LOG_RETENTION,
-                    noncurrent_version_expiration=self.NONCURRENT_VERSION_EXPIRY,
-                    abort_incomplete_multipart_upload_after=Duration.days(7),
-                )
-            ],
-            removal_policy=removal_policy,
-        )
+        self.access_log_bucket = access_log_bucket(self, "AccessLogs", removal_policy=removal_policy)
         # No access logs of its own (it would log into itself): cdk-nag's S1 accepts a bucket that
         # receives another bucket's access logs, so this needs no acknowledgement.
         acknowledge(
