@@ -41,10 +41,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt lambda_src/requirement
 
 # npm itself comes from the machine (Debian's `npm` package where it is missing, e.g. a bare
 # python:3.11-bookworm CI container); Node 24 then comes from package.json.
+# Installs the Debian packages named in the shell variable `missing`, as root or with sudo (root in CI).
+APT_INSTALL = sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; echo "installing:" $$missing; \
+	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing
+
 node_modules/.installed: package.json package-lock.json
-	@command -v npm > /dev/null || { \
-		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; echo "installing: npm"; \
-		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq npm; }
+	@command -v npm > /dev/null || { missing=npm; $(APT_INSTALL); }
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
@@ -73,11 +75,7 @@ browser: ## Install Debian's chromium, chromium-driver and Korean fonts when mis
 	@missing="$$(for package in $(BROWSER_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' "$$package" 2>/dev/null | grep -q 'install ok installed' || echo "$$package"; \
 	done)"; \
-	if [ -n "$$missing" ]; then \
-		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
-		echo "installing:" $$missing; \
-		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
-	fi
+	if [ -n "$$missing" ]; then $(APT_INSTALL); fi
 
 # cdk's bin starts with `#!/usr/bin/env node`: the node npx finds is the node the CDK CLI runs.
 node-version: node_modules/.installed ## The Node that make, npx and the CDK CLI run (fails unless v24)
