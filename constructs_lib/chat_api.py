@@ -43,10 +43,9 @@ from constructs_lib.chat_api_waf import ChatApiFirewall
 from constructs_lib.compliance import (
     HIPAA_NIST,
     HIPAA_NIST_PCI,
-    INLINE_POLICY_REASON,
     acknowledge,
-    as_nag_renders,
 )
+from constructs_lib.connect_contact_policy import connect_contact_policy
 from constructs_lib.function_environment import observability_environment, powertools_layer_parameter_name
 from contract import CHAT_API_RESOURCE, CHAT_API_STAGE, ChatEnvVar, ChatErrorCode
 from webchat.deadlines import FUNCTION_TIMEOUT_SECONDS
@@ -268,32 +267,18 @@ class ChatApi(Construct):
 
     def _connect_permissions(self, instance_arn: str, flow_arn: str) -> iam.Policy:
         """``connect:StartChatContact`` on the inbound flow and this instance's contacts, alone."""
-        role = self.function.role
-        if role is None:
-            raise ValueError("the start-chat function has no role")
-        policy = iam.Policy(
+        return connect_contact_policy(
             self,
-            "ConnectPermissions",
-            roles=[role],
-            statements=[
-                iam.PolicyStatement(
-                    actions=["connect:StartChatContact"], resources=[flow_arn, f"{instance_arn}/contact/*"]
-                )
-            ],
+            function=self.function,
+            action="connect:StartChatContact",
+            instance_arn=instance_arn,
+            other_resources=[flow_arn],
+            reason=(
+                "connect:StartChatContact is authorized on the flow and on the contact it creates: "
+                "<instance ARN>/contact/* names the contacts of this instance only, whose ids "
+                "do not exist before the call. The flow is the inbound flow's own ARN."
+            ),
         )
-        self.function.node.add_dependency(policy)
-        acknowledge(policy, "IAMNoInlinePolicy", packs=HIPAA_NIST_PCI, reason=INLINE_POLICY_REASON)
-        Validations.of(policy).acknowledge(
-            Acknowledgment(
-                id=f"AwsSolutions-IAM5[Resource::{as_nag_renders(self, instance_arn)}/contact/*]",
-                reason=(
-                    "connect:StartChatContact is authorized on the flow and on the contact it creates: "
-                    "<instance ARN>/contact/* names the contacts of this instance only, whose ids "
-                    "do not exist before the call. The flow is the inbound flow's own ARN."
-                ),
-            )
-        )
-        return policy
 
     def _acknowledge_public_api(self) -> None:
         """What cdk-nag asks of an API that is public by design, each on the construct it names."""

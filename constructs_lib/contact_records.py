@@ -28,12 +28,10 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from aws_cdk import (
-    Acknowledgment,
     ArnFormat,
     Duration,
     RemovalPolicy,
     Stack,
-    Validations,
 )
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
@@ -48,12 +46,10 @@ from constructs import Construct
 from config.settings import EnvironmentConfig
 from constructs_lib.bot_functions import create_bot_function, key_statement, table_statement
 from constructs_lib.compliance import (
-    HIPAA_NIST_PCI,
-    INLINE_POLICY_REASON,
     SERVERLESS,
     acknowledge,
-    as_nag_renders,
 )
+from constructs_lib.connect_contact_policy import connect_contact_policy
 from constructs_lib.function_environment import contact_records_environment, contact_records_service_name
 from contract import (
     CALLBACKS,
@@ -202,37 +198,18 @@ class ContactRecords(Construct):
         )
 
     def _connect_permissions(self, instance_arn: str) -> iam.Policy:
-        """``connect:GetContactAttributes`` on the instance's contacts, alone in a policy of its own.
-
-        Contact ids are not known in advance, so the resource ends in ``/contact/*`` under the
-        instance: the one wildcard of the function, acknowledged on this policy only.
-        """
-        role = self.function.role
-        if role is None:
-            raise ValueError("the contact-records function has no role")
-        policy = iam.Policy(
+        """``connect:GetContactAttributes`` on the instance's contacts, alone in a policy of its own."""
+        return connect_contact_policy(
             self,
-            "ConnectPermissions",
-            roles=[role],
-            statements=[
-                iam.PolicyStatement(
-                    actions=["connect:GetContactAttributes"], resources=[f"{instance_arn}/contact/*"]
-                )
-            ],
+            function=self.function,
+            action="connect:GetContactAttributes",
+            instance_arn=instance_arn,
+            reason=(
+                "connect:GetContactAttributes on <instance ARN>/contact/*: the contacts of this "
+                "instance only. A contact's id is known only when its event arrives, so no "
+                "narrower resource exists; the policy holds this one statement."
+            ),
         )
-        self.function.node.add_dependency(policy)
-        acknowledge(policy, "IAMNoInlinePolicy", packs=HIPAA_NIST_PCI, reason=INLINE_POLICY_REASON)
-        Validations.of(policy).acknowledge(
-            Acknowledgment(
-                id=f"AwsSolutions-IAM5[Resource::{as_nag_renders(self, instance_arn)}/contact/*]",
-                reason=(
-                    "connect:GetContactAttributes on <instance ARN>/contact/*: the contacts of this "
-                    "instance only. A contact's id is known only when its event arrives, so no "
-                    "narrower resource exists; the policy holds this one statement."
-                ),
-            )
-        )
-        return policy
 
     # --- metrics and dashboard ----------------------------------------------------------------------
 
